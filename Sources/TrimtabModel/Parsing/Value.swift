@@ -1,0 +1,150 @@
+import Foundation
+import Yams
+
+/// A document tree that remembers where each value came from, so that errors can name
+/// the field (`stages[1].latency_ms.512`) and, for YAML, the line.
+public indirect enum Value: Sendable {
+    case map([(key: String, value: Value)], line: Int?)
+    case list([Value], line: Int?)
+    case scalar(String, line: Int?, quoted: Bool)
+    case null(line: Int?)
+
+    public var line: Int? {
+        switch self {
+        case .map(_, let line), .list(_, let line), .scalar(_, let line, _), .null(let line): return line
+        }
+    }
+
+    public var kindName: String {
+        switch self {
+        case .map: return "a mapping"
+        case .list: return "a list"
+        case .scalar: return "a scalar"
+        case .null: return "null"
+        }
+    }
+
+    /// Parses YAML text (JSON is accepted too, being YAML). Malformed YAML becomes an error naming its line.
+    public static func parseYAML(_ text: String) throws(TrimtabError) -> Value {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw TrimtabError(field: yamlErrorLocation(error), "malformed YAML: \(yamlErrorProblem(error))")
+        } catch {
+            throw TrimtabError("malformed YAML: \(error)")
+        }
+        guard let node else { return .null(line: 1) }
+        return try convert(node)
+    }
+
+    /// Parses JSON text, naming the line of a syntax error where Foundation reports one.
+    public static func parseJSON(_ data: Data) throws(TrimtabError) -> Value {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            // Foundation's message names a character offset; turn it into a line when we can.
+            let ns = error as NSError
+            var field: String? = nil
+            if let index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
+                let prefix = data.prefix(index)
+                field = "line \(prefix.filter { $0 == 0x0A }.count + 1)"
+            }
+            throw TrimtabError(field: field, "malformed JSON")
+        }
+        return convert(any: object)
+    }
+
+    /// Reads a file as YAML or JSON (by its extension; `.json` is parsed strictly as JSON).
+    public static func load(path: String) throws(TrimtabError) -> Value {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrimtabError(code: .io, file: path, "cannot read the file")
+        }
+        do throws(TrimtabError) {
+            if path.lowercased().hasSuffix(".json") {
+                return try parseJSON(data)
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw TrimtabError(file: path, "the file is not UTF-8 text")
+            }
+            return try parseYAML(text)
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
+    private static func convert(_ node: Node) throws(TrimtabError) -> Value {
+        let line = node.mark?.line
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain && ["~", "null", "Null", "NULL", ""].contains(scalar.string) {
+                return .null(line: line)
+            }
+            return .scalar(scalar.string, line: line, quoted: scalar.style != .plain)
+        case .sequence(let seq):
+            var items: [Value] = []
+            for item in seq { items.append(try convert(item)) }
+            return .list(items, line: line)
+        case .mapping(let mapping):
+            var pairs: [(key: String, value: Value)] = []
+            var seen = Set<String>()
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else {
+                    throw TrimtabError(field: "line \(key.mark?.line ?? line ?? 0)", "a mapping key must be a scalar")
+                }
+                if !seen.insert(name).inserted {
+                    throw TrimtabError(field: "line \(key.mark?.line ?? line ?? 0)", "duplicate key '\(name)'")
+                }
+                pairs.append((name, try convert(value)))
+            }
+            return .map(pairs, line: line)
+        case .alias:
+            throw TrimtabError(field: "line \(line ?? 0)", "YAML aliases are not supported")
+        }
+    }
+
+    private static func convert(any object: Any) -> Value {
+        if object is NSNull { return .null(line: nil) }
+        if let dict = object as? [String: Any] {
+            // JSONSerialization loses key order; sort for a stable order (order carries no meaning in v1 maps).
+            let pairs = dict.keys.sorted().map { (key: $0, value: convert(any: dict[$0] as Any)) }
+            return .map(pairs, line: nil)
+        }
+        if let array = object as? [Any] { return .list(array.map { convert(any: $0) }, line: nil) }
+        if let string = object as? String { return .scalar(string, line: nil, quoted: true) }
+        if let number = object as? NSNumber {
+            if String(cString: number.objCType) == "c" {
+                return .scalar(number.boolValue ? "true" : "false", line: nil, quoted: false)
+            }
+            return .scalar(number.stringValue, line: nil, quoted: false)
+        }
+        return .scalar("\(object)", line: nil, quoted: false)
+    }
+
+    private static func yamlErrorLocation(_ error: YamlError) -> String? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return "line \(mark.line)"
+        case .duplicatedKeysInMapping(_, let context):
+            return "line \(context.mark.line)"
+        case .reader(_, let offset, _, let yaml):
+            if let offset { return "line \(yaml.utf8.prefix(offset).filter { $0 == 0x0A }.count + 1)" }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private static func yamlErrorProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            if let context { return "\(problem) (\(context.text))" }
+            return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate keys \(duplicates.joined(separator: ", "))"
+        default:
+            return "\(error)".replacingNewlines()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// What to optimise and the bounds every answer must meet.
+public struct Goal: Sendable, Equatable {
+    public enum Objective: String, Sendable, CaseIterable {
+        case minimizeCost = "cost"
+        case minimizeLatency = "latency"
+        case maximizeAccuracy = "accuracy"
+
+        public var phrase: String {
+            switch self {
+            case .minimizeCost: return "minimize cost"
+            case .minimizeLatency: return "minimize latency"
+            case .maximizeAccuracy: return "maximize accuracy"
+            }
+        }
+    }
+
+    public var objective: Objective
+    public var bounds: Bounds
+
+    public init(objective: Objective, bounds: Bounds = Bounds()) {
+        self.objective = objective
+        self.bounds = bounds
+    }
+}
+
+/// Optional bounds: expected latency, cost per million runs, combined accuracy.
+public struct Bounds: Sendable, Equatable {
+    public var maxLatencyMs: Double?
+    public var maxCostPerMillion: Double?
+    public var minAccuracy: Double?
+
+    public init(maxLatencyMs: Double? = nil, maxCostPerMillion: Double? = nil, minAccuracy: Double? = nil) {
+        self.maxLatencyMs = maxLatencyMs
+        self.maxCostPerMillion = maxCostPerMillion
+        self.minAccuracy = minAccuracy
+    }
+
+    /// Relative tolerance with which a bound counts as met (floating-point sums differ by order).
+    public static let tolerance = 1e-9
+
+    static func within(_ value: Double, atMost limit: Double) -> Bool {
+        value <= limit + tolerance * Swift.max(1, abs(limit))
+    }
+
+    /// Whether a prediction meets every bound (within `tolerance`).
+    public func admits(_ p: Prediction) -> Bool {
+        if let l = maxLatencyMs, !Bounds.within(p.latencyMs, atMost: l) { return false }
+        if let c = maxCostPerMillion, !Bounds.within(p.costPerMillion, atMost: c) { return false }
+        if let a = minAccuracy, !Bounds.within(-p.accuracy, atMost: -a) { return false }
+        return true
+    }
+
+    public var isEmpty: Bool { maxLatencyMs == nil && maxCostPerMillion == nil && minAccuracy == nil }
+}
+
+/// The model's prediction for one configuration.
+public struct Prediction: Sendable, Equatable {
+    /// Expected end-to-end response time (ms).
+    public var latencyMs: Double
+    /// Expected cost of one million workflow runs (USD).
+    public var costPerMillion: Double
+    /// Combined workflow accuracy.
+    public var accuracy: Double
+
+    public init(latencyMs: Double, costPerMillion: Double, accuracy: Double) {
+        self.latencyMs = latencyMs
+        self.costPerMillion = costPerMillion
+        self.accuracy = accuracy
+    }
+
+    /// The value of `objective` in "smaller is better" form.
+    public func score(_ objective: Goal.Objective) -> Double {
+        switch objective {
+        case .minimizeCost: return costPerMillion
+        case .minimizeLatency: return latencyMs
+        case .maximizeAccuracy: return -accuracy
+        }
+    }
+}
+
+/// One stage's choice: a variant (for stages with variants) and a memory size.
+public struct StageChoice: Sendable, Equatable, Hashable {
+    public var variant: String?
+    public var memoryMB: Int
+    public init(variant: String? = nil, memoryMB: Int) {
+        self.variant = variant
+        self.memoryMB = memoryMB
+    }
+}
+
+/// A configuration: a choice for every stage, by stage name.
+public typealias Configuration = [String: StageChoice]
