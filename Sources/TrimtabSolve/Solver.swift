@@ -1,1 +1,68 @@
 import TrimtabModel
+
+/// A method that chooses a configuration for a workflow and a goal.
+public protocol Solver: Sendable {
+    /// The name used on the command line (`--solver NAME`).
+    var name: String { get }
+    /// Plans `model` for `goal`. An `optimal` status must mean proven optimal.
+    func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult
+}
+
+/// The outcome of planning.
+public struct PlanResult: Sendable {
+    public enum Status: String, Sendable {
+        /// Proven best.
+        case optimal
+        /// Meets the bounds, not proven best (a heuristic answer).
+        case feasible
+        /// Nothing meets the bounds (or, for a heuristic, nothing was found).
+        case infeasible
+    }
+
+    public var status: Status
+    /// One option index per stage (into `WorkflowModel.options`), absent when infeasible.
+    public var optionIndices: [Int]?
+    public var prediction: Prediction?
+    /// For infeasible goals: how close each bound can get when the others are kept.
+    public var closestBounds: [BoundReach]
+    /// Work done: labels kept by the exact solver, configurations evaluated by others.
+    public var work: Int
+
+    public init(status: Status, optionIndices: [Int]? = nil, prediction: Prediction? = nil,
+                closestBounds: [BoundReach] = [], work: Int = 0) {
+        self.status = status
+        self.optionIndices = optionIndices
+        self.prediction = prediction
+        self.closestBounds = closestBounds
+        self.work = work
+    }
+}
+
+/// For an infeasible goal: the best value one bound's quantity can reach while every other
+/// bound is met (nil: not even then), and by how much it misses.
+public struct BoundReach: Sendable, Equatable {
+    public enum Quantity: String, Sendable { case latency = "latency_ms", cost = "cost_per_million_usd", accuracy }
+    public var quantity: Quantity
+    public var limit: Double
+    public var best: Double?
+    /// Relative shortfall: (best − limit)/limit for upper bounds, (limit − best)/limit for accuracy.
+    public var relativeGap: Double? {
+        guard let best else { return nil }
+        let gap = quantity == .accuracy ? (limit - best) : (best - limit)
+        return gap / Swift.max(abs(limit), 1e-12)
+    }
+}
+
+/// Builds a solver by its command-line name.
+public enum Solvers {
+    public static let names = ["exact", "greedy", "exhaustive"]
+
+    public static func named(_ name: String) -> (any Solver)? {
+        switch name {
+        case "exact": return ExactSolver()
+        case "greedy": return GreedySolver()
+        case "exhaustive": return ExhaustiveSolver()
+        default: return nil
+        }
+    }
+}

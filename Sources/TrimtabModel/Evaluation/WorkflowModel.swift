@@ -247,3 +247,10 @@ extension GeneralRegion {
         return Distribution(pairs: pairs)
     }
 }
+
+extension WorkflowModel {
+    /// Latency distribution of a general region given its edges' latency distributions.
+    public static func regionDistribution(_ region: GeneralRegion, _ edgeDistributions: [Distribution]) -> Distribution {
+        region.distribution(edgeDistributions: edgeDistributions)
+    }
+}

@@ -1,0 +1,194 @@
+import TrimtabModel
+
+/// The exact planner: dynamic programming over the workflow's block decomposition with
+/// dominance pruning and admissible bounds. Its answers are proven optimal.
+///
+/// How it works:
+/// 1. Each stage keeps only options not dominated in the quantities that matter for the goal.
+/// 2. Blocks under parallel joins (and general regions) build Pareto sets of
+///    (latency distribution, cost, accuracy) bottom-up; dominated labels are dropped
+///    (first-order stochastic dominance for latency: exact, since every composition
+///    above is monotone).
+/// 3. The rest of the workflow is linear in expected latency (series add, branches mix,
+///    loops scale), so it flattens into a multiple-choice knapsack whose items are stages
+///    and joined blocks. A fold over the items keeps the Pareto set of partial sums and
+///    drops a partial label when the best completion of the remaining items would break
+///    a bound or could not beat an incumbent (found first by a narrow beam of the same fold).
+///
+/// - Complexity: O(Σ_k L_k · o_k · log) for L_k labels alive before item k with o_k options;
+///   L_k is bounded by the Pareto front size, in practice thousands for 100 stages.
+public struct ExactSolver: Solver {
+    public var name: String { "exact" }
+    public init() {}
+
+    public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
+        let dims = Dimensions(goal: goal)
+        let engine = LabelEngine(model: model, dims: dims)
+        var items: [[ItemOption]] = []
+        engine.flatten(model.root, coefficient: 1, into: &items)
+        var limits = FoldLimits(maxLatency: goal.bounds.maxLatencyMs, maxCost: goal.bounds.maxCostPerMillion,
+                                minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
+                                objective: goal.objective)
+
+        // A quick beam search gives an incumbent for the bound.
+        var beamLimits = limits
+        beamLimits.beamWidth = 48
+        let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
+        let incumbent = bestAdmitted(beam.run(), model: model, goal: goal)
+        if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
+
+        let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits)
+        let results = fold.run()
+        let found = bestAdmitted(results, model: model, goal: goal)
+        var best = found ?? incumbent
+        if let f = found, let i = incumbent, Self.better(i.prediction, than: f.prediction, goal: goal) { best = i }
+        guard let best else {
+            return PlanResult(status: .infeasible, closestBounds: closestBounds(model, goal: goal), work: fold.stats.totalLabels)
+        }
+        return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction,
+                          work: fold.stats.totalLabels + beam.stats.totalLabels)
+    }
+
+    /// Every non-dominated (latency ↓, cost ↓, accuracy ↑) point meeting `bounds`, one per
+    /// distinct vector, sorted by latency.
+    /// - Complexity: as `solve`, with all three quantities in the dominance test.
+    public func pareto(_ model: WorkflowModel, bounds: Bounds) -> [ParetoPoint] {
+        let hasAccuracy = model.workflow.stages.contains { $0.hasVariants }
+        let dims = Dimensions(latency: true, cost: true, accuracy: hasAccuracy)
+        let engine = LabelEngine(model: model, dims: dims)
+        var items: [[ItemOption]] = []
+        engine.flatten(model.root, coefficient: 1, into: &items)
+        let limits = FoldLimits(maxLatency: bounds.maxLatencyMs, maxCost: bounds.maxCostPerMillion,
+                                minAccuracyTerm: bounds.minAccuracy.map { model.accuracy.unfinish($0) })
+        let results = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits).run()
+        let points = results.map { r -> ParetoPoint in
+            let indices = Self.indices(r.assignment, stageCount: model.workflow.stages.count)
+            return ParetoPoint(optionIndices: indices, prediction: model.predict(optionIndices: indices))
+        }.filter { bounds.admits($0.prediction) }
+        return ParetoPoint.frontier(points)
+    }
+
+    struct Candidate {
+        var indices: [Int]
+        var prediction: Prediction
+    }
+
+    static func indices(_ assignment: [Int32], stageCount: Int) -> [Int] {
+        var result = Array(repeating: 0, count: stageCount)
+        var i = 0
+        while i + 1 < assignment.count {
+            result[Int(assignment[i])] = Int(assignment[i + 1])
+            i += 2
+        }
+        return result
+    }
+
+    /// The best fold result whose exact re-evaluation meets the bounds.
+    func bestAdmitted(_ results: [FoldResult], model: WorkflowModel, goal: Goal) -> Candidate? {
+        let order = results.indices.sorted { a, b in
+            let x = results[a], y = results[b]
+            let sx = score(x, goal), sy = score(y, goal)
+            if sx != sy { return sx < sy }
+            if x.cost != y.cost { return x.cost < y.cost }
+            if x.latency != y.latency { return x.latency < y.latency }
+            return x.accuracy > y.accuracy
+        }
+        var best: Candidate? = nil
+        var checked = 0
+        for i in order {
+            let indices = Self.indices(results[i].assignment, stageCount: model.workflow.stages.count)
+            let prediction = model.predict(optionIndices: indices)
+            checked += 1
+            if goal.bounds.admits(prediction) {
+                if let b = best, !Self.better(prediction, than: b.prediction, goal: goal) {} else {
+                    best = Candidate(indices: indices, prediction: prediction)
+                }
+            }
+            // Re-check a few near-ties so rounding in the fold cannot pick a worse one.
+            if best != nil && checked >= 8 { break }
+        }
+        return best
+    }
+
+    func score(_ r: FoldResult, _ goal: Goal) -> Double {
+        switch goal.objective {
+        case .minimizeCost: return r.cost
+        case .minimizeLatency: return r.latency
+        case .maximizeAccuracy: return -r.accuracy
+        }
+    }
+
+    func foldScore(_ p: Prediction, goal: Goal, model: WorkflowModel) -> Double {
+        switch goal.objective {
+        case .minimizeCost: return p.costPerMillion
+        case .minimizeLatency: return p.latencyMs
+        case .maximizeAccuracy: return -model.accuracy.unfinish(p.accuracy)
+        }
+    }
+
+    /// Strictly better for the goal's objective, ties broken by cost, latency, accuracy.
+    static func better(_ a: Prediction, than b: Prediction, goal: Goal) -> Bool {
+        let sa = a.score(goal.objective), sb = b.score(goal.objective)
+        let tol = 1e-12 * max(1, abs(sb))
+        if sa < sb - tol { return true }
+        if sa > sb + tol { return false }
+        if a.costPerMillion != b.costPerMillion { return a.costPerMillion < b.costPerMillion }
+        if a.latencyMs != b.latencyMs { return a.latencyMs < b.latencyMs }
+        return a.accuracy > b.accuracy
+    }
+
+    /// For an infeasible goal: for each bound, the best its quantity can do with the others kept.
+    public func closestBounds(_ model: WorkflowModel, goal: Goal) -> [BoundReach] {
+        var result: [BoundReach] = []
+        let b = goal.bounds
+        func reach(_ objective: Goal.Objective, _ relaxed: Bounds) -> Prediction? {
+            let sub = (try? solve(model, goal: Goal(objective: objective, bounds: relaxed)))
+            return sub?.prediction
+        }
+        if let l = b.maxLatencyMs {
+            var r = b; r.maxLatencyMs = nil
+            result.append(BoundReach(quantity: .latency, limit: l, best: reach(.minimizeLatency, r)?.latencyMs))
+        }
+        if let c = b.maxCostPerMillion {
+            var r = b; r.maxCostPerMillion = nil
+            result.append(BoundReach(quantity: .cost, limit: c, best: reach(.minimizeCost, r)?.costPerMillion))
+        }
+        if let a = b.minAccuracy {
+            var r = b; r.minAccuracy = nil
+            result.append(BoundReach(quantity: .accuracy, limit: a, best: reach(.maximizeAccuracy, r)?.accuracy))
+        }
+        return result
+    }
+}
+
+/// One point of a Pareto front.
+public struct ParetoPoint: Sendable {
+    public var optionIndices: [Int]
+    public var prediction: Prediction
+
+    /// The non-dominated points among `points`, one per distinct (latency, cost, accuracy)
+    /// vector (compared at 12 significant digits), sorted by latency then cost.
+    public static func frontier(_ points: [ParetoPoint]) -> [ParetoPoint] {
+        func q(_ x: Double) -> Double {
+            guard x != 0, x.isFinite else { return x }
+            let scale = pow10(11 - Int(floor(log10(abs(x)))))
+            return (x * scale).rounded() / scale
+        }
+        let lat = points.map { q($0.prediction.latencyMs) }
+        let cost = points.map { q($0.prediction.costPerMillion) }
+        let acc = points.map { -q($0.prediction.accuracy) }
+        let kept = ParetoFilter.nondominated(count: points.count, x: lat, y: cost, z: acc)
+        return kept.map { points[$0] }.sorted {
+            $0.prediction.latencyMs != $1.prediction.latencyMs ? $0.prediction.latencyMs < $1.prediction.latencyMs
+                : $0.prediction.costPerMillion < $1.prediction.costPerMillion
+        }
+    }
+}
+
+func pow10(_ e: Int) -> Double {
+    var r = 1.0
+    if e >= 0 { for _ in 0..<e { r *= 10 } } else { for _ in 0..<(-e) { r /= 10 } }
+    return r
+}
+
+import Foundation

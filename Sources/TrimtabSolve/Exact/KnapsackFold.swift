@@ -1,0 +1,133 @@
+import TrimtabModel
+
+/// Bounds and incumbent used to prune partial labels during a fold.
+struct FoldLimits {
+    var maxLatency: Double?
+    var maxCost: Double?
+    /// Lower bound on the combined accuracy term (see `AccuracyAlgebra.unfinish`).
+    var minAccuracyTerm: Double?
+    var objective: Goal.Objective?
+    /// Best objective value known (cost per million, latency ms, or −accuracy term).
+    var incumbent: Double?
+    /// Keep at most this many labels per step (a heuristic; the result is then not exact).
+    var beamWidth: Int?
+}
+
+struct FoldResult {
+    var latency: Double
+    var cost: Double
+    var accuracy: Double
+    var assignment: [Int32]
+}
+
+/// Dynamic programming over knapsack items (one option each) with dominance pruning
+/// and admissible bounds: a partial label is dropped when even the best completion of the
+/// remaining items would break a bound or could not beat the incumbent.
+struct KnapsackFold {
+    let items: [[ItemOption]]
+    let dims: Dimensions
+    let algebra: AccuracyAlgebra
+    let limits: FoldLimits
+
+    /// Largest number of labels alive after any step (a measure of the work done).
+    final class Stats { var peakLabels = 0; var totalLabels = 0 }
+    let stats = Stats()
+
+    static func within(_ value: Double, _ limit: Double) -> Bool {
+        value <= limit + Bounds.tolerance * max(1, abs(limit))
+    }
+
+    func run() -> [FoldResult] {
+        // Items whose options differ most go first: bounds are tight by the time the
+        // many small decisions are taken.
+        let order = items.indices.sorted { spread(items[$0]) > spread(items[$1]) }
+        let sorted = order.map { items[$0] }
+        let n = sorted.count
+        var sufLat = Array(repeating: 0.0, count: n + 1)
+        var sufCost = Array(repeating: 0.0, count: n + 1)
+        var sufAcc = Array(repeating: algebra.identity, count: n + 1)
+        for k in stride(from: n - 1, through: 0, by: -1) {
+            sufLat[k] = sufLat[k + 1] + (sorted[k].map(\.latency).min() ?? 0)
+            sufCost[k] = sufCost[k + 1] + (sorted[k].map(\.cost).min() ?? 0)
+            sufAcc[k] = algebra.combine(sufAcc[k + 1], sorted[k].map(\.accuracy).max() ?? algebra.identity)
+        }
+
+        var lat: [Double] = [0], cost: [Double] = [0], acc: [Double] = [algebra.identity]
+        var trace: [Int32] = [-1]
+        var tracePrev: [Int32] = []
+        var traceOption: [Int32] = []
+
+        for k in 0..<n {
+            let options = sorted[k]
+            var cLat: [Double] = [], cCost: [Double] = [], cAcc: [Double] = []
+            var cParent: [Int32] = [], cOption: [Int32] = []
+            let capacity = lat.count * options.count
+            cLat.reserveCapacity(capacity); cCost.reserveCapacity(capacity); cAcc.reserveCapacity(capacity)
+            cParent.reserveCapacity(capacity); cOption.reserveCapacity(capacity)
+            let restLat = sufLat[k + 1], restCost = sufCost[k + 1], restAcc = sufAcc[k + 1]
+            for i in 0..<lat.count {
+                for (j, o) in options.enumerated() {
+                    let l = lat[i] + o.latency
+                    let c = cost[i] + o.cost
+                    let a = algebra.combine(acc[i], o.accuracy)
+                    if let m = limits.maxLatency, !KnapsackFold.within(l + restLat, m) { continue }
+                    if let m = limits.maxCost, !KnapsackFold.within(c + restCost, m) { continue }
+                    if let m = limits.minAccuracyTerm, !KnapsackFold.within(-algebra.combine(a, restAcc), -m) { continue }
+                    if let objective = limits.objective, let best = limits.incumbent {
+                        let bound: Double
+                        switch objective {
+                        case .minimizeCost: bound = c + restCost
+                        case .minimizeLatency: bound = l + restLat
+                        case .maximizeAccuracy: bound = -algebra.combine(a, restAcc)
+                        }
+                        if bound > best + 1e-12 * max(1, abs(best)) { continue }
+                    }
+                    cLat.append(l); cCost.append(c); cAcc.append(a)
+                    cParent.append(Int32(i)); cOption.append(Int32(j))
+                }
+            }
+            var kept = ParetoFilter.nondominated(count: cLat.count, x: dims.latency ? cLat : nil,
+                                                 y: dims.cost ? cCost : nil, z: dims.accuracy ? cAcc.map { -$0 } : nil)
+            if let beam = limits.beamWidth, kept.count > beam {
+                kept.sort { cLat[$0] != cLat[$1] ? cLat[$0] < cLat[$1] : cCost[$0] < cCost[$1] }
+                let step = Double(kept.count - 1) / Double(beam - 1)
+                kept = (0..<beam).map { kept[Int((Double($0) * step).rounded())] }
+            }
+            var nLat: [Double] = [], nCost: [Double] = [], nAcc: [Double] = [], nTrace: [Int32] = []
+            nLat.reserveCapacity(kept.count); nCost.reserveCapacity(kept.count)
+            nAcc.reserveCapacity(kept.count); nTrace.reserveCapacity(kept.count)
+            for idx in kept {
+                tracePrev.append(trace[Int(cParent[idx])])
+                traceOption.append(cOption[idx])
+                nTrace.append(Int32(tracePrev.count - 1))
+                nLat.append(cLat[idx]); nCost.append(cCost[idx]); nAcc.append(cAcc[idx])
+            }
+            lat = nLat; cost = nCost; acc = nAcc; trace = nTrace
+            stats.peakLabels = max(stats.peakLabels, lat.count)
+            stats.totalLabels += lat.count
+            if lat.isEmpty { return [] }
+        }
+
+        var results: [FoldResult] = []
+        results.reserveCapacity(lat.count)
+        for i in 0..<lat.count {
+            var assignment: [Int32] = []
+            var node = trace[i]
+            var k = n - 1
+            while node >= 0 && k >= 0 {
+                assignment += sorted[k][Int(traceOption[Int(node)])].assignment
+                node = tracePrev[Int(node)]
+                k -= 1
+            }
+            results.append(FoldResult(latency: lat[i], cost: cost[i], accuracy: acc[i], assignment: assignment))
+        }
+        return results
+    }
+
+    func spread(_ options: [ItemOption]) -> Double {
+        let values: [Double]
+        if dims.latency { values = options.map(\.latency) } else if dims.cost { values = options.map(\.cost) } else { values = options.map(\.accuracy) }
+        guard let lo = values.min(), let hi = values.max() else { return 0 }
+        return hi - lo
+    }
+}

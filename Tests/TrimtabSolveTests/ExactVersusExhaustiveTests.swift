@@ -1,0 +1,97 @@
+import Testing
+import TrimtabModel
+@testable import TrimtabSolve
+
+/// Random goals whose bounds are drawn from the spread of the workflow's own predictions,
+/// so that some are tight, some loose and some infeasible.
+func randomGoals(_ model: WorkflowModel, _ rng: inout SeededGenerator) -> [Goal] {
+    let n = model.workflow.stages.count
+    var samples: [Prediction] = []
+    for _ in 0..<20 {
+        samples.append(model.predict(optionIndices: (0..<n).map { Int.random(in: 0..<model.options[$0].count, using: &rng) }))
+    }
+    func pick(_ values: [Double]) -> Double { values.sorted()[Int.random(in: 0..<values.count, using: &rng)] * Double.random(in: 0.8...1.1, using: &rng) }
+    var goals: [Goal] = []
+    for objective in Goal.Objective.allCases {
+        var bounds = Bounds()
+        if objective != .minimizeLatency && Bool.random(using: &rng) { bounds.maxLatencyMs = pick(samples.map(\.latencyMs)) }
+        if objective != .minimizeCost && Bool.random(using: &rng) { bounds.maxCostPerMillion = pick(samples.map(\.costPerMillion)) }
+        if objective != .maximizeAccuracy && Bool.random(using: &rng) { bounds.minAccuracy = min(1, pick(samples.map(\.accuracy))) }
+        if objective == .minimizeCost && bounds.maxLatencyMs == nil && Bool.random(using: &rng) { bounds.maxLatencyMs = pick(samples.map(\.latencyMs)) }
+        goals.append(Goal(objective: objective, bounds: bounds))
+    }
+    return goals
+}
+
+/// A generator with few options per stage, so that exhaustive search stays small.
+func smallWorkflow(seed: UInt64) -> Workflow {
+    var rng = SeededGenerator(seed: seed &* 7919)
+    let stages = Int.random(in: 1...7, using: &rng)
+    let sizes = RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng))
+    var generator = RandomWorkflowGenerator(memorySizes: sizes, variantShare: 0.4, maxVariants: 3, loopChance: 0.25, bridgeChance: 0.3)
+    var w = generator.make(stages: stages, seed: seed)
+    // Keep the search space under 20,000 configurations.
+    while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+        generator.memorySizes = Array(generator.memorySizes.dropLast())
+        generator.maxVariants = max(1, generator.maxVariants - 1)
+        w = generator.make(stages: stages, seed: seed)
+    }
+    return w
+}
+
+@Suite struct ExactVersusExhaustiveTests {
+    /// The exact planner agrees with enumeration on 300 random workflows × 3 goals.
+    @Test func exactEqualsExhaustive() throws {
+        var rng = SeededGenerator(seed: 2026)
+        var compared = 0, infeasible = 0
+        var shapes = Set<String>()
+        for seed in UInt64(1)...300 {
+            let w = smallWorkflow(seed: seed)
+            let model = try WorkflowModel(w)
+            shapes.formUnion(shapeNames(model.root))
+            for goal in randomGoals(model, &rng) {
+                let exact = try ExactSolver().solve(model, goal: goal)
+                let brute = try ExhaustiveSolver().solve(model, goal: goal)
+                #expect(exact.status == brute.status, "seed \(seed) \(goal)")
+                compared += 1
+                if brute.status == .infeasible { infeasible += 1; continue }
+                guard let e = exact.prediction, let b = brute.prediction else { continue }
+                let se = e.score(goal.objective), sb = b.score(goal.objective)
+                #expect(abs(se - sb) <= 1e-9 * max(1, abs(sb)), "seed \(seed) \(goal): exact \(se) vs exhaustive \(sb)")
+                #expect(goal.bounds.admits(e))
+                if let idx = exact.optionIndices { #expect(model.predict(optionIndices: idx) == e) }
+            }
+        }
+        #expect(compared == 900)
+        // The generator must have exercised every shape and both feasible and infeasible goals.
+        #expect(shapes.isSuperset(of: ["series", "parallel", "mixture", "loop", "general"]), "\(shapes)")
+        #expect(infeasible > 20 && infeasible < 600)
+    }
+
+    /// The Pareto front equals the non-dominated set found by enumeration.
+    @Test func paretoEqualsExhaustive() throws {
+        for seed in UInt64(301)...420 {
+            let w = smallWorkflow(seed: seed)
+            let model = try WorkflowModel(w)
+            let exact = ExactSolver().pareto(model, bounds: Bounds())
+            let brute = try ExhaustiveSolver().pareto(model, bounds: Bounds())
+            #expect(exact.count == brute.count, "seed \(seed)")
+            for (a, b) in zip(exact, brute) {
+                #expect(abs(a.prediction.latencyMs - b.prediction.latencyMs) <= 1e-9 * max(1, b.prediction.latencyMs))
+                #expect(abs(a.prediction.costPerMillion - b.prediction.costPerMillion) <= 1e-9 * max(1, b.prediction.costPerMillion))
+                #expect(abs(a.prediction.accuracy - b.prediction.accuracy) <= 1e-12)
+            }
+        }
+    }
+}
+
+func shapeNames(_ block: Block) -> Set<String> {
+    switch block {
+    case .empty, .stage: return []
+    case .series(let c): return c.reduce(["series"]) { $0.union(shapeNames($1)) }
+    case .parallel(let c): return c.reduce(["parallel"]) { $0.union(shapeNames($1)) }
+    case .mixture(let arms): return arms.reduce(["mixture"]) { $0.union(shapeNames($1.block)) }
+    case .loop(let b, _): return shapeNames(b).union(["loop"])
+    case .general(let r): return r.edges.reduce(["general"]) { $0.union(shapeNames($1.block)) }
+    }
+}
