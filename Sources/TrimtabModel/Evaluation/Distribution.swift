@@ -77,6 +77,37 @@ public struct Distribution: Sendable, Equatable {
         return d
     }
 
+    /// E[max(X, b)] for a fixed b.
+    @inlinable public func meanOfMaximum(withPoint b: Double) -> Double {
+        var s = 0.0
+        for i in 0..<values.count { s += probabilities[i] * Swift.max(values[i], b) }
+        return s
+    }
+
+    /// E[max(X, Y)] for independent X, Y, without building the distribution.
+    public static func meanOfMaximum(_ x: Distribution, _ y: Distribution) -> Double {
+        if y.isPoint {
+            let b = y.values[0]
+            var s = 0.0
+            for i in 0..<x.values.count { s += x.probabilities[i] * Swift.max(x.values[i], b) }
+            return s
+        }
+        if x.isPoint { return meanOfMaximum(y, x) }
+        var i = 0, j = 0
+        var fx = 0.0, fy = 0.0, previous = 0.0, mean = 0.0
+        while i < x.values.count || j < y.values.count {
+            let a = i < x.values.count ? x.values[i] : Double.infinity
+            let b = j < y.values.count ? y.values[j] : Double.infinity
+            let next = Swift.min(a, b)
+            if a == next { fx += x.probabilities[i]; i += 1 }
+            if b == next { fy += y.probabilities[j]; j += 1 }
+            let cdf = fx * fy
+            mean += (cdf - previous) * next
+            previous = cdf
+        }
+        return mean
+    }
+
     /// A mixture: each distribution with its weight (weights sum to 1).
     public static func mixture(_ parts: [(Distribution, Double)]) -> Distribution {
         var pairs: [(Double, Double)] = []

@@ -65,7 +65,10 @@ public struct RandomWorkflowGenerator: Sendable {
 
     func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
-    func fragment(_ n: Int, _ b: Builder, _ rng: inout SeededGenerator) -> Fragment {
+    /// `underJoin`: the fragment is an arm of a parallel fan-out. Arms stay short (as the
+    /// pre-processing or model chains of real inference pipelines are), so that branches
+    /// under joins are single stages; loops and branches of any size live outside joins.
+    func fragment(_ n: Int, _ b: Builder, _ rng: inout SeededGenerator, underJoin: Bool = false) -> Fragment {
         if n == 1 {
             let s = b.newStage()
             if Double.random(in: 0..<1, using: &rng) < loopChance {
@@ -77,6 +80,22 @@ public struct RandomWorkflowGenerator: Sendable {
         }
         var f: Fragment
         let shape = Int.random(in: 0..<4, using: &rng)
+        if underJoin {
+            // A short chain, or a branch over single stages.
+            if n >= 4 && Bool.random(using: &rng) {
+                let e = b.newStage(), j = b.newStage()
+                let p = round2(Double.random(in: 0.2...0.8, using: &rng))
+                let x = fragment(1, b, &rng), y = fragment(n - 3, b, &rng, underJoin: true)
+                b.edge(e, x.entry, p); b.edge(e, y.entry, 1 - p)
+                b.edge(x.exit, j, x.exitScale); b.edge(y.exit, j, y.exitScale)
+                return Fragment(entry: e, exit: j, exitScale: 1)
+            }
+            let k = Int.random(in: 1..<n, using: &rng)
+            let a = fragment(k, b, &rng, underJoin: true)
+            let c = fragment(n - k, b, &rng, underJoin: true)
+            b.edge(a.exit, c.entry, a.exitScale)
+            return Fragment(entry: a.entry, exit: c.exit, exitScale: c.exitScale)
+        }
         if n >= 6 && Double.random(in: 0..<1, using: &rng) < bridgeChance {
             // e → a, e → c, a → c, a → j, c → j: not series–parallel.
             let e = b.newStage(), a = b.newStage(), c = b.newStage()
@@ -93,12 +112,20 @@ public struct RandomWorkflowGenerator: Sendable {
             f = Fragment(entry: a.entry, exit: c.exit, exitScale: c.exitScale)
         } else {
             // Entry stage, arms, join stage.
-            let e = b.newStage()
             let inner = n - 2
             let armCount = min(inner, Int.random(in: 2...3, using: &rng))
             var sizes = Array(repeating: 1, count: armCount)
+            // Parallel arms hold at most 5 stages each; a larger fragment becomes a series.
+            if shape == 1 && inner > armCount * 5 {
+                let k = Int.random(in: 1..<n, using: &rng)
+                let a = fragment(k, b, &rng)
+                let c = fragment(n - k, b, &rng)
+                b.edge(a.exit, c.entry, a.exitScale)
+                return Fragment(entry: a.entry, exit: c.exit, exitScale: c.exitScale)
+            }
+            let e = b.newStage()
             for _ in 0..<(inner - armCount) { sizes[Int.random(in: 0..<armCount, using: &rng)] += 1 }
-            let arms = sizes.map { fragment($0, b, &rng) }
+            let arms = sizes.map { fragment($0, b, &rng, underJoin: shape == 1) }
             let j = b.newStage()
             if shape == 1 {
                 for a in arms { b.edge(e, a.entry, 1); b.edge(a.exit, j, a.exitScale) }

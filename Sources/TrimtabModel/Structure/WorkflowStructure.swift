@@ -316,6 +316,79 @@ struct SplitGraph {
     /// Reduces the sub-graph on `nodes` to one block from `source` to `sink`.
     mutating func reduceRegion(nodes: Set<Int>, source: Int, sink: Int) throws(TrimtabError) -> Block {
         var nodes = nodes
+        while true {
+            reduceSeriesParallel(&nodes, source: source, sink: sink)
+            let remaining = nodes.flatMap { liveOut($0, nodes) }
+            if remaining.count == 1, edges[remaining[0]].from == source, edges[remaining[0]].to == sink {
+                let only = edges[remaining[0]]
+                remove(remaining[0])
+                return only.block
+            }
+            // Stuck: pack the smallest closed single-entry single-exit part into a general
+            // region, replace it by one edge, and go on reducing.
+            guard let (entry, exit, inner) = smallestClosedRegion(nodes, source: source, sink: sink),
+                  !(entry == source && exit == sink) else {
+                return try generalRegion(nodes: nodes, source: source, sink: sink)
+            }
+            let block = try generalRegion(nodes: inner, source: entry, sink: exit)
+            _ = add(from: entry, to: exit, probability: 1, block: block)
+            for x in inner where x != entry && x != exit { nodes.remove(x) }
+        }
+    }
+
+    /// For each node with several ways out, the region up to its immediate post-dominator;
+    /// the smallest such region that nothing enters from outside except at its entry.
+    func smallestClosedRegion(_ nodes: Set<Int>, source: Int, sink: Int) -> (Int, Int, Set<Int>)? {
+        let live = nodes.filter { !liveOut($0, nodes).isEmpty || !liveIn($0, nodes).isEmpty || $0 == source || $0 == sink }
+        // Topological order (Kahn).
+        var indegree: [Int: Int] = [:]
+        for v in live { indegree[v] = liveIn(v, nodes).count }
+        var queue = live.filter { indegree[$0] == 0 }.sorted()
+        var order: [Int] = []
+        while let v = queue.popLast() {
+            order.append(v)
+            for e in liveOut(v, nodes) {
+                let w = edges[e].to
+                indegree[w, default: 0] -= 1
+                if indegree[w] == 0 { queue.append(w) }
+            }
+        }
+        guard order.count == live.count else { return nil }
+        var position: [Int: Int] = [:]
+        for (i, v) in order.enumerated() { position[v] = i }
+        // Post-dominator sets, in reverse topological order.
+        var pdom: [Int: Set<Int>] = [:]
+        for v in order.reversed() {
+            let succ = liveOut(v, nodes).map { edges[$0].to }
+            if succ.isEmpty { pdom[v] = [v]; continue }
+            var common = pdom[succ[0]] ?? []
+            for w in succ.dropFirst() { common.formIntersection(pdom[w] ?? []) }
+            common.insert(v)
+            pdom[v] = common
+        }
+        var best: (Int, Int, Set<Int>, Int)? = nil
+        for u in order where liveOut(u, nodes).count > 1 {
+            guard let candidates = pdom[u]?.subtracting([u]),
+                  let v = candidates.min(by: { (position[$0] ?? 0) < (position[$1] ?? 0) }) else { continue }
+            var region: Set<Int> = [u, v]
+            var stack = [u]
+            while let x = stack.popLast() {
+                for e in liveOut(x, nodes) {
+                    let w = edges[e].to
+                    if w != v && region.insert(w).inserted { stack.append(w) }
+                }
+            }
+            let closed = region.allSatisfy { x in x == u || liveIn(x, nodes).allSatisfy { region.contains(edges[$0].from) } }
+            guard closed else { continue }
+            let size = region.reduce(0) { $0 + liveOut($1, nodes).count }
+            if let current = best, size >= current.3 { continue }
+            best = (u, v, region, size)
+        }
+        return best.map { ($0.0, $0.1, $0.2) }
+    }
+
+    /// Applies series and parallel reductions until none applies.
+    mutating func reduceSeriesParallel(_ nodes: inout Set<Int>, source: Int, sink: Int) {
         var changed = true
         while changed {
             changed = false
@@ -372,18 +445,11 @@ struct SplitGraph {
                 changed = true
             }
         }
-        let remaining = nodes.flatMap { liveOut($0, nodes) }
-        if remaining.count == 1, edges[remaining[0]].from == source, edges[remaining[0]].to == sink {
-            let only = edges[remaining[0]]
-            remove(remaining[0])
-            return only.block
-        }
-        return try generalRegion(nodes: nodes, source: source, sink: sink)
     }
 
     /// Packs what did not reduce into a `GeneralRegion`.
     mutating func generalRegion(nodes: Set<Int>, source: Int, sink: Int) throws(TrimtabError) -> Block {
-        let ids = nodes.flatMap { liveOut($0, nodes) }.sorted()
+        let ids = nodes.filter { $0 != sink }.flatMap { liveOut($0, nodes) }.sorted()
         var used = Set<Int>([source, sink])
         for id in ids { used.insert(edges[id].from); used.insert(edges[id].to) }
         let list = used.sorted()

@@ -22,24 +22,49 @@ public struct ExactSolver: Solver {
     public init() {}
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
+        let t0 = Date()
         let dims = Dimensions(goal: goal)
-        let engine = LabelEngine(model: model, dims: dims)
-        var items: [[ItemOption]] = []
-        engine.flatten(model.root, coefficient: 1, into: &items)
         var limits = FoldLimits(maxLatency: goal.bounds.maxLatencyMs, maxCost: goal.bounds.maxCostPerMillion,
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
                                 objective: goal.objective)
-
-        // A quick beam search gives an incumbent for the bound.
-        var beamLimits = limits
-        beamLimits.beamWidth = 48
-        let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
-        let incumbent = bestAdmitted(beam.run(), model: model, goal: goal)
+        // A quick scalarised search gives a first incumbent for the bounds.
+        var incumbent = ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) }
         if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
+        let t1 = Date()
+        var engine = LabelEngine(model: model, dims: dims, limits: limits)
+        var topItems: [(Block, Double)] = []
+        engine.topItems(model.root, coefficient: 1, into: &topItems)
+        var cuts = CutPlanner(algebra: model.accuracy).cuts(goal: goal, items: engine.dualItems(topItems))
+        let threshold = limits.incumbent.map { objectiveThreshold($0, goal: goal, model: model) } ?? .infinity
+        for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = threshold }
+        engine.install(cuts: cuts)
+        var items: [[ItemOption]] = []
+        engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
+        let t2 = Date()
+        // A narrow beam of the fold usually improves the incumbent further.
+        var beamLimits = limits
+        beamLimits.beamWidth = 1024
+        let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
+        if let b = bestAdmitted(beam.run(), model: model, goal: goal),
+           incumbent.map({ Self.better(b.prediction, than: $0.prediction, goal: goal) }) ?? true {
+            incumbent = b
+        }
+        if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
+        limits.cuts = cuts
+        if let incumbent {
+            let t = objectiveThreshold(foldScore(incumbent.prediction, goal: goal, model: model), goal: goal, model: model)
+            for i in limits.cuts.indices where limits.cuts[i].isObjective { limits.cuts[i].threshold = t }
+        }
 
+        let t3 = Date()
         let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits)
         let results = fold.run()
         let found = bestAdmitted(results, model: model, goal: goal)
+        if ProcessInfo.processInfo.environment["TRIMTAB_DEBUG"] != nil {
+            let dualInfo = limits.cuts.map { c in "w=(\(c.wLat),\(c.wCost),\(c.wAcc)) c=\(c.constant) t=\(c.threshold)" }
+            FileHandle.standardError.write(Data("incumbent \(String(describing: limits.incumbent)) found \(String(describing: found?.prediction)) cuts \(dualInfo)\n".utf8))
+            FileHandle.standardError.write(Data("scalarized \(t1.timeIntervalSince(t0)) flatten \(t2.timeIntervalSince(t1)) beam \(t3.timeIntervalSince(t2)) fold \(Date().timeIntervalSince(t3)) items \(items.map(\.count)) peak \(fold.stats.peakLabels)\n".utf8))
+        }
         var best = found ?? incumbent
         if let f = found, let i = incumbent, Self.better(i.prediction, than: f.prediction, goal: goal) { best = i }
         guard let best else {
@@ -55,11 +80,11 @@ public struct ExactSolver: Solver {
     public func pareto(_ model: WorkflowModel, bounds: Bounds) -> [ParetoPoint] {
         let hasAccuracy = model.workflow.stages.contains { $0.hasVariants }
         let dims = Dimensions(latency: true, cost: true, accuracy: hasAccuracy)
-        let engine = LabelEngine(model: model, dims: dims)
-        var items: [[ItemOption]] = []
-        engine.flatten(model.root, coefficient: 1, into: &items)
         let limits = FoldLimits(maxLatency: bounds.maxLatencyMs, maxCost: bounds.maxCostPerMillion,
                                 minAccuracyTerm: bounds.minAccuracy.map { model.accuracy.unfinish($0) })
+        let engine = LabelEngine(model: model, dims: dims, limits: limits)
+        var items: [[ItemOption]] = []
+        engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
         let results = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits).run()
         let points = results.map { r -> ParetoPoint in
             let indices = Self.indices(r.assignment, stageCount: model.workflow.stages.count)
@@ -116,6 +141,12 @@ public struct ExactSolver: Solver {
         case .minimizeLatency: return r.latency
         case .maximizeAccuracy: return -r.accuracy
         }
+    }
+
+    /// The objective cuts' threshold for an incumbent fold score (accuracy in measure form).
+    func objectiveThreshold(_ score: Double, goal: Goal, model: WorkflowModel) -> Double {
+        guard goal.objective == .maximizeAccuracy else { return score }
+        return -CutPlanner.measure(-score, model.accuracy)
     }
 
     func foldScore(_ p: Prediction, goal: Goal, model: WorkflowModel) -> Double {

@@ -11,6 +11,33 @@ struct FoldLimits {
     var incumbent: Double?
     /// Keep at most this many labels per step (a heuristic; the result is then not exact).
     var beamWidth: Int?
+    /// For a fold inside a block: what the rest of the workflow adds at best. The final
+    /// latency is at least `outsideLatency + latencyScale × (partial + rest of the fold)`.
+    var outsideLatency: Double = 0
+    var latencyScale: Double = 1
+    var outsideCost: Double = 0
+    var outsideAccuracy: Double? = nil
+    /// Lagrangian cuts, and what the rest of the workflow adds to each at least.
+    var cuts: [LinearCut] = []
+    var cutOutside: [Double] = []
+
+    /// Whether lower bounds on the final latency and cost and an upper bound on the final
+    /// accuracy term (here already including the outside) can still meet the goal.
+    func admits(latency: Double, cost: Double, accuracy: Double) -> Bool {
+        if let m = maxLatency, !KnapsackFold.within(latency, m) { return false }
+        if let m = maxCost, !KnapsackFold.within(cost, m) { return false }
+        if let m = minAccuracyTerm, !KnapsackFold.within(-accuracy, -m) { return false }
+        if let objective, let best = incumbent {
+            let bound: Double
+            switch objective {
+            case .minimizeCost: bound = cost
+            case .minimizeLatency: bound = latency
+            case .maximizeAccuracy: bound = -accuracy
+            }
+            if bound > best + 1e-12 * max(1, abs(best)) { return false }
+        }
+        return true
+    }
 }
 
 struct FoldResult {
@@ -40,7 +67,7 @@ struct KnapsackFold {
     func run() -> [FoldResult] {
         // Items whose options differ most go first: bounds are tight by the time the
         // many small decisions are taken.
-        let order = items.indices.sorted { spread(items[$0]) > spread(items[$1]) }
+        let order = items.indices.sorted { items[$0].count != items[$1].count ? items[$0].count > items[$1].count : spread(items[$0]) > spread(items[$1]) }
         let sorted = order.map { items[$0] }
         let n = sorted.count
         var sufLat = Array(repeating: 0.0, count: n + 1)
@@ -51,6 +78,22 @@ struct KnapsackFold {
             sufCost[k] = sufCost[k + 1] + (sorted[k].map(\.cost).min() ?? 0)
             sufAcc[k] = algebra.combine(sufAcc[k + 1], sorted[k].map(\.accuracy).max() ?? algebra.identity)
         }
+
+        // Per cut: each remaining item's least contribution, summed from the end.
+        let scale = limits.latencyScale
+        let cuts = limits.cuts
+        var sufCut = Array(repeating: Array(repeating: 0.0, count: n + 1), count: cuts.count)
+        for (ci, cut) in cuts.enumerated() {
+            for k in stride(from: n - 1, through: 0, by: -1) {
+                var best = Double.infinity
+                for o in sorted[k] {
+                    let v = cut.value(latency: scale * o.latency, cost: o.cost, accuracyMeasure: CutPlanner.measure(o.accuracy, algebra))
+                    if v < best { best = v }
+                }
+                sufCut[ci][k] = sufCut[ci][k + 1] + best
+            }
+        }
+        let cutOutside = limits.cutOutside.count == cuts.count ? limits.cutOutside : Array(repeating: 0, count: cuts.count)
 
         var lat: [Double] = [0], cost: [Double] = [0], acc: [Double] = [algebra.identity]
         var trace: [Int32] = [-1]
@@ -70,17 +113,18 @@ struct KnapsackFold {
                     let l = lat[i] + o.latency
                     let c = cost[i] + o.cost
                     let a = algebra.combine(acc[i], o.accuracy)
-                    if let m = limits.maxLatency, !KnapsackFold.within(l + restLat, m) { continue }
-                    if let m = limits.maxCost, !KnapsackFold.within(c + restCost, m) { continue }
-                    if let m = limits.minAccuracyTerm, !KnapsackFold.within(-algebra.combine(a, restAcc), -m) { continue }
-                    if let objective = limits.objective, let best = limits.incumbent {
-                        let bound: Double
-                        switch objective {
-                        case .minimizeCost: bound = c + restCost
-                        case .minimizeLatency: bound = l + restLat
-                        case .maximizeAccuracy: bound = -algebra.combine(a, restAcc)
+                    var accBound = algebra.combine(a, restAcc)
+                    if let outside = limits.outsideAccuracy { accBound = algebra.combine(accBound, outside) }
+                    guard limits.admits(latency: limits.outsideLatency + limits.latencyScale * (l + restLat),
+                                        cost: limits.outsideCost + c + restCost, accuracy: accBound) else { continue }
+                    if !cuts.isEmpty {
+                        let m = CutPlanner.measure(a, algebra)
+                        var pruned = false
+                        for ci in 0..<cuts.count {
+                            let v = cuts[ci].value(latency: scale * l, cost: c, accuracyMeasure: m) + sufCut[ci][k + 1] + cutOutside[ci]
+                            if cuts[ci].prunes(v) { pruned = true; break }
                         }
-                        if bound > best + 1e-12 * max(1, abs(best)) { continue }
+                        if pruned { continue }
                     }
                     cLat.append(l); cCost.append(c); cAcc.append(a)
                     cParent.append(Int32(i)); cOption.append(Int32(j))

@@ -7,8 +7,6 @@ struct Dimensions: Sendable {
     var cost: Bool
     var accuracy: Bool
 
-    static let all = Dimensions(latency: true, cost: true, accuracy: true)
-
     init(latency: Bool, cost: Bool, accuracy: Bool) {
         self.latency = latency
         self.cost = cost
@@ -22,13 +20,18 @@ struct Dimensions: Sendable {
     }
 }
 
-/// A partial configuration of a block: its latency distribution, cost per million runs,
-/// combined accuracy term, and the (stage, option) pairs that make it.
+/// A partial configuration of a block: its latency (a point, or a distribution when a
+/// branch sits under a join), cost per million runs, combined accuracy term, and the
+/// (stage, option) pairs that make it.
 struct BlockLabel {
-    var latency: Distribution
+    /// The mean latency (the value itself when `distribution` is nil).
+    var mean: Double
+    var distribution: Distribution?
     var cost: Double
     var accuracy: Double
     var assignment: [Int32]
+
+    var latency: Distribution { distribution ?? Distribution(point: mean) }
 }
 
 /// One choice for an item of the linear part of the workflow.
@@ -39,6 +42,16 @@ struct ItemOption {
     var assignment: [Int32]
 }
 
+/// Where a sub-block sits, for admissible bounds: the final expected latency is at least
+/// `restLatency + weight × mean(sub-block)`.
+struct Context {
+    var restLatency: Double
+    var weight: Double
+    /// Per Lagrangian cut: the least the other top-level items add, plus the least the
+    /// stages of this item add through cost and accuracy alone.
+    var cutOutside: [Double] = []
+}
+
 /// Builds Pareto sets bottom-up over the block tree.
 ///
 /// In the linear part of the tree (series, branch mixtures and loop bodies not under a
@@ -47,18 +60,34 @@ struct ItemOption {
 /// parallel join or in a general region the whole latency distribution matters; there the
 /// engine keeps distributions and prunes by first-order stochastic dominance, which is
 /// exact because every later composition (sum, maximum, mixture, mean) is monotone.
+/// Every label is also checked against admissible bounds: the best the rest of the
+/// workflow could add must still meet the goal's bounds and be able to beat the incumbent.
 struct LabelEngine {
     let model: WorkflowModel
     let dims: Dimensions
     let algebra: AccuracyAlgebra
-    /// Stage options after per-stage dominance pruning: (option index).
+    let limits: FoldLimits
+    /// Stage options after per-stage dominance pruning (option indices).
     let stageOptions: [[Int]]
+    let minLatency: [Double]
+    let minCost: [Double]
+    let bestAccuracy: [Double]
+    /// Expected latency with every stage at its fastest option: Σ of all items' minima.
+    let totalMinLatency: Double
+    /// Lagrangian cuts (thresholds set), and per cut and stage the least value of the
+    /// cost and accuracy part alone.
+    var cuts: [LinearCut] = []
+    var stageCutMinimum: [[Double]] = []
+    /// Per cut, the sum over top-level items of their least contribution.
+    var cutTotal: [Double] = []
 
-    init(model: WorkflowModel, dims: Dimensions) {
+    init(model: WorkflowModel, dims: Dimensions, limits: FoldLimits) {
         self.model = model
         self.dims = dims
+        self.limits = limits
         self.algebra = model.accuracy
         var pruned: [[Int]] = []
+        var minLat: [Double] = [], minCost: [Double] = [], bestAcc: [Double] = []
         for s in 0..<model.workflow.stages.count {
             let opts = model.options[s]
             let lat = opts.map(\.latencyMs)
@@ -67,17 +96,113 @@ struct LabelEngine {
             let kept = ParetoFilter.nondominated(count: opts.count, x: dims.latency ? lat : nil,
                                                  y: dims.cost ? cost : nil, z: dims.accuracy ? acc : nil)
             pruned.append(kept.sorted())
+            minLat.append(lat.min() ?? 0)
+            minCost.append((cost.min() ?? 0) * model.executions[s] * 1e6)
+            bestAcc.append(-(acc.min() ?? 0))
         }
         self.stageOptions = pruned
+        self.minLatency = minLat
+        self.minCost = minCost
+        self.bestAccuracy = bestAcc
+        self.totalMinLatency = model.expectedLatency(stageLatencies: minLat)
+    }
+
+    /// Top-level items as (block, coefficient), in flattening order.
+    func topItems(_ block: Block, coefficient: Double, into out: inout [(Block, Double)]) {
+        switch block {
+        case .empty: return
+        case .stage: out.append((block, coefficient))
+        case .series(let children): for c in children { topItems(c, coefficient: coefficient, into: &out) }
+        case .mixture(let arms): for a in arms { topItems(a.block, coefficient: coefficient * a.probability, into: &out) }
+        case .loop(let body, let p): topItems(body, coefficient: coefficient / (1 - p), into: &out)
+        case .parallel, .general: out.append((block, coefficient))
+        }
+    }
+
+    /// Lower bounds of each item's (latency, cost, accuracy measure) options for the dual.
+    func dualItems(_ items: [(Block, Double)]) -> [[(lat: Double, cost: Double, acc: Double)]] {
+        items.map { block, coefficient in
+            if case .stage(let s) = block {
+                return stageOptions[s].map { k in
+                    (coefficient * model.options[s][k].latencyMs, stageCost(s, k), CutPlanner.measure(stageAccuracy(s, k), algebra))
+                }
+            }
+            let stages = block.stages
+            let cost = stages.reduce(0) { $0 + minCost[$1] }
+            let acc = stages.reduce(0.0) { $0 + CutPlanner.measure(bestAccuracy[$1], algebra) }
+            return [(coefficient * WorkflowModel.distribution(block, minLatency).mean, cost, acc)]
+        }
+    }
+
+    /// Installs Lagrangian cuts: per-stage minima and per-cut totals over top-level items.
+    mutating func install(cuts: [LinearCut]) {
+        self.cuts = cuts
+        stageCutMinimum = cuts.map { cut in
+            (0..<minCost.count).map { s in
+                stageOptions[s].map { k in cut.value(latency: 0, cost: stageCost(s, k), accuracyMeasure: CutPlanner.measure(stageAccuracy(s, k), algebra)) }.min() ?? 0
+            }
+        }
+        var items: [(Block, Double)] = []
+        topItems(model.root, coefficient: 1, into: &items)
+        cutTotal = cuts.indices.map { c in items.reduce(0) { $0 + itemCutMinimum($1.0, $1.1, c) } }
+    }
+
+    /// A lower bound of a top-level item's contribution to cut `c`.
+    func itemCutMinimum(_ block: Block, _ coefficient: Double, _ c: Int) -> Double {
+        let cut = cuts[c]
+        if case .stage(let s) = block {
+            return stageOptions[s].map { k in
+                cut.value(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
+                          accuracyMeasure: CutPlanner.measure(stageAccuracy(s, k), algebra))
+            }.min() ?? 0
+        }
+        let noLatency = block.stages.reduce(0) { $0 + stageCutMinimum[c][$1] }
+        return noLatency + cut.wLat * coefficient * WorkflowModel.distribution(block, minLatency).mean
     }
 
     func stageCost(_ s: Int, _ k: Int) -> Double { model.executions[s] * model.options[s][k].invocationCost * 1e6 }
     func stageAccuracy(_ s: Int, _ k: Int) -> Double { algebra.term(stage: s, accuracy: model.options[s][k].accuracy) }
 
+    /// The least cost and best accuracy term of the stages outside `block`.
+    func outside(_ block: Block) -> (cost: Double, accuracy: Double) {
+        var inside = Array(repeating: false, count: minCost.count)
+        for s in block.stages { inside[s] = true }
+        var cost = 0.0, acc = algebra.identity
+        for s in 0..<minCost.count where !inside[s] {
+            cost += minCost[s]
+            acc = algebra.combine(acc, bestAccuracy[s])
+        }
+        return (cost, acc)
+    }
+
+    /// Limits for a fold inside `block` at `context`.
+    func innerLimits(_ block: Block, _ context: Context) -> FoldLimits {
+        var inner = limits
+        let rest = outside(block)
+        inner.outsideLatency = context.restLatency
+        inner.latencyScale = context.weight
+        inner.outsideCost = rest.cost
+        inner.outsideAccuracy = rest.accuracy
+        inner.beamWidth = nil
+        inner.cuts = cuts
+        inner.cutOutside = cutOutside(block, context)
+        return inner
+    }
+
+    /// Per cut: what everything outside `block` adds at least.
+    func cutOutside(_ block: Block, _ context: Context) -> [Double] {
+        guard !cuts.isEmpty else { return [] }
+        // Without a known outside no cut can prune safely.
+        guard context.cutOutside.count == cuts.count else { return Array(repeating: -.infinity, count: cuts.count) }
+        let stages = block.stages
+        return cuts.indices.map { c in context.cutOutside[c] - stages.reduce(0) { $0 + stageCutMinimum[c][$1] } }
+    }
+
     // MARK: Linear part
 
     /// Flattens the linear part of `block` into knapsack items; `coefficient` scales latency.
-    func flatten(_ block: Block, coefficient: Double, into items: inout [[ItemOption]]) {
+    /// `context` is nil at the top level (each non-linear item then gets its own).
+    func flatten(_ block: Block, coefficient: Double, context: Context?, into items: inout [[ItemOption]]) {
         switch block {
         case .empty: return
         case .stage(let s):
@@ -86,65 +211,113 @@ struct LabelEngine {
                            accuracy: stageAccuracy(s, k), assignment: [Int32(s), Int32(k)])
             })
         case .series(let children):
-            for c in children { flatten(c, coefficient: coefficient, into: &items) }
+            for c in children { flatten(c, coefficient: coefficient, context: context, into: &items) }
         case .mixture(let arms):
-            for a in arms { flatten(a.block, coefficient: coefficient * a.probability, into: &items) }
+            for a in arms { flatten(a.block, coefficient: coefficient * a.probability, context: context, into: &items) }
         case .loop(let body, let p):
-            flatten(body, coefficient: coefficient / (1 - p), into: &items)
+            flatten(body, coefficient: coefficient / (1 - p), context: context, into: &items)
         case .parallel, .general:
-            let labels = blockLabels(block)
-            let options = labels.map {
-                ItemOption(latency: coefficient * $0.latency.mean, cost: $0.cost, accuracy: $0.accuracy, assignment: $0.assignment)
+            let itemContext: Context
+            if let context {
+                itemContext = Context(restLatency: context.restLatency, weight: context.weight * coefficient,
+                                      cutOutside: context.cutOutside)
+            } else {
+                let own = coefficient * WorkflowModel.distribution(block, minLatency).mean
+                let stages = block.stages
+                // Outside this item: the other items' minima; inside it: its stages' cost and
+                // accuracy minima (their latency is accounted by the label itself).
+                let outside = cuts.indices.map { c in
+                    cutTotal[c] - itemCutMinimum(block, coefficient, c) + stages.reduce(0) { $0 + stageCutMinimum[c][$1] }
+                }
+                itemContext = Context(restLatency: totalMinLatency - own, weight: coefficient, cutOutside: outside)
             }
-            items.append(prune(options))
+            let labels = blockLabels(block, itemContext, keepDistribution: false)
+            let options = labels.map {
+                ItemOption(latency: coefficient * $0.mean, cost: $0.cost, accuracy: $0.accuracy, assignment: $0.assignment)
+            }
+            items.append(pruneItems(options))
         }
     }
 
-    func prune(_ options: [ItemOption]) -> [ItemOption] {
+    func pruneItems(_ options: [ItemOption]) -> [ItemOption] {
         let kept = ParetoFilter.nondominated(count: options.count,
                                              x: dims.latency ? options.map(\.latency) : nil,
                                              y: dims.cost ? options.map(\.cost) : nil,
                                              z: dims.accuracy ? options.map { -$0.accuracy } : nil)
-        return kept.map { options[$0] }
+        return kept.sorted().map { options[$0] }
     }
 
     // MARK: Non-linear part
 
-    /// The Pareto set of a block's labels, with latency distributions.
-    func blockLabels(_ block: Block) -> [BlockLabel] {
+    /// Whether a label of a sub-block can still be part of an answer.
+    func admissible(mean: Double, cost: Double, accuracy: Double, rest: Rest, _ context: Context) -> Bool {
+        let latencyBound = context.restLatency + context.weight * mean
+        let costBound = rest.cost + cost
+        let accuracyBound = algebra.combine(rest.accuracy, accuracy)
+        guard limits.admits(latency: latencyBound, cost: costBound, accuracy: accuracyBound) else { return false }
+        if !cuts.isEmpty && rest.cuts.count == cuts.count {
+            let m = CutPlanner.measure(accuracy, algebra)
+            for c in 0..<cuts.count {
+                let v = cuts[c].value(latency: context.weight * mean, cost: cost, accuracyMeasure: m) + rest.cuts[c]
+                if cuts[c].prunes(v) { return false }
+            }
+        }
+        return true
+    }
+
+    /// What everything outside a block adds at least: cost, accuracy term, and per cut.
+    struct Rest {
+        var cost: Double
+        var accuracy: Double
+        var cuts: [Double]
+    }
+
+    func rest(_ block: Block, _ context: Context) -> Rest {
+        let o = outside(block)
+        return Rest(cost: o.cost, accuracy: o.accuracy, cuts: cutOutside(block, context))
+    }
+
+    /// The Pareto set of a block's labels.
+    /// `keepDistribution`: false when only the mean of the result matters (a join in the
+    /// linear part), which makes the last composition cheap.
+    func blockLabels(_ block: Block, _ context: Context, keepDistribution: Bool = true) -> [BlockLabel] {
+        let rest = rest(block, context)
         switch block {
         case .empty:
-            return [BlockLabel(latency: Distribution(point: 0), cost: 0, accuracy: algebra.identity, assignment: [])]
+            return [BlockLabel(mean: 0, distribution: nil, cost: 0, accuracy: algebra.identity, assignment: [])]
         case .stage(let s):
-            return stageOptions[s].map { k in
-                BlockLabel(latency: Distribution(point: dims.latency ? model.options[s][k].latencyMs : 0),
-                           cost: stageCost(s, k), accuracy: stageAccuracy(s, k), assignment: [Int32(s), Int32(k)])
+            return stageOptions[s].compactMap { k in
+                let mean = dims.latency ? model.options[s][k].latencyMs : 0
+                let cost = stageCost(s, k), acc = stageAccuracy(s, k)
+                guard admissible(mean: mean, cost: cost, accuracy: acc, rest: rest, context) else { return nil }
+                return BlockLabel(mean: mean, distribution: nil, cost: cost, accuracy: acc, assignment: [Int32(s), Int32(k)])
             }
         case .loop(let body, let p):
             var items: [[ItemOption]] = []
-            flatten(body, coefficient: 1 / (1 - p), into: &items)
-            let fold = KnapsackFold(items: items, dims: dims, algebra: algebra, limits: FoldLimits())
+            flatten(body, coefficient: 1 / (1 - p), context: context, into: &items)
+            let fold = KnapsackFold(items: items, dims: dims, algebra: algebra, limits: innerLimits(block, context))
             return fold.run().map {
-                BlockLabel(latency: Distribution(point: dims.latency ? $0.latency : 0), cost: $0.cost,
+                BlockLabel(mean: dims.latency ? $0.latency : 0, distribution: nil, cost: $0.cost,
                            accuracy: $0.accuracy, assignment: $0.assignment)
             }
         case .series(let children):
-            return fold(children.map { blockLabels($0) }) { $0.plus($1) }
+            let sets = children.map { blockLabels($0, context) }
+            return compose(sets, rest, context, .sum, keepDistribution)
         case .parallel(let children):
-            return fold(children.map { blockLabels($0) }) { $0.maximum($1) }
+            let sets = children.map { blockLabels($0, context) }
+            return compose(sets, rest, context, .max, keepDistribution)
         case .mixture(let arms):
-            var acc = blockLabels(arms[0].block)
+            var acc = blockLabels(arms[0].block, Context(restLatency: context.restLatency, weight: context.weight * arms[0].probability, cutOutside: context.cutOutside))
             var weight = arms[0].probability
             for arm in arms.dropFirst() {
-                let w = weight, q = arm.probability
-                acc = combine(acc, blockLabels(arm.block)) {
-                    Distribution.mixture([($0, w / (w + q)), ($1, q / (w + q))])
-                }
-                weight += q
+                let next = blockLabels(arm.block, Context(restLatency: context.restLatency, weight: context.weight * arm.probability, cutOutside: context.cutOutside))
+                let last = arm.block.stages == arms[arms.count - 1].block.stages
+                acc = combine(acc, next, rest, context, .mixture(weight / (weight + arm.probability)), keepDistribution || !last)
+                weight += arm.probability
             }
             return acc
         case .general(let region):
-            let perEdge = region.edges.map { blockLabels($0.block) }
+            let perEdge = region.edges.map { blockLabels($0.block, Context(restLatency: context.restLatency, weight: 0, cutOutside: context.cutOutside)) }
             var result: [BlockLabel] = []
             var pick = Array(repeating: 0, count: perEdge.count)
             func visit(_ e: Int) {
@@ -160,7 +333,9 @@ struct LabelEngine {
                         dists.append(l.latency)
                     }
                     let latency = dims.latency ? WorkflowModel.regionDistribution(region, dists) : Distribution(point: 0)
-                    result.append(BlockLabel(latency: latency, cost: cost, accuracy: accuracy, assignment: assignment))
+                    guard admissible(mean: latency.mean, cost: cost, accuracy: accuracy, rest: rest, context) else { return }
+                    result.append(BlockLabel(mean: latency.mean, distribution: latency.isPoint ? nil : latency,
+                                             cost: cost, accuracy: accuracy, assignment: assignment))
                     if result.count > 4096 { result = prune(result) }
                     return
                 }
@@ -174,43 +349,167 @@ struct LabelEngine {
         }
     }
 
-    func fold(_ sets: [[BlockLabel]], _ op: (Distribution, Distribution) -> Distribution) -> [BlockLabel] {
-        sets.dropFirst().reduce(sets[0]) { combine($0, $1, op) }
+    enum Composition { case sum, max, mixture(Double) }
+
+    func compose(_ sets: [[BlockLabel]], _ rest: Rest, _ context: Context,
+                 _ op: Composition, _ keepDistribution: Bool) -> [BlockLabel] {
+        var acc = sets[0]
+        for (i, next) in sets.enumerated().dropFirst() {
+            acc = combine(acc, next, rest, context, op, keepDistribution || i < sets.count - 1)
+        }
+        return acc
     }
 
-    func combine(_ a: [BlockLabel], _ b: [BlockLabel], _ op: (Distribution, Distribution) -> Distribution) -> [BlockLabel] {
+    /// All admissible pairs of labels, composed, then pruned; assignments are built only
+    /// for the survivors.
+    func combine(_ a: [BlockLabel], _ b: [BlockLabel], _ rest: Rest, _ context: Context,
+                 _ op: Composition, _ keepDistribution: Bool) -> [BlockLabel] {
+        if case .max = op, dims.latency, a.allSatisfy({ $0.distribution == nil }), b.allSatisfy({ $0.distribution == nil }) {
+            return combineMaximumOfPoints(a, b, rest, context)
+        }
         var out: [BlockLabel] = []
-        out.reserveCapacity(a.count * b.count)
-        for x in a {
-            for y in b {
-                out.append(BlockLabel(latency: dims.latency ? op(x.latency, y.latency) : x.latency,
-                                      cost: x.cost + y.cost, accuracy: algebra.combine(x.accuracy, y.accuracy),
-                                      assignment: x.assignment + y.assignment))
+        var parents: [(Int32, Int32)] = []
+        func flush() {
+            let kept = pruneIndices(out)
+            var nextOut: [BlockLabel] = []
+            var nextParents: [(Int32, Int32)] = []
+            nextOut.reserveCapacity(kept.count)
+            for i in kept { nextOut.append(out[i]); nextParents.append(parents[i]) }
+            out = nextOut
+            parents = nextParents
+        }
+        for (ia, x) in a.enumerated() {
+            for (ib, y) in b.enumerated() {
+                let cost = x.cost + y.cost
+                let accuracy = algebra.combine(x.accuracy, y.accuracy)
+                var mean = 0.0
+                var distribution: Distribution? = nil
+                if dims.latency {
+                    if x.distribution == nil && y.distribution == nil {
+                        switch op {
+                        case .sum: mean = x.mean + y.mean
+                        case .max: mean = Swift.max(x.mean, y.mean)
+                        case .mixture(let w):
+                            mean = w * x.mean + (1 - w) * y.mean
+                            if keepDistribution && x.mean != y.mean {
+                                distribution = Distribution.mixture([(x.latency, w), (y.latency, 1 - w)])
+                            }
+                        }
+                    } else if !keepDistribution {
+                        switch op {
+                        case .sum: mean = x.mean + y.mean
+                        case .max:
+                            if let dx = x.distribution, let dy = y.distribution { mean = Distribution.meanOfMaximum(dx, dy) }
+                            else if let dy = y.distribution { mean = dy.meanOfMaximum(withPoint: x.mean) }
+                            else if let dx = x.distribution { mean = dx.meanOfMaximum(withPoint: y.mean) }
+                        case .mixture(let w): mean = w * x.mean + (1 - w) * y.mean
+                        }
+                    } else {
+                        let d: Distribution
+                        switch op {
+                        case .sum: d = x.latency.plus(y.latency)
+                        case .max: d = x.latency.maximum(y.latency)
+                        case .mixture(let w): d = Distribution.mixture([(x.latency, w), (y.latency, 1 - w)])
+                        }
+                        mean = d.mean
+                        distribution = d.isPoint ? nil : d
+                    }
+                }
+                guard admissible(mean: mean, cost: cost, accuracy: accuracy, rest: rest, context) else { continue }
+                out.append(BlockLabel(mean: mean, distribution: distribution, cost: cost, accuracy: accuracy, assignment: []))
+                parents.append((Int32(ia), Int32(ib)))
+            }
+            if out.count > 1 << 17 { flush() }
+        }
+        flush()
+        for i in out.indices {
+            out[i].assignment = a[Int(parents[i].0)].assignment + b[Int(parents[i].1)].assignment
+        }
+        return out
+    }
+
+    func prune(_ labels: [BlockLabel]) -> [BlockLabel] { pruneIndices(labels).map { labels[$0] } }
+
+    /// The join of two sets of fixed-latency labels. When `a` is the slower side, its partner
+    /// need only be one of the (cost, accuracy)-Pareto labels of `b` that are no slower, so
+    /// each label pairs with a small front instead of the whole other set.
+    /// - Complexity: O((|a| + |b|) · f) for fronts of size f, instead of O(|a| · |b|).
+    func combineMaximumOfPoints(_ a: [BlockLabel], _ b: [BlockLabel], _ rest: Rest,
+                                _ context: Context) -> [BlockLabel] {
+        var out: [BlockLabel] = []
+        var parents: [(Int32, Int32)] = []
+        func sweep(_ slow: [BlockLabel], _ fast: [BlockLabel], slowIsA: Bool) {
+            let slowOrder = slow.indices.sorted { slow[$0].mean < slow[$1].mean }
+            let fastOrder = fast.indices.sorted { fast[$0].mean < fast[$1].mean }
+            var front: [Int] = []  // indices into fast, cost ascending, accuracy ascending
+            var next = 0
+            for i in slowOrder {
+                let x = slow[i]
+                while next < fastOrder.count && fast[fastOrder[next]].mean <= x.mean {
+                    insert(fastOrder[next], into: &front, fast)
+                    next += 1
+                }
+                for j in front {
+                    let y = fast[j]
+                    let cost = x.cost + y.cost
+                    let accuracy = algebra.combine(x.accuracy, y.accuracy)
+                    guard admissible(mean: x.mean, cost: cost, accuracy: accuracy, rest: rest, context) else { continue }
+                    out.append(BlockLabel(mean: x.mean, distribution: nil, cost: cost, accuracy: accuracy, assignment: []))
+                    parents.append(slowIsA ? (Int32(i), Int32(j)) : (Int32(j), Int32(i)))
+                }
             }
         }
-        return prune(out)
+        sweep(a, b, slowIsA: true)
+        sweep(b, a, slowIsA: false)
+        let kept = pruneIndices(out)
+        return kept.map { i in
+            var l = out[i]
+            l.assignment = a[Int(parents[i].0)].assignment + b[Int(parents[i].1)].assignment
+            return l
+        }
+    }
+
+    /// Inserts label `j` into a (cost ↓, accuracy ↑) front kept sorted by cost.
+    func insert(_ j: Int, into front: inout [Int], _ labels: [BlockLabel]) {
+        let y = labels[j]
+        let costMatters = dims.cost, accuracyMatters = dims.accuracy
+        for k in front {
+            let z = labels[k]
+            if (!costMatters || z.cost <= y.cost) && (!accuracyMatters || z.accuracy >= y.accuracy) { return }
+        }
+        front.removeAll { k in
+            let z = labels[k]
+            return (!costMatters || y.cost <= z.cost) && (!accuracyMatters || y.accuracy >= z.accuracy)
+        }
+        let position = front.firstIndex { labels[$0].cost > y.cost } ?? front.count
+        front.insert(j, at: position)
     }
 
     /// Removes dominated labels: latency by stochastic dominance, cost, accuracy.
-    func prune(_ labels: [BlockLabel]) -> [BlockLabel] {
-        if labels.allSatisfy({ $0.latency.isPoint }) {
+    func pruneIndices(_ labels: [BlockLabel]) -> [Int] {
+        if labels.allSatisfy({ $0.distribution == nil }) {
             let kept = ParetoFilter.nondominated(count: labels.count,
-                                                 x: dims.latency ? labels.map { $0.latency.values[0] } : nil,
+                                                 x: dims.latency ? labels.map(\.mean) : nil,
                                                  y: dims.cost ? labels.map(\.cost) : nil,
                                                  z: dims.accuracy ? labels.map { -$0.accuracy } : nil)
-            return kept.sorted().map { labels[$0] }
+            return kept.sorted()
         }
-        // Sort by mean so that a dominating label (never a larger mean) comes first.
-        let order = labels.indices.sorted { labels[$0].latency.mean < labels[$1].latency.mean }
-        var kept: [BlockLabel] = []
+        // A dominating label never has a larger mean, so sorting by mean lets each label be
+        // checked against the kept ones only; scalar tests first, the distribution last.
+        let order = labels.indices.sorted {
+            labels[$0].mean != labels[$1].mean ? labels[$0].mean < labels[$1].mean : labels[$0].cost < labels[$1].cost
+        }
+        var kept: [Int] = []
         for i in order {
             let candidate = labels[i]
-            let dominated = kept.contains { k in
+            let dominated = kept.contains { j in
+                let k = labels[j]
+                return
                 (!dims.cost || k.cost <= candidate.cost)
                     && (!dims.accuracy || k.accuracy >= candidate.accuracy)
-                    && (!dims.latency || k.latency.isStochasticallyAtMost(candidate.latency))
+                    && (!dims.latency || (k.mean <= candidate.mean && k.latency.isStochasticallyAtMost(candidate.latency)))
             }
-            if !dominated { kept.append(candidate) }
+            if !dominated { kept.append(i) }
         }
         return kept
     }

@@ -1,59 +1,65 @@
 /// Dominance filtering of points with up to three "smaller is better" coordinates.
 enum ParetoFilter {
-    /// Indices of the points not dominated by another (duplicates keep their first).
+    struct Point { var a: Double; var b: Double; var c: Double; var index: Int32 }
+
+    /// Indices of the points not dominated by another (of equal points, the first is kept).
     /// `x`, `y`, `z` may be nil to ignore that coordinate.
     /// - Complexity: O(n log n).
     static func nondominated(count n: Int, x: [Double]?, y: [Double]?, z: [Double]?) -> [Int] {
         let coords = [x, y, z].compactMap { $0 }
         if n == 0 { return [] }
-        switch coords.count {
-        case 0:
-            return [0]
-        case 1:
+        if coords.isEmpty { return [0] }
+        if coords.count == 1 {
             let a = coords[0]
             var best = 0
             for i in 1..<n where a[i] < a[best] { best = i }
             return [best]
-        case 2:
-            let a = coords[0], b = coords[1]
-            let order = (0..<n).sorted { (i: Int, j: Int) -> Bool in
-                if a[i] != a[j] { return a[i] < a[j] }
-                if b[i] != b[j] { return b[i] < b[j] }
-                return i < j
-            }
-            var kept: [Int] = []
+        }
+        let a = coords[0], b = coords[1]
+        let c = coords.count == 3 ? coords[2] : nil
+        var points = [Point]()
+        points.reserveCapacity(n)
+        for i in 0..<n { points.append(Point(a: a[i], b: b[i], c: c?[i] ?? 0, index: Int32(i))) }
+        points.sort { p, q in
+            if p.a != q.a { return p.a < q.a }
+            if p.b != q.b { return p.b < q.b }
+            if p.c != q.c { return p.c < q.c }
+            return p.index < q.index
+        }
+        var kept: [Int] = []
+        if c == nil {
             var bestB = Double.infinity
-            for i in order where b[i] < bestB {
-                kept.append(i)
-                bestB = b[i]
-            }
-            return kept
-        default:
-            let a = coords[0], b = coords[1], c = coords[2]
-            let order = (0..<n).sorted { (i: Int, j: Int) -> Bool in
-                if a[i] != a[j] { return a[i] < a[j] }
-                if b[i] != b[j] { return b[i] < b[j] }
-                if c[i] != c[j] { return c[i] < c[j] }
-                return i < j
-            }
-            // Fenwick tree over ranks of b holding the minimum c seen.
-            let distinctB = Array(Set(b)).sorted()
-            var rank: [Double: Int] = [:]
-            rank.reserveCapacity(distinctB.count)
-            for (i, v) in distinctB.enumerated() { rank[v] = i + 1 }
-            var tree = Array(repeating: Double.infinity, count: distinctB.count + 1)
-            var kept: [Int] = []
-            for i in order {
-                let r = rank[b[i]] ?? 1
-                var q = r
-                var minC = Double.infinity
-                while q > 0 { if tree[q] < minC { minC = tree[q] }; q -= q & -q }
-                if minC <= c[i] { continue }
-                kept.append(i)
-                var u = r
-                while u < tree.count { if c[i] < tree[u] { tree[u] = c[i] }; u += u & -u }
+            for p in points where p.b < bestB {
+                kept.append(Int(p.index))
+                bestB = p.b
             }
             return kept
         }
+        // Sweep in order of a; a Fenwick tree over ranks of b holds the least c seen, so a
+        // point is dominated when some earlier point has b ≤ its b and c ≤ its c.
+        var byB = [Int32](0..<Int32(n))
+        byB.sort { b[Int($0)] < b[Int($1)] }
+        var rank = [Int32](repeating: 0, count: n)
+        var r: Int32 = 0
+        var previous = -Double.infinity
+        for i in byB {
+            let v = b[Int(i)]
+            if v != previous { r += 1; previous = v }
+            rank[Int(i)] = r
+        }
+        var tree = [Double](repeating: .infinity, count: Int(r) + 1)
+        tree.withUnsafeMutableBufferPointer { t in
+            for p in points {
+                var q = Int(rank[Int(p.index)])
+                let start = q
+                var minC = Double.infinity
+                while q > 0 { if t[q] < minC { minC = t[q] }; q -= q & -q }
+                if minC <= p.c { continue }
+                kept.append(Int(p.index))
+                var u = start
+                while u < t.count { if p.c < t[u] { t[u] = p.c }; u += u & -u }
+            }
+        }
+        return kept
     }
 }

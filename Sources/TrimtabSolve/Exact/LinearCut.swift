@@ -1,0 +1,132 @@
+import Foundation
+import TrimtabModel
+
+/// A Lagrangian lower-bound test. For multipliers w ≥ 0 and any configuration that meets
+/// the bounds, `wLat·latency + wCost·cost − wAcc·accuracyMeasure − constant` is at most the
+/// objective (objective cuts) or at most 0 (feasibility cuts). The measure is additive over
+/// stages (log of a product, or the sum), so a lower bound of the left side for a partial
+/// label is its own value plus each remaining item's minimum: when that exceeds the
+/// threshold the label cannot lead to a better (or any feasible) answer.
+struct LinearCut: Sendable {
+    var wLat: Double
+    var wCost: Double
+    var wAcc: Double
+    var constant: Double
+    /// Prune when the lower bound exceeds this (0 for feasibility; the incumbent's value
+    /// for objective cuts, infinity until one is known).
+    var threshold: Double
+    var isObjective: Bool
+
+    @inline(__always) func value(latency: Double, cost: Double, accuracyMeasure: Double) -> Double {
+        var v = wLat * latency + wCost * cost
+        if wAcc != 0 { v -= wAcc * accuracyMeasure }
+        return v
+    }
+
+    @inline(__always) func prunes(_ lowerBound: Double) -> Bool {
+        let t = threshold
+        return lowerBound - constant > t + 1e-9 * max(1, abs(t))
+    }
+}
+
+/// Chooses multipliers for `LinearCut`s by maximising the separable dual bound over a grid.
+struct CutPlanner {
+    let algebra: AccuracyAlgebra
+
+    /// The additive accuracy measure of a combined term.
+    @inline(__always) static func measure(_ term: Double, _ algebra: AccuracyAlgebra) -> Double {
+        switch algebra.operation {
+        case .product: return term > 0 ? log(term) : -.infinity
+        case .sum: return term
+        case .minimum: return 0
+        }
+    }
+
+    /// Item options as (latency, cost, accuracy measure) for the dual; nonlinear items are
+    /// represented by lower bounds (their least latency, cost and best measure may come
+    /// from different labels, which only loosens the bound).
+    func cuts(goal: Goal, items: [[(lat: Double, cost: Double, acc: Double)]]) -> [LinearCut] {
+        let b = goal.bounds
+        let accuracyUsable = algebra.operation != .minimum
+        var accBound: Double? = nil
+        if let a = b.minAccuracy, accuracyUsable {
+            let t = algebra.unfinish(a)
+            if algebra.operation == .product { if t > 0 { accBound = log(t) } } else { accBound = t }
+        }
+        let latScale = max(items.reduce(0) { $0 + ($1.map(\.lat).min() ?? 0) }, 1e-9)
+        let costScale = max(items.reduce(0) { $0 + ($1.map(\.cost).min() ?? 0) }, 1e-9)
+        let accScale = max(abs(items.reduce(0) { $0 + ($1.map(\.acc).max() ?? 0) }), 1e-3)
+        let grid = [0.0] + (-12...12).map { pow(10, Double($0) / 3) }
+
+        func dual(_ w: (Double, Double, Double), _ constant: Double) -> Double {
+            var total = -constant
+            for options in items {
+                var best = Double.infinity
+                for o in options {
+                    var v = w.0 * o.lat + w.1 * o.cost
+                    if w.2 != 0 { v -= w.2 * o.acc }
+                    if v < best { best = v }
+                }
+                total += best
+            }
+            return total
+        }
+
+        var result: [LinearCut] = []
+        // Objective cuts: the multipliers of the two bounds (or one) on a grid.
+        var candidates: [(value: Double, cut: LinearCut)] = []
+        switch goal.objective {
+        case .minimizeCost:
+            let lats = b.maxLatencyMs == nil ? [0.0] : grid.map { $0 * costScale / latScale }
+            let accs = accBound == nil ? [0.0] : grid.map { $0 * costScale / accScale }
+            for l in lats {
+                for a in accs {
+                    let constant = l * (b.maxLatencyMs ?? 0) - a * (accBound ?? 0)
+                    candidates.append((dual((l, 1, a), constant), LinearCut(wLat: l, wCost: 1, wAcc: a, constant: constant, threshold: .infinity, isObjective: true)))
+                }
+            }
+        case .minimizeLatency:
+            let costs = b.maxCostPerMillion == nil ? [0.0] : grid.map { $0 * latScale / costScale }
+            let accs = accBound == nil ? [0.0] : grid.map { $0 * latScale / accScale }
+            for c in costs {
+                for a in accs {
+                    let constant = c * (b.maxCostPerMillion ?? 0) - a * (accBound ?? 0)
+                    candidates.append((dual((1, c, a), constant), LinearCut(wLat: 1, wCost: c, wAcc: a, constant: constant, threshold: .infinity, isObjective: true)))
+                }
+            }
+        case .maximizeAccuracy:
+            guard accuracyUsable else { break }
+            let lats = b.maxLatencyMs == nil ? [0.0] : grid.map { $0 * accScale / latScale }
+            let costs = b.maxCostPerMillion == nil ? [0.0] : grid.map { $0 * accScale / costScale }
+            for l in lats {
+                for c in costs {
+                    let constant = l * (b.maxLatencyMs ?? 0) + c * (b.maxCostPerMillion ?? 0)
+                    candidates.append((dual((l, c, 1), constant), LinearCut(wLat: l, wCost: c, wAcc: 1, constant: constant, threshold: .infinity, isObjective: true)))
+                }
+            }
+        }
+        candidates.sort { $0.value > $1.value }
+        for c in candidates.prefix(3) where c.value.isFinite { result.append(c.cut) }
+
+        // Feasibility cuts: combinations of two or three bounds (a single bound is already
+        // checked directly).
+        let bounded = [b.maxLatencyMs != nil, b.maxCostPerMillion != nil, accBound != nil].filter { $0 }.count
+        if bounded >= 2 {
+            var feasibility: [(value: Double, cut: LinearCut)] = []
+            let lats = b.maxLatencyMs == nil ? [0.0] : [1 / latScale]
+            let costs = b.maxCostPerMillion == nil ? [0.0] : grid.map { $0 / costScale }
+            let accs = accBound == nil ? [0.0] : grid.map { $0 / accScale }
+            for l in lats {
+                for c in costs {
+                    for a in accs where l + c + a > 0 {
+                        let constant = l * (b.maxLatencyMs ?? 0) + c * (b.maxCostPerMillion ?? 0) - a * (accBound ?? 0)
+                        feasibility.append((dual((l, c, a), constant), LinearCut(wLat: l, wCost: c, wAcc: a, constant: constant, threshold: 0, isObjective: false)))
+                    }
+                }
+            }
+            feasibility.sort { $0.value > $1.value }
+            for f in feasibility.prefix(2) where f.value.isFinite { result.append(f.cut) }
+        }
+        return result
+    }
+}

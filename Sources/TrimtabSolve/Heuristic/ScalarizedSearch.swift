@@ -1,0 +1,58 @@
+import Foundation
+import TrimtabModel
+
+/// A quick incumbent for the exact solver: each stage independently minimises a weighted
+/// sum of its own (execution-weighted) latency, cost and accuracy terms, for a grid of
+/// weights; the best configuration that meets the bounds wins. Not optimal, but cheap
+/// (O(W · V · o) for W weight pairs) and usually close, which makes the exact solver's
+/// bound pruning effective from the start.
+enum ScalarizedSearch {
+    static func incumbent(_ model: WorkflowModel, goal: Goal) -> (indices: [Int], prediction: Prediction)? {
+        let n = model.workflow.stages.count
+        let ne = model.executions
+        var lat: [[Double]] = [], cost: [[Double]] = [], acc: [[Double]] = []
+        var latScale = 0.0, costScale = 0.0
+        for s in 0..<n {
+            let opts = model.options[s]
+            lat.append(opts.map { ne[s] * $0.latencyMs })
+            cost.append(opts.map { ne[s] * $0.invocationCost * 1e6 })
+            acc.append(opts.map { o in
+                let t = model.accuracy.term(stage: s, accuracy: o.accuracy)
+                return model.accuracy.operation == .product ? log(max(t, 1e-12)) : (t.isFinite ? t : 0)
+            })
+            latScale += lat[s].min() ?? 0
+            costScale += cost[s].min() ?? 0
+        }
+        latScale = max(latScale, 1e-12)
+        costScale = max(costScale, 1e-12)
+        let grid = [0.0] + (-16...16).map { pow(10, Double($0) / 4) }
+        let accuracyRelevant = goal.objective == .maximizeAccuracy || goal.bounds.minAccuracy != nil
+        let secondGrid = accuracyRelevant || goal.objective == .maximizeAccuracy ? grid : [0.0]
+        var best: (indices: [Int], prediction: Prediction)? = nil
+        var seen = Set<[Int]>()
+        for a in grid {
+            for b in secondGrid {
+                var choice = [Int](repeating: 0, count: n)
+                for s in 0..<n {
+                    var bestScore = Double.infinity
+                    for k in 0..<lat[s].count {
+                        let l = lat[s][k] / latScale, c = cost[s][k] / costScale, q = acc[s][k]
+                        let score: Double
+                        switch goal.objective {
+                        case .minimizeCost: score = c + a * l - b * q
+                        case .minimizeLatency: score = l + a * c - b * q
+                        case .maximizeAccuracy: score = -q + a * l + b * c
+                        }
+                        if score < bestScore { bestScore = score; choice[s] = k }
+                    }
+                }
+                guard seen.insert(choice).inserted else { continue }
+                let p = model.predict(optionIndices: choice)
+                guard goal.bounds.admits(p) else { continue }
+                if let current = best, !ExactSolver.better(p, than: current.prediction, goal: goal) { continue }
+                best = (choice, p)
+            }
+        }
+        return best
+    }
+}
