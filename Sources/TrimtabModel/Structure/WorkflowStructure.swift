@@ -421,7 +421,7 @@ struct SplitGraph {
                         for id in sure {
                             switch edges[id].block {
                             case .parallel(let c): children.append(contentsOf: c)
-                            case .empty: continue  // an empty parallel path never lengthens a join
+                            case .empty: break  // an empty parallel path never lengthens a join
                             default: children.append(edges[id].block)
                             }
                             remove(id)

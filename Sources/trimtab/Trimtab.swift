@@ -1,0 +1,8 @@
+import TrimtabCLI
+
+@main
+struct Trimtab {
+    static func main() {
+        CLI.main()
+    }
+}
