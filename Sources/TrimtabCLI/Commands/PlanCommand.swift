@@ -87,7 +87,7 @@ struct PlanCommand: ResultCommand {
                     if let best = reach.best, let gap = reach.relativeGap {
                         out += "best reachable with the other bounds kept \(Render.fixed(best, 4)) (\(Render.fixed(gap * 100, 1))% short)\n"
                     } else {
-                        out += "not reachable even with this bound dropped\n"
+                        out += "the other bounds cannot all be met even without this one\n"
                     }
                 }
                 if let nearest = Self.nearest(result.closestBounds) {
