@@ -82,17 +82,19 @@ struct Bench {
     /// Runs one (size, goal) series in a child process so that its peak memory is its own.
     static func solveBench(sizes: [Int], instances: Int) throws {
         say("== Exact solve: random workflows, 16 memory sizes, up to 4 variants on half the stages, all shapes")
-        say("stages  goal          instances  median_s  max_s    peak_labels  peak_rss_MiB  optimal")
+        say("stages  goal          instances  median_s  max_s    labels_max   peak_rss_MiB  optimal")
         for n in sizes {
             for goal in ["min-cost", "min-latency", "max-accuracy"] {
                 let p = Process()
-                p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                p.arguments = ["child", String(n), goal, String(instances)]
+                // Each series runs in its own process (its own peak memory), at most 10 minutes.
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+                p.arguments = ["600", CommandLine.arguments[0], "child", String(n), goal, String(instances)]
                 let pipe = Pipe()
                 p.standardOutput = pipe
                 try p.run()
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 p.waitUntilExit()
+                if p.terminationStatus == 124 { say(String(format: "%-7d %-13@ timeout after 600 s", n, goal as NSString)) }
                 say(String(decoding: data, as: UTF8.self), terminator: "")
             }
         }

@@ -22,7 +22,6 @@ public struct ExactSolver: Solver {
     public init() {}
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
-        let t0 = Date()
         let dims = Dimensions(goal: goal)
         var limits = FoldLimits(maxLatency: goal.bounds.maxLatencyMs, maxCost: goal.bounds.maxCostPerMillion,
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
@@ -30,7 +29,6 @@ public struct ExactSolver: Solver {
         // A quick scalarised search gives a first incumbent for the bounds.
         var incumbent = ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) }
         if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
-        let t1 = Date()
         var engine = LabelEngine(model: model, dims: dims, limits: limits)
         var topItems: [(Block, Double)] = []
         engine.topItems(model.root, coefficient: 1, into: &topItems)
@@ -38,9 +36,30 @@ public struct ExactSolver: Solver {
         let threshold = limits.incumbent.map { objectiveThreshold($0, goal: goal, model: model) } ?? .infinity
         for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = threshold }
         engine.install(cuts: cuts)
+
+        // A heuristic pass (every block capped to a few labels, then a beam) usually finds a
+        // near-optimal incumbent in a fraction of the time; the exact pass prunes against it.
+        var heuristic = engine
+        heuristic.labelCap = 32
+        var roughItems: [[ItemOption]] = []
+        heuristic.flatten(model.root, coefficient: 1, context: nil, into: &roughItems)
+        var roughLimits = limits
+        roughLimits.cuts = cuts
+        roughLimits.beamWidth = 256
+        let rough = KnapsackFold(items: roughItems, dims: dims, algebra: model.accuracy, limits: roughLimits)
+        if let r = bestAdmitted(rough.run(), model: model, goal: goal),
+           incumbent.map({ Self.better(r.prediction, than: $0.prediction, goal: goal) }) ?? true {
+            incumbent = r
+            let score = foldScore(r.prediction, goal: goal, model: model)
+            limits.incumbent = score
+            for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = objectiveThreshold(score, goal: goal, model: model) }
+            engine.install(cuts: cuts)
+            engine = LabelEngine(model: model, dims: dims, limits: limits)
+            engine.install(cuts: cuts)
+        }
+
         var items: [[ItemOption]] = []
         engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
-        let t2 = Date()
         // A narrow beam of the fold usually improves the incumbent further.
         var beamLimits = limits
         beamLimits.beamWidth = 1024
@@ -56,15 +75,9 @@ public struct ExactSolver: Solver {
             for i in limits.cuts.indices where limits.cuts[i].isObjective { limits.cuts[i].threshold = t }
         }
 
-        let t3 = Date()
         let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits)
         let results = fold.run()
         let found = bestAdmitted(results, model: model, goal: goal)
-        if ProcessInfo.processInfo.environment["TRIMTAB_DEBUG"] != nil {
-            let dualInfo = limits.cuts.map { c in "w=(\(c.wLat),\(c.wCost),\(c.wAcc)) c=\(c.constant) t=\(c.threshold)" }
-            FileHandle.standardError.write(Data("incumbent \(String(describing: limits.incumbent)) found \(String(describing: found?.prediction)) cuts \(dualInfo)\n".utf8))
-            FileHandle.standardError.write(Data("scalarized \(t1.timeIntervalSince(t0)) flatten \(t2.timeIntervalSince(t1)) beam \(t3.timeIntervalSince(t2)) fold \(Date().timeIntervalSince(t3)) items \(items.map(\.count)) peak \(fold.stats.peakLabels)\n".utf8))
-        }
         var best = found ?? incumbent
         if let f = found, let i = incumbent, Self.better(i.prediction, than: f.prediction, goal: goal) { best = i }
         guard let best else {

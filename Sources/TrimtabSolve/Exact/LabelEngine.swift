@@ -80,6 +80,9 @@ struct LabelEngine {
     var stageCutMinimum: [[Double]] = []
     /// Per cut, the sum over top-level items of their least contribution.
     var cutTotal: [Double] = []
+    /// When set, every block keeps at most this many labels: a fast heuristic pass whose
+    /// answer seeds the exact pass with an incumbent. Nil for exact work.
+    var labelCap: Int? = nil
 
     init(model: WorkflowModel, dims: Dimensions, limits: FoldLimits) {
         self.model = model
@@ -183,7 +186,7 @@ struct LabelEngine {
         inner.latencyScale = context.weight
         inner.outsideCost = rest.cost
         inner.outsideAccuracy = rest.accuracy
-        inner.beamWidth = nil
+        inner.beamWidth = labelCap
         inner.cuts = cuts
         inner.cutOutside = cutOutside(block, context)
         return inner
@@ -281,6 +284,15 @@ struct LabelEngine {
     /// `keepDistribution`: false when only the mean of the result matters (a join in the
     /// linear part), which makes the last composition cheap.
     func blockLabels(_ block: Block, _ context: Context, keepDistribution: Bool = true) -> [BlockLabel] {
+        let labels = exactBlockLabels(block, context, keepDistribution: keepDistribution)
+        guard let cap = labelCap, labels.count > cap else { return labels }
+        // Heuristic mode: keep an even spread along the front (by mean latency).
+        let sorted = labels.sorted { $0.mean != $1.mean ? $0.mean < $1.mean : $0.cost < $1.cost }
+        let step = Double(sorted.count - 1) / Double(cap - 1)
+        return (0..<cap).map { sorted[Int((Double($0) * step).rounded())] }
+    }
+
+    func exactBlockLabels(_ block: Block, _ context: Context, keepDistribution: Bool) -> [BlockLabel] {
         let rest = rest(block, context)
         switch block {
         case .empty:

@@ -106,6 +106,38 @@ struct CutPlanner {
             }
         }
         candidates.sort { $0.value > $1.value }
+        // Refine the best grid point by a local multiplicative search on each multiplier.
+        if var best = candidates.first, best.value.isFinite {
+            let b = goal.bounds
+            func constant(_ cut: LinearCut) -> Double {
+                switch goal.objective {
+                case .minimizeCost: return cut.wLat * (b.maxLatencyMs ?? 0) - cut.wAcc * (accBound ?? 0)
+                case .minimizeLatency: return cut.wCost * (b.maxCostPerMillion ?? 0) - cut.wAcc * (accBound ?? 0)
+                case .maximizeAccuracy: return cut.wLat * (b.maxLatencyMs ?? 0) + cut.wCost * (b.maxCostPerMillion ?? 0)
+                }
+            }
+            let keyPaths: [WritableKeyPath<LinearCut, Double>] = {
+                switch goal.objective {
+                case .minimizeCost: return [\.wLat, \.wAcc]
+                case .minimizeLatency: return [\.wCost, \.wAcc]
+                case .maximizeAccuracy: return [\.wLat, \.wCost]
+                }
+            }()
+            for _ in 0..<6 {
+                var improved = false
+                for path in keyPaths where best.cut[keyPath: path] > 0 {
+                    for factor in [0.6, 0.8, 0.9, 0.95, 1.05, 1.1, 1.25, 1.6] {
+                        var cut = best.cut
+                        cut[keyPath: path] *= factor
+                        cut.constant = constant(cut)
+                        let v = dual((cut.wLat, cut.wCost, cut.wAcc), cut.constant)
+                        if v > best.value { best = (v, cut); improved = true }
+                    }
+                }
+                if !improved { break }
+            }
+            result.append(best.cut)
+        }
         for c in candidates.prefix(3) where c.value.isFinite { result.append(c.cut) }
 
         // Feasibility cuts: combinations of two or three bounds (a single bound is already
