@@ -50,6 +50,9 @@ public indirect enum Value: Sendable {
             if let index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
                 let prefix = data.prefix(index)
                 field = "line \(prefix.filter { $0 == 0x0A }.count + 1)"
+            } else if let text = String(data: data, encoding: .utf8) {
+                // Foundation on Linux gives no position; the YAML parser (JSON is YAML) does.
+                do { _ = try parseYAML(text) } catch { field = error.field }
             }
             throw TrimtabError(field: field, "malformed JSON")
         }
