@@ -57,9 +57,9 @@ public struct BoundReach: Sendable, Equatable {
 public enum Solvers {
     public static let names = ["exact", "greedy", "exhaustive"]
 
-    public static func named(_ name: String) -> (any Solver)? {
+    public static func named(_ name: String, timeLimit: Double? = nil) -> (any Solver)? {
         switch name {
-        case "exact": return ExactSolver()
+        case "exact": return ExactSolver(timeLimit: timeLimit)
         case "greedy": return GreedySolver()
         case "exhaustive": return ExhaustiveSolver()
         default: return nil

@@ -95,3 +95,22 @@ func shapeNames(_ block: Block) -> Set<String> {
     case .general(let r): return r.edges.reduce(["general"]) { $0.union(shapeNames($1.block)) }
     }
 }
+
+@Suite struct TimeLimitTests {
+    /// Past its time limit the exact solver answers `feasible` (never `optimal`) with a
+    /// configuration that meets the bounds.
+    @Test func expiredLimitGivesFeasibleNotOptimal() throws {
+        let w = RandomWorkflowGenerator().make(stages: 60, seed: 3060)
+        let model = try WorkflowModel(w)
+        let n = w.stages.count
+        let fastest = model.predict(optionIndices: (0..<n).map { s in model.options[s].indices.min { model.options[s][$0].latencyMs < model.options[s][$1].latencyMs } ?? 0 })
+        let goal = Goal(objective: .minimizeCost, bounds: Bounds(maxLatencyMs: fastest.latencyMs * 1.5))
+        let limited = try ExactSolver(timeLimit: 1e-6).solve(model, goal: goal)
+        #expect(limited.status == .feasible)
+        let p = try #require(limited.prediction)
+        #expect(goal.bounds.admits(p))
+        let full = try ExactSolver().solve(model, goal: goal)
+        #expect(full.status == .optimal)
+        #expect((full.prediction?.costPerMillion ?? .infinity) <= p.costPerMillion + 1e-9)
+    }
+}

@@ -18,11 +18,17 @@ struct PlanCommand: ResultCommand {
     @OptionGroup var bounds: BoundOptions
     @Option(help: "exact (default, proven optimal), greedy (critical-path heuristic) or exhaustive (small workflows).")
     var solver: String = "exact"
+    @Option(name: .customLong("time-limit"),
+            help: "Seconds the exact solver may take; past it, the best configuration found is returned as feasible (not proven).")
+    var timeLimit: Double?
 
     func execute() throws -> CommandResult {
+        if let t = timeLimit, !(t.isFinite && t > 0) {
+            throw TrimtabError(field: "--time-limit", "\(t) must be a positive number of seconds")
+        }
         let model = try options.load()
         let goal = try Self.resolveGoal(model.workflow, minimize: minimize, maximize: maximize, bounds: bounds, file: options.file)
-        guard let solver = Solvers.named(solver) else {
+        guard let solver = Solvers.named(solver, timeLimit: timeLimit) else {
             throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected \(Solvers.names.joined(separator: ", ")))")
         }
         let result = try solver.solve(model, goal: goal)

@@ -19,13 +19,18 @@ import TrimtabModel
 ///   L_k is bounded by the Pareto front size, in practice thousands for 100 stages.
 public struct ExactSolver: Solver {
     public var name: String { "exact" }
-    public init() {}
+    /// Wall-clock limit in seconds; when it passes, the best configuration found so far is
+    /// returned as `feasible` (not proven optimal). Nil: no limit.
+    public var timeLimit: Double?
+    public init(timeLimit: Double? = nil) { self.timeLimit = timeLimit }
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
+        let deadline = Deadline(seconds: timeLimit)
         var limits = FoldLimits(maxLatency: goal.bounds.maxLatencyMs, maxCost: goal.bounds.maxCostPerMillion,
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
                                 objective: goal.objective)
+        limits.deadline = deadline
         // A quick scalarised search gives a first incumbent for the bounds.
         var incumbent = ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) }
         if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
@@ -80,6 +85,14 @@ public struct ExactSolver: Solver {
         let found = bestAdmitted(results, model: model, goal: goal)
         var best = found ?? incumbent
         if let f = found, let i = incumbent, Self.better(i.prediction, than: f.prediction, goal: goal) { best = i }
+        if deadline.expired {
+            // Out of time: nothing is proven, in either direction.
+            guard let best else {
+                throw TrimtabError(code: .unsupported, field: "--time-limit",
+                                   "no configuration meeting the bounds was found within \(timeLimit ?? 0) s and infeasibility is not proven; allow more time")
+            }
+            return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: fold.stats.totalLabels)
+        }
         guard let best else {
             return PlanResult(status: .infeasible, closestBounds: closestBounds(model, goal: goal), work: fold.stats.totalLabels)
         }

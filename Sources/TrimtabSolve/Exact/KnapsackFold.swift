@@ -20,6 +20,8 @@ struct FoldLimits {
     /// Lagrangian cuts, and what the rest of the workflow adds to each at least.
     var cuts: [LinearCut] = []
     var cutOutside: [Double] = []
+    /// Stop early (the result is then incomplete) once this has passed.
+    var deadline: Deadline? = nil
 
     /// Whether lower bounds on the final latency and cost and an upper bound on the final
     /// accuracy term (here already including the outside) can still meet the goal.
@@ -109,6 +111,7 @@ struct KnapsackFold {
             cParent.reserveCapacity(capacity); cOption.reserveCapacity(capacity)
             let restLat = sufLat[k + 1], restCost = sufCost[k + 1], restAcc = sufAcc[k + 1]
             for i in 0..<lat.count {
+                if limits.deadline?.check() == true { return [] }
                 for (j, o) in options.enumerated() {
                     let l = lat[i] + o.latency
                     let c = cost[i] + o.cost

@@ -391,6 +391,7 @@ struct LabelEngine {
             parents = nextParents
         }
         for (ia, x) in a.enumerated() {
+            if limits.deadline?.check() == true { break }
             for (ib, y) in b.enumerated() {
                 let cost = x.cost + y.cost
                 let accuracy = algebra.combine(x.accuracy, y.accuracy)
@@ -456,6 +457,7 @@ struct LabelEngine {
             var front: [Int] = []  // indices into fast, cost ascending, accuracy ascending
             var next = 0
             for i in slowOrder {
+                if limits.deadline?.check() == true { break }
                 let x = slow[i]
                 while next < fastOrder.count && fast[fastOrder[next]].mean <= x.mean {
                     insert(fastOrder[next], into: &front, fast)
