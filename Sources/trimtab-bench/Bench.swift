@@ -113,6 +113,9 @@ struct Bench {
             let t0 = now()
             let result = try ExactSolver().solve(model, goal: goal)
             times.append(now() - t0)
+            if ProcessInfo.processInfo.environment["BENCH_VERBOSE"] != nil {
+                FileHandle.standardError.write(Data("seed \(seed): \(times.last ?? 0) s, \(result.status)\n".utf8))
+            }
             peakLabels = max(peakLabels, result.work)
             if result.status == .optimal { optimal += 1 }
         }

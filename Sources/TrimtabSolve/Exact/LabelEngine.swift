@@ -313,6 +313,17 @@ struct LabelEngine {
                            accuracy: $0.accuracy, assignment: $0.assignment)
             }
         case .series(let children):
+            if block.isDeterministic {
+                // A chain of fixed-latency parts under a join is a knapsack of its own: fold it
+                // with bounds instead of pairing whole Pareto sets.
+                var items: [[ItemOption]] = []
+                for c in children { flatten(c, coefficient: 1, context: context, into: &items) }
+                let fold = KnapsackFold(items: items, dims: dims, algebra: algebra, limits: innerLimits(block, context))
+                return fold.run().map {
+                    BlockLabel(mean: dims.latency ? $0.latency : 0, distribution: nil, cost: $0.cost,
+                               accuracy: $0.accuracy, assignment: $0.assignment)
+                }
+            }
             let sets = children.map { blockLabels($0, context) }
             return compose(sets, rest, context, .sum, keepDistribution)
         case .parallel(let children):
@@ -395,6 +406,9 @@ struct LabelEngine {
             for (ib, y) in b.enumerated() {
                 let cost = x.cost + y.cost
                 let accuracy = algebra.combine(x.accuracy, y.accuracy)
+                // E[max(X, Y)] ≥ max(E[X], E[Y]): a cheap admissibility test before the exact one.
+                if case .max = op, dims.latency,
+                   !admissible(mean: Swift.max(x.mean, y.mean), cost: cost, accuracy: accuracy, rest: rest, context) { continue }
                 var mean = 0.0
                 var distribution: Distribution? = nil
                 if dims.latency {
