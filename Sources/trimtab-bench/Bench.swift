@@ -21,7 +21,7 @@ struct Bench {
             return
         }
         let what = args.first ?? "all"
-        if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 5) }
+        if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 3) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
     }
@@ -86,15 +86,15 @@ struct Bench {
         for n in sizes {
             for goal in ["min-cost", "min-latency", "max-accuracy"] {
                 let p = Process()
-                // Each series runs in its own process (its own peak memory), at most 10 minutes.
+                // Each series runs in its own process (its own peak memory), at most 4 minutes.
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-                p.arguments = ["600", CommandLine.arguments[0], "child", String(n), goal, String(instances)]
+                p.arguments = ["240", CommandLine.arguments[0], "child", String(n), goal, String(instances)]
                 let pipe = Pipe()
                 p.standardOutput = pipe
                 try p.run()
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 p.waitUntilExit()
-                if p.terminationStatus == 124 { say(String(format: "%-7d %-13@ timeout after 600 s", n, goal as NSString)) }
+                if p.terminationStatus == 124 { say(String(format: "%-7d %-13@ timeout after 240 s", n, goal as NSString)) }
                 say(String(decoding: data, as: UTF8.self), terminator: "")
             }
         }

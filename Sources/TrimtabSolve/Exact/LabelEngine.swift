@@ -401,52 +401,50 @@ struct LabelEngine {
             out = nextOut
             parents = nextParents
         }
-        for (ia, x) in a.enumerated() {
+        // Plain arrays in the hot loop: touching the labels themselves retains their storage.
+        let aMean = a.map(\.mean), aCost = a.map(\.cost), aAcc = a.map(\.accuracy), aPoint = a.map { $0.distribution == nil }
+        let bMean = b.map(\.mean), bCost = b.map(\.cost), bAcc = b.map(\.accuracy), bPoint = b.map { $0.distribution == nil }
+        for ia in 0..<a.count {
             if limits.deadline?.check() == true { break }
-            for (ib, y) in b.enumerated() {
-                let cost = x.cost + y.cost
-                let accuracy = algebra.combine(x.accuracy, y.accuracy)
-                // E[max(X, Y)] ≥ max(E[X], E[Y]): a cheap admissibility test before the exact one.
-                if case .max = op, dims.latency,
-                   !admissible(mean: Swift.max(x.mean, y.mean), cost: cost, accuracy: accuracy, rest: rest, context) { continue }
+            for ib in 0..<b.count {
+                let cost = aCost[ia] + bCost[ib]
+                let accuracy = algebra.combine(aAcc[ia], bAcc[ib])
+                let bothPoints = aPoint[ia] && bPoint[ib]
                 var mean = 0.0
                 var distribution: Distribution? = nil
                 if dims.latency {
-                    if x.distribution == nil && y.distribution == nil {
-                        switch op {
-                        case .sum: mean = x.mean + y.mean
-                        case .max: mean = Swift.max(x.mean, y.mean)
-                        case .mixture(let w):
-                            mean = w * x.mean + (1 - w) * y.mean
-                            if keepDistribution && x.mean != y.mean {
-                                distribution = Distribution.mixture([(x.latency, w), (y.latency, 1 - w)])
+                    switch op {
+                    case .sum: mean = aMean[ia] + bMean[ib]
+                    case .max: mean = Swift.max(aMean[ia], bMean[ib])
+                    case .mixture(let w): mean = w * aMean[ia] + (1 - w) * bMean[ib]
+                    }
+                    // For a join the point maximum is a lower bound of E[max]: test it first.
+                    guard admissible(mean: mean, cost: cost, accuracy: accuracy, rest: rest, context) else { continue }
+                    if !bothPoints || (keepDistribution && !(aMean[ia] == bMean[ib])) {
+                        let x = a[ia], y = b[ib]
+                        if !keepDistribution {
+                            if case .max = op {
+                                if let dx = x.distribution, let dy = y.distribution { mean = Distribution.meanOfMaximum(dx, dy) }
+                                else if let dy = y.distribution { mean = dy.meanOfMaximum(withPoint: x.mean) }
+                                else if let dx = x.distribution { mean = dx.meanOfMaximum(withPoint: y.mean) }
                             }
+                        } else if !bothPoints || { if case .mixture = op { return true } else { return false } }() {
+                            let d: Distribution
+                            switch op {
+                            case .sum: d = x.latency.plus(y.latency)
+                            case .max: d = x.latency.maximum(y.latency)
+                            case .mixture(let w): d = Distribution.mixture([(x.latency, w), (y.latency, 1 - w)])
+                            }
+                            mean = d.mean
+                            distribution = d.isPoint ? nil : d
                         }
-                    } else if !keepDistribution {
-                        switch op {
-                        case .sum: mean = x.mean + y.mean
-                        case .max:
-                            if let dx = x.distribution, let dy = y.distribution { mean = Distribution.meanOfMaximum(dx, dy) }
-                            else if let dy = y.distribution { mean = dy.meanOfMaximum(withPoint: x.mean) }
-                            else if let dx = x.distribution { mean = dx.meanOfMaximum(withPoint: y.mean) }
-                        case .mixture(let w): mean = w * x.mean + (1 - w) * y.mean
-                        }
-                    } else {
-                        let d: Distribution
-                        switch op {
-                        case .sum: d = x.latency.plus(y.latency)
-                        case .max: d = x.latency.maximum(y.latency)
-                        case .mixture(let w): d = Distribution.mixture([(x.latency, w), (y.latency, 1 - w)])
-                        }
-                        mean = d.mean
-                        distribution = d.isPoint ? nil : d
                     }
                 }
                 guard admissible(mean: mean, cost: cost, accuracy: accuracy, rest: rest, context) else { continue }
                 out.append(BlockLabel(mean: mean, distribution: distribution, cost: cost, accuracy: accuracy, assignment: []))
                 parents.append((Int32(ia), Int32(ib)))
             }
-            if out.count > 1 << 17 { flush() }
+            if out.count > 1 << 19 { flush() }
         }
         flush()
         for i in out.indices {
