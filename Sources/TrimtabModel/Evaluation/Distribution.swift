@@ -32,12 +32,6 @@ public struct Distribution: Sendable, Equatable {
         return s
     }
 
-    public func scaled(by factor: Double) -> Distribution {
-        var d = self
-        d.values = values.map { $0 * factor }
-        return d
-    }
-
     /// The distribution of X + Y for independent X, Y.
     public func plus(_ other: Distribution) -> Distribution {
         if other.isPoint { var d = self; d.values = values.map { $0 + other.values[0] }; return d }

@@ -58,7 +58,6 @@ public struct ExactSolver: Solver {
             let score = foldScore(r.prediction, goal: goal, model: model)
             limits.incumbent = score
             for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = objectiveThreshold(score, goal: goal, model: model) }
-            engine.install(cuts: cuts)
             engine = LabelEngine(model: model, dims: dims, limits: limits)
             engine.install(cuts: cuts)
         }
