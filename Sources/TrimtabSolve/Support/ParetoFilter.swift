@@ -37,20 +37,27 @@ enum ParetoFilter {
         }
         // Sweep in order of a; a Fenwick tree over ranks of b holds the least c seen, so a
         // point is dominated when some earlier point has b ≤ its b and c ≤ its c.
-        var byB = [Int32](0..<Int32(n))
-        byB.sort { b[Int($0)] < b[Int($1)] }
-        var rank = [Int32](repeating: 0, count: n)
-        var r: Int32 = 0
-        var previous = -Double.infinity
-        for i in byB {
-            let v = b[Int(i)]
-            if v != previous { r += 1; previous = v }
-            rank[Int(i)] = r
+        // Ranks of b: sort the values themselves (fast), then binary-search each point's.
+        var distinct = b
+        distinct.sort()
+        var unique = 0
+        for v in distinct where unique == 0 || distinct[unique - 1] != v {
+            distinct[unique] = v
+            unique += 1
         }
-        var tree = [Double](repeating: .infinity, count: Int(r) + 1)
+        let r = unique
+        func rankOf(_ v: Double) -> Int {
+            var lo = 0, hi = unique
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if distinct[mid] < v { lo = mid + 1 } else { hi = mid }
+            }
+            return lo + 1
+        }
+        var tree = [Double](repeating: .infinity, count: r + 1)
         tree.withUnsafeMutableBufferPointer { t in
             for p in points {
-                var q = Int(rank[Int(p.index)])
+                var q = rankOf(p.b)
                 let start = q
                 var minC = Double.infinity
                 while q > 0 { if t[q] < minC { minC = t[q] }; q -= q & -q }
