@@ -42,12 +42,8 @@ struct FoldLimits {
     }
 }
 
-struct FoldResult {
-    var latency: Double
-    var cost: Double
-    var accuracy: Double
-    var assignment: [Int32]
-}
+/// A complete label of a fold: the same fields as an item option.
+typealias FoldResult = ItemOption
 
 /// Dynamic programming over knapsack items (one option each) with dominance pruning
 /// and admissible bounds: a partial label is dropped when even the best completion of the
