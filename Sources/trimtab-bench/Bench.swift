@@ -15,7 +15,6 @@ func say(_ items: Any..., terminator: String = "\n") {
 struct Bench {
     static func main() throws {
         let args = Array(CommandLine.arguments.dropFirst())
-        if args.first == "probe", args.count == 3, let n = Int(args[1]), let seed = Int(args[2]) { try probe(n, seed); return }
         if args.first == "child" {
             try child(Array(args.dropFirst()))
             return
@@ -24,28 +23,6 @@ struct Bench {
         if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 3) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
-    }
-
-    static func probe(_ n: Int, _ seed: Int) throws {
-        let w = RandomWorkflowGenerator().make(stages: n, seed: UInt64(seed * 1000 + n))
-        let model = try WorkflowModel(w)
-        say(describe(model.root))
-        for (name, goal) in goals(model) {
-            let t0 = now()
-            let r = try ExactSolver().solve(model, goal: goal)
-            say(name, r.status, now() - t0, r.work)
-        }
-    }
-    static func describe(_ b: Block) -> String {
-        switch b {
-        case .empty: return "0"
-        case .stage(let s): return "s\(s)"
-        case .series(let c): return "S(" + c.map(describe).joined(separator: ",") + ")"
-        case .parallel(let c): return "P(" + c.map(describe).joined(separator: ",") + ")"
-        case .mixture(let a): return "M(" + a.map { describe($0.block) }.joined(separator: ",") + ")"
-        case .loop(let x, _): return "L(" + describe(x) + ")"
-        case .general(let r): return "G(" + r.edges.map { describe($0.block) }.joined(separator: ",") + ")"
-        }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Typed access to a `Value` that names the field path in every error.
 public struct FieldReader: Sendable {
     public let value: Value
@@ -76,5 +77,3 @@ public struct FieldReader: Sendable {
         throw error("'\(text)' is not an integer")
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 /// A small, fast, seedable generator (SplitMix64), so that property tests and benchmarks
 /// are reproducible across runs and machines.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -178,5 +179,3 @@ public struct RandomWorkflowGenerator: Sendable {
         return Stage(name: name, latency: table(work: work, &rng))
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 import TrimtabModel
 
 /// The exact planner: dynamic programming over the workflow's block decomposition with
@@ -31,13 +32,24 @@ public struct ExactSolver: Solver {
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
                                 objective: goal.objective)
         limits.deadline = deadline
+        // The incumbent, and the pruning state derived from it (fold bound, cut thresholds).
+        var incumbent: Candidate? = nil
+        var cuts: [LinearCut] = []
+        func adopt(_ candidate: Candidate?) {
+            guard let candidate, incumbent.map({ Self.better(candidate.prediction, than: $0.prediction, goal: goal) }) ?? true else { return }
+            incumbent = candidate
+            let score = foldScore(candidate.prediction, goal: goal, model: model)
+            limits.incumbent = score
+            let threshold = objectiveThreshold(score, goal: goal, model: model)
+            for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = threshold }
+        }
+
         // A quick scalarised search gives a first incumbent for the bounds.
-        var incumbent = ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) }
-        if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
+        adopt(ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) })
         var engine = LabelEngine(model: model, dims: dims, limits: limits)
         var topItems: [(Block, Double)] = []
         engine.topItems(model.root, coefficient: 1, into: &topItems)
-        var cuts = CutPlanner(algebra: model.accuracy).cuts(goal: goal, items: engine.dualItems(topItems))
+        cuts = CutPlanner(algebra: model.accuracy).cuts(goal: goal, items: engine.dualItems(topItems))
         let threshold = limits.incumbent.map { objectiveThreshold($0, goal: goal, model: model) } ?? .infinity
         for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = threshold }
         engine.install(cuts: cuts)
@@ -52,12 +64,9 @@ public struct ExactSolver: Solver {
         roughLimits.cuts = cuts
         roughLimits.beamWidth = 256
         let rough = KnapsackFold(items: roughItems, dims: dims, algebra: model.accuracy, limits: roughLimits)
-        if let r = bestAdmitted(rough.run(), model: model, goal: goal),
-           incumbent.map({ Self.better(r.prediction, than: $0.prediction, goal: goal) }) ?? true {
-            incumbent = r
-            let score = foldScore(r.prediction, goal: goal, model: model)
-            limits.incumbent = score
-            for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = objectiveThreshold(score, goal: goal, model: model) }
+        let before = incumbent?.prediction
+        adopt(bestAdmitted(rough.run(), model: model, goal: goal))
+        if incumbent?.prediction != before {
             engine = LabelEngine(model: model, dims: dims, limits: limits)
             engine.install(cuts: cuts)
         }
@@ -68,16 +77,8 @@ public struct ExactSolver: Solver {
         var beamLimits = limits
         beamLimits.beamWidth = 1024
         let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
-        if let b = bestAdmitted(beam.run(), model: model, goal: goal),
-           incumbent.map({ Self.better(b.prediction, than: $0.prediction, goal: goal) }) ?? true {
-            incumbent = b
-        }
-        if let incumbent { limits.incumbent = foldScore(incumbent.prediction, goal: goal, model: model) }
+        adopt(bestAdmitted(beam.run(), model: model, goal: goal))
         limits.cuts = cuts
-        if let incumbent {
-            let t = objectiveThreshold(foldScore(incumbent.prediction, goal: goal, model: model), goal: goal, model: model)
-            for i in limits.cuts.indices where limits.cuts[i].isObjective { limits.cuts[i].threshold = t }
-        }
 
         let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits)
         let results = fold.run()
@@ -247,4 +248,3 @@ func pow10(_ e: Int) -> Double {
     return r
 }
 
-import Foundation

@@ -43,9 +43,9 @@ public struct ExhaustiveSolver: Solver {
                 best = (choice, p)
             } else {
                 // Track, for each bound, its best value among configurations meeting the others.
-                if let l = b.maxLatencyMs {
+                if b.maxLatencyMs != nil {
                     var r = b; r.maxLatencyMs = nil
-                    if r.admits(p) { reach[.latency] = min(reach[.latency] ?? .infinity, p.latencyMs); _ = l }
+                    if r.admits(p) { reach[.latency] = min(reach[.latency] ?? .infinity, p.latencyMs) }
                 }
                 if b.maxCostPerMillion != nil {
                     var r = b; r.maxCostPerMillion = nil

@@ -72,50 +72,39 @@ struct CutPlanner {
             return total
         }
 
+        /// The bounds' side of a cut: Σ w × bound over the bounded quantities other than
+        /// `objective` (nil: every bound, for feasibility cuts).
+        func boundConstant(_ wLat: Double, _ wCost: Double, _ wAcc: Double, excluding objective: Goal.Objective?) -> Double {
+            let latTerm = objective == .minimizeLatency ? 0 : wLat * (b.maxLatencyMs ?? 0)
+            let costTerm = objective == .minimizeCost ? 0 : wCost * (b.maxCostPerMillion ?? 0)
+            let accTerm = objective == .maximizeAccuracy ? 0 : wAcc * (accBound ?? 0)
+            return latTerm + costTerm - accTerm
+        }
+
         var result: [LinearCut] = []
-        // Objective cuts: the multipliers of the two bounds (or one) on a grid.
+        // Objective cuts: the objective's weight is 1; the multipliers of the (up to two)
+        // bounded quantities run over a grid scaled to the objective's magnitude.
         var candidates: [(value: Double, cut: LinearCut)] = []
-        switch goal.objective {
-        case .minimizeCost:
-            let lats = b.maxLatencyMs == nil ? [0.0] : grid.map { $0 * costScale / latScale }
-            let accs = accBound == nil ? [0.0] : grid.map { $0 * costScale / accScale }
-            for l in lats {
-                for a in accs {
-                    let constant = l * (b.maxLatencyMs ?? 0) - a * (accBound ?? 0)
-                    candidates.append((dual((l, 1, a), constant), LinearCut(wLat: l, wCost: 1, wAcc: a, constant: constant, threshold: .infinity, isObjective: true)))
-                }
-            }
-        case .minimizeLatency:
-            let costs = b.maxCostPerMillion == nil ? [0.0] : grid.map { $0 * latScale / costScale }
-            let accs = accBound == nil ? [0.0] : grid.map { $0 * latScale / accScale }
-            for c in costs {
-                for a in accs {
-                    let constant = c * (b.maxCostPerMillion ?? 0) - a * (accBound ?? 0)
-                    candidates.append((dual((1, c, a), constant), LinearCut(wLat: 1, wCost: c, wAcc: a, constant: constant, threshold: .infinity, isObjective: true)))
-                }
-            }
-        case .maximizeAccuracy:
-            guard accuracyUsable else { break }
-            let lats = b.maxLatencyMs == nil ? [0.0] : grid.map { $0 * accScale / latScale }
-            let costs = b.maxCostPerMillion == nil ? [0.0] : grid.map { $0 * accScale / costScale }
+        let objective = goal.objective
+        if objective != .maximizeAccuracy || accuracyUsable {
+            let objectiveScale = objective == .minimizeCost ? costScale : objective == .minimizeLatency ? latScale : accScale
+            func weights(_ bounded: Bool, _ scale: Double) -> [Double] { bounded ? grid.map { $0 * objectiveScale / scale } : [0.0] }
+            let lats = objective == .minimizeLatency ? [1.0] : weights(b.maxLatencyMs != nil, latScale)
+            let costs = objective == .minimizeCost ? [1.0] : weights(b.maxCostPerMillion != nil, costScale)
+            let accs = objective == .maximizeAccuracy ? [1.0] : weights(accBound != nil, accScale)
             for l in lats {
                 for c in costs {
-                    let constant = l * (b.maxLatencyMs ?? 0) + c * (b.maxCostPerMillion ?? 0)
-                    candidates.append((dual((l, c, 1), constant), LinearCut(wLat: l, wCost: c, wAcc: 1, constant: constant, threshold: .infinity, isObjective: true)))
+                    for a in accs {
+                        let constant = boundConstant(l, c, a, excluding: objective)
+                        candidates.append((dual((l, c, a), constant),
+                                           LinearCut(wLat: l, wCost: c, wAcc: a, constant: constant, threshold: .infinity, isObjective: true)))
+                    }
                 }
             }
         }
         candidates.sort { $0.value > $1.value }
         // Refine the best grid point by a local multiplicative search on each multiplier.
         if var best = candidates.first, best.value.isFinite {
-            let b = goal.bounds
-            func constant(_ cut: LinearCut) -> Double {
-                switch goal.objective {
-                case .minimizeCost: return cut.wLat * (b.maxLatencyMs ?? 0) - cut.wAcc * (accBound ?? 0)
-                case .minimizeLatency: return cut.wCost * (b.maxCostPerMillion ?? 0) - cut.wAcc * (accBound ?? 0)
-                case .maximizeAccuracy: return cut.wLat * (b.maxLatencyMs ?? 0) + cut.wCost * (b.maxCostPerMillion ?? 0)
-                }
-            }
             let keyPaths: [WritableKeyPath<LinearCut, Double>] = {
                 switch goal.objective {
                 case .minimizeCost: return [\.wLat, \.wAcc]
@@ -129,7 +118,7 @@ struct CutPlanner {
                     for factor in [0.6, 0.8, 0.9, 0.95, 1.05, 1.1, 1.25, 1.6] {
                         var cut = best.cut
                         cut[keyPath: path] *= factor
-                        cut.constant = constant(cut)
+                        cut.constant = boundConstant(cut.wLat, cut.wCost, cut.wAcc, excluding: objective)
                         let v = dual((cut.wLat, cut.wCost, cut.wAcc), cut.constant)
                         if v > best.value { best = (v, cut); improved = true }
                     }
@@ -151,7 +140,7 @@ struct CutPlanner {
             for l in lats {
                 for c in costs {
                     for a in accs where l + c + a > 0 {
-                        let constant = l * (b.maxLatencyMs ?? 0) + c * (b.maxCostPerMillion ?? 0) - a * (accBound ?? 0)
+                        let constant = boundConstant(l, c, a, excluding: nil)
                         feasibility.append((dual((l, c, a), constant), LinearCut(wLat: l, wCost: c, wAcc: a, constant: constant, threshold: 0, isObjective: false)))
                     }
                 }
