@@ -14,15 +14,29 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Core: workflow files, validation, structure and the analytic model. No networking.
         .target(name: "TrimtabModel", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Optimisers: exact, greedy, exhaustive, Pareto.
         .target(name: "TrimtabSolve", dependencies: ["TrimtabModel"]),
+        // Measurements to models: curve fitting, Step Functions import, profiling.
+        .target(name: "TrimtabFit", dependencies: ["TrimtabModel"]),
+        // Discrete-event simulation of a workflow under a trace.
+        .target(name: "TrimtabSim", dependencies: [
+            "TrimtabModel", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        // Analytic batching model (Poisson, MAP arrivals) and batch planning.
+        .target(name: "TrimtabBatch", dependencies: ["TrimtabModel", "TrimtabSolve"]),
+        // Load forecasting and Kubernetes pipeline planning.
+        .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve"]),
+        // Offline batch inference jobs.
+        .target(name: "TrimtabJob", dependencies: ["TrimtabModel"]),
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
-            "TrimtabModel", "TrimtabSolve",
+            "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
+            "TrimtabForecast", "TrimtabJob",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TextTable", package: "TextTable"),
         ]),
@@ -30,6 +44,11 @@ let package = Package(
         .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabModelTests", dependencies: ["TrimtabModel"]),
         .testTarget(name: "TrimtabSolveTests", dependencies: ["TrimtabModel", "TrimtabSolve"]),
+        .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel"]),
+        .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel"]),
+        .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel"]),
+        .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel"]),
+        .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel"]),
         .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabModel"]),
     ]
 )

@@ -47,7 +47,15 @@ public struct TrimtabCommand: ParsableCommand {
         (and model variants), edges with branch, parallel and loop semantics, and a goal.
         Exit status: 0 success, 2 bad input, 3 no configuration meets the bounds.
         """,
-        subcommands: [ValidateCommand.self, EvaluateCommand.self, PlanCommand.self, ParetoCommand.self])
+        subcommands: [
+            ValidateCommand.self, EvaluateCommand.self, PlanCommand.self, ParetoCommand.self,
+            FitCommand.self, ImportCommand.self, ProfileCommand.self,
+            SimulateCommand.self,
+            BatchCommand.self,
+            ForecastCommand.self, AdaptCommand.self,
+            JobCommand.self,
+            ControlCommand.self, HistoryCommand.self,
+        ])
 
     public init() {}
 }

@@ -1,0 +1,2 @@
+// TrimtabJob: Offline batch inference jobs (issue 7).
+import TrimtabModel

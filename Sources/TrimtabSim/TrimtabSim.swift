@@ -1,0 +1,2 @@
+// TrimtabSim: Discrete-event simulation of workflows under load (issue 4).
+import TrimtabModel
