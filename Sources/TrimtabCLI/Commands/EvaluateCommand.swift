@@ -12,7 +12,7 @@ struct EvaluateCommand: ResultCommand {
 
     func execute() throws -> CommandResult {
         let model = try options.load()
-        let configuration = try ConfigurationFile.load(path: config)
+        let configuration = try ConfigurationParser.load(path: config)
         let indices: [Int]
         do { indices = try model.optionIndices(for: configuration) } catch { throw error.inFile(config) }
         let prediction = model.predict(optionIndices: indices)
@@ -22,28 +22,6 @@ struct EvaluateCommand: ResultCommand {
             return CommandResult(stdout: json.render() + "\n")
         case .table:
             return CommandResult(stdout: Render.stageTable(model, indices) + "\n" + Render.summary(prediction) + "\n")
-        }
-    }
-}
-
-/// Reads `{"configuration": {stage: {variant?, memory_mb}}}`.
-enum ConfigurationFile {
-    static func load(path: String) throws(TrimtabError) -> Configuration {
-        let value = try Value.load(path: path)
-        do throws(TrimtabError) {
-            let root = FieldReader(value)
-            let body = try root.required("configuration")
-            var result: Configuration = [:]
-            for (name, reader) in try body.entries() {
-                try reader.rejectUnknownKeys(["variant", "memory_mb"])
-                let memoryReader = try reader.required("memory_mb")
-                let memory = try memoryReader.int()
-                guard memory > 0 else { throw memoryReader.error("\(memory) must be a positive number of MB") }
-                result[name] = StageChoice(variant: try reader.optional("variant")?.string(), memoryMB: memory)
-            }
-            return result
-        } catch {
-            throw error.inFile(path)
         }
     }
 }

@@ -122,22 +122,27 @@ public enum WorkflowParser {
     }
 
     static func parseStage(_ reader: FieldReader) throws(TrimtabError) -> Stage {
-        try reader.rejectUnknownKeys(["name", "latency_ms", "variants", "description"])
+        try reader.rejectUnknownKeys(["name", "latency_ms", "latency_ms_by_batch", "variants", "description"])
         let nameReader = try reader.required("name")
         let name = try nameReader.string()
         guard !name.isEmpty else { throw nameReader.error("a stage name must not be empty") }
         let table = try reader.optional("latency_ms")
+        let batchTable = try reader.optional("latency_ms_by_batch")
         let variantsReader = try reader.optional("variants")
+        if batchTable != nil, variantsReader != nil {
+            throw reader.error("latency_ms_by_batch belongs inside each variant when a stage has variants")
+        }
         switch (table, variantsReader) {
-        case (let table?, nil):
-            return Stage(name: name, latency: try parseLatencyTable(table))
+        case (nil, nil) where batchTable != nil, (.some, nil):
+            let (latency, batches) = try parseLatencyTables(table, batchTable, at: reader)
+            return Stage(name: name, latency: latency, batchLatency: batches)
         case (nil, let variantsReader?):
             let items = try variantsReader.items()
             guard !items.isEmpty else { throw variantsReader.error("at least one variant is required") }
             var variants: [Variant] = []
             var seen = Set<String>()
             for item in items {
-                try item.rejectUnknownKeys(["name", "accuracy", "latency_ms", "description"])
+                try item.rejectUnknownKeys(["name", "accuracy", "latency_ms", "latency_ms_by_batch", "description"])
                 let vn = try item.required("name")
                 let variantName = try vn.string()
                 guard !variantName.isEmpty else { throw vn.error("a variant name must not be empty") }
@@ -145,8 +150,9 @@ public enum WorkflowParser {
                 let accReader = try item.required("accuracy")
                 let accuracy = try accReader.double()
                 guard accuracy >= 0 && accuracy <= 1 else { throw accReader.error("\(format(accuracy)) is not in [0, 1]") }
-                variants.append(Variant(name: variantName, accuracy: accuracy,
-                                        latency: try parseLatencyTable(try item.required("latency_ms"))))
+                let (latency, batches) = try parseLatencyTables(
+                    try item.optional("latency_ms"), try item.optional("latency_ms_by_batch"), at: item)
+                variants.append(Variant(name: variantName, accuracy: accuracy, latency: latency, batchLatency: batches))
             }
             return Stage(name: name, variants: variants)
         case (.some, .some):
@@ -203,7 +209,7 @@ public enum WorkflowParser {
     }
 
     public static func parseGoal(_ reader: FieldReader) throws(TrimtabError) -> Goal {
-        try reader.rejectUnknownKeys(["minimize", "maximize", "subject_to"])
+        try reader.rejectUnknownKeys(["minimize", "maximize", "subject_to", "load_rps"])
         let minimize = try reader.optional("minimize")
         let maximize = try reader.optional("maximize")
         let objective: Goal.Objective
@@ -243,7 +249,13 @@ public enum WorkflowParser {
                 bounds.minAccuracy = v
             }
         }
-        return Goal(objective: objective, bounds: bounds)
+        var loadRps: Double?
+        if let r = try reader.optional("load_rps") {
+            let v = try r.double()
+            guard v > 0 else { throw r.error("\(format(v)) must be a positive arrival rate (requests per second)") }
+            loadRps = v
+        }
+        return Goal(objective: objective, bounds: bounds, loadRps: loadRps)
     }
 
     static func format(_ x: Double) -> String {

@@ -16,10 +16,14 @@ public struct Goal: Sendable, Equatable {
 
     public var objective: Objective
     public var bounds: Bounds
+    /// Extension (`load_rps`): the arrival rate the plan is for (requests per second); batching
+    /// delays and per-request batch costs depend on it.
+    public var loadRps: Double?
 
-    public init(objective: Objective, bounds: Bounds = Bounds()) {
+    public init(objective: Objective, bounds: Bounds = Bounds(), loadRps: Double? = nil) {
         self.objective = objective
         self.bounds = bounds
+        self.loadRps = loadRps
     }
 }
 
@@ -82,9 +86,23 @@ public struct Prediction: Sendable, Equatable {
 public struct StageChoice: Sendable, Equatable, Hashable {
     public var variant: String?
     public var memoryMB: Int
-    public init(variant: String? = nil, memoryMB: Int) {
+    /// Extension: requests served per invocation (batching); nil means 1.
+    public var batchSize: Int?
+    /// Extension: longest wait (ms) for a batch to fill before it is served anyway.
+    public var batchTimeoutMs: Double?
+    /// Extension (Kubernetes): replicas of the stage; nil on serverless platforms.
+    public var replicas: Int?
+    /// Extension (Kubernetes): CPU cores requested per replica.
+    public var cores: Double?
+
+    public init(variant: String? = nil, memoryMB: Int, batchSize: Int? = nil, batchTimeoutMs: Double? = nil,
+                replicas: Int? = nil, cores: Double? = nil) {
         self.variant = variant
         self.memoryMB = memoryMB
+        self.batchSize = batchSize
+        self.batchTimeoutMs = batchTimeoutMs
+        self.replicas = replicas
+        self.cores = cores
     }
 }
 

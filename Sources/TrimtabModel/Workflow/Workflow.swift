@@ -77,9 +77,57 @@ public struct Variant: Sendable, Equatable {
     public var accuracy: Double
     /// Sorted by memory size; the memory sizes are the candidate sizes.
     public var latency: [LatencyPoint]
-    public init(name: String, accuracy: Double, latency: [LatencyPoint]) {
+    /// Extension (`latency_ms_by_batch`): mean latency of one invocation serving a batch, by batch
+    /// size and then memory size. Empty when the stage was not measured with batches.
+    public var batchLatency: [BatchLatencyTable] = []
+
+    public init(name: String, accuracy: Double, latency: [LatencyPoint], batchLatency: [BatchLatencyTable] = []) {
         self.name = name
         self.accuracy = accuracy
+        self.latency = latency.sorted { $0.memoryMB < $1.memoryMB }
+        self.batchLatency = batchLatency.sorted { $0.batchSize < $1.batchSize }
+    }
+
+    /// The measured batch sizes, ascending (`[1]` when the variant has no batch dimension).
+    public var batchSizes: [Int] { batchLatency.isEmpty ? [1] : batchLatency.map(\.batchSize) }
+
+    /// Mean latency (ms) of one invocation serving `batchSize` requests at `memoryMB`.
+    ///
+    /// Batch sizes between two measured ones are interpolated linearly; below the smallest measured
+    /// size the smallest size's latency is used, above the largest the last segment is extrapolated.
+    /// Without a batch dimension the latency table serves every batch size. Nil when `memoryMB`
+    /// is not a measured memory size.
+    public func latencyMs(memoryMB: Int, batchSize: Int = 1) -> Double? {
+        guard !batchLatency.isEmpty else {
+            return latency.first { $0.memoryMB == memoryMB }?.latencyMs
+        }
+        let rows = batchLatency.compactMap { row -> (Double, Double)? in
+            guard let t = row.latency.first(where: { $0.memoryMB == memoryMB })?.latencyMs else { return nil }
+            return (Double(row.batchSize), t)
+        }
+        guard let first = rows.first, let last = rows.last else { return nil }
+        let b = Double(batchSize)
+        if b <= first.0 || rows.count == 1 { return first.1 }
+        var lower = first
+        for upper in rows.dropFirst() {
+            if b <= upper.0 || upper.0 == last.0 {
+                let slope = (upper.1 - lower.1) / (upper.0 - lower.0)
+                return max(lower.1 + slope * (b - lower.0), Double.leastNonzeroMagnitude)
+            }
+            lower = upper
+        }
+        return last.1
+    }
+}
+
+/// One row of a batch-latency table: the latency by memory size of invocations serving
+/// `batchSize` requests together.
+public struct BatchLatencyTable: Sendable, Equatable {
+    public var batchSize: Int
+    /// Sorted by memory size.
+    public var latency: [LatencyPoint]
+    public init(batchSize: Int, latency: [LatencyPoint]) {
+        self.batchSize = batchSize
         self.latency = latency.sorted { $0.memoryMB < $1.memoryMB }
     }
 }
@@ -92,9 +140,9 @@ public struct Stage: Sendable, Equatable {
     public var variants: [Variant]
     public var hasVariants: Bool
 
-    public init(name: String, latency: [LatencyPoint]) {
+    public init(name: String, latency: [LatencyPoint], batchLatency: [BatchLatencyTable] = []) {
         self.name = name
-        self.variants = [Variant(name: "", accuracy: 1, latency: latency)]
+        self.variants = [Variant(name: "", accuracy: 1, latency: latency, batchLatency: batchLatency)]
         self.hasVariants = false
     }
 
