@@ -83,7 +83,9 @@ struct Bench {
         var times: [Double] = []
         var peakLabels = 0
         var optimal = 0
-        for seed in 1...count {
+        // BENCH_SEED=k runs only the k-th instance (for profiling one slow case).
+        let only = ProcessInfo.processInfo.environment["BENCH_SEED"].flatMap { Int($0) }
+        for seed in 1...count where only == nil || only == seed {
             let w = RandomWorkflowGenerator().make(stages: n, seed: UInt64(seed * 1000 + n))
             let model = try WorkflowModel(w)
             guard let goal = goals(model).first(where: { $0.0 == goalName })?.1 else { continue }
