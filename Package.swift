@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Core: workflow files, validation, structure and the analytic model. No networking.
@@ -33,10 +34,12 @@ let package = Package(
         .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         // Offline batch inference jobs.
         .target(name: "TrimtabJob", dependencies: ["TrimtabModel"]),
+        // The HTTP service and dashboard: the commands as a JSON API.
+        .target(name: "TrimtabServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
-            "TrimtabForecast", "TrimtabJob",
+            "TrimtabForecast", "TrimtabJob", "TrimtabServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TextTable", package: "TextTable"),
         ]),
@@ -49,6 +52,10 @@ let package = Package(
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel"]),
+        .testTarget(name: "TrimtabServerTests", dependencies: [
+            "TrimtabServer", "TrimtabCLI",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabModel"]),
     ]
 )

@@ -55,6 +55,7 @@ public struct TrimtabCommand: ParsableCommand {
             ForecastCommand.self, AdaptCommand.self,
             JobCommand.self,
             ControlCommand.self, HistoryCommand.self,
+            ServeCommand.self,
         ])
 
     public init() {}

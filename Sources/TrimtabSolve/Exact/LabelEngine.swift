@@ -530,8 +530,7 @@ struct LabelEngine {
             let candidate = labels[i]
             let dominated = kept.contains { j in
                 let k = labels[j]
-                return
-                (!dims.cost || k.cost <= candidate.cost)
+                return (!dims.cost || k.cost <= candidate.cost)
                     && (!dims.accuracy || k.accuracy >= candidate.accuracy)
                     && (!dims.latency || (k.mean <= candidate.mean && k.latency.isStochasticallyAtMost(candidate.latency)))
             }
