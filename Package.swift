@@ -32,7 +32,7 @@ let package = Package(
         // Load forecasting and Kubernetes pipeline planning.
         .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         // Offline batch inference jobs.
-        .target(name: "TrimtabJob", dependencies: ["TrimtabModel"]),
+        .target(name: "TrimtabJob", dependencies: ["TrimtabModel", .product(name: "Yams", package: "Yams")]),
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel"]),
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel"]),
-        .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel"]),
+        .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabModel"]),
     ]
 )
