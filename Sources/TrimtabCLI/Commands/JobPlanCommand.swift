@@ -69,7 +69,11 @@ struct JobPlanCommand: ResultCommand {
                    ("minimize", .string(goal.minimize.rawValue)),
                    ("deadline_s", goal.deadlineS.map { .number($0) } ?? .null),
                    ("max_cost_per_million", goal.maxCostPerMillion.map { .number($0) } ?? .null),
-                   ("model", .string(file)), ("evaluated", .integer(plan.evaluated))]
+                   ("model", .string(file)), ("evaluated", .integer(plan.evaluated)),
+                   ("platform", .object([("kind", .string(model.platform.kind.rawValue)),
+                                         ("price_per_gb_second", .number(model.platform.pricePerGBSecond)),
+                                         ("price_per_request", .number(model.platform.pricePerRequest)),
+                                         ("billing_granularity_ms", .number(model.platform.billingGranularityMs))]))]
         return .object(fields)
     }
 

@@ -91,7 +91,7 @@ public enum WorkerModelFile {
         return v
     }
 
-    static func parsePlatform(_ reader: FieldReader?) throws(TrimtabError) -> Platform {
+    public static func parsePlatform(_ reader: FieldReader?) throws(TrimtabError) -> Platform {
         var platform = Platform()
         guard let reader else { return platform }
         try reader.rejectUnknownKeys(["kind", "price_per_gb_second", "price_per_request", "billing_granularity_ms"])
