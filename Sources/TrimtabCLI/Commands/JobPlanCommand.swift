@@ -64,6 +64,7 @@ struct JobPlanCommand: ResultCommand {
         } else {
             fields.append(("status", .string("infeasible")))
             fields.append(("closest", .object(choiceFields(plan.choice))))
+            fields.append(("relative_gap", .number(goal.violation(of: plan.choice.prediction))))
         }
         fields += [("items", .integer(goal.items)), ("splits", .integer(plan.choice.shape.splits)),
                    ("minimize", .string(goal.minimize.rawValue)),
@@ -86,7 +87,8 @@ struct JobPlanCommand: ResultCommand {
         if plan.feasible {
             out += "status: optimal (exact over \(plan.evaluated) grid points)\n\n"
         } else {
-            out += "status: infeasible — nothing on the grid meets the target; closest option:\n\n"
+            out += "status: infeasible — nothing on the grid meets the target; closest option "
+            out += "(misses by \(Render.fixed(goal.violation(of: c.prediction) * 100, 1))%):\n\n"
         }
         out += Render.table(["memory_mb", "split_size", "workers", "splits", "waves", "makespan_s", "cost_usd", "cost_per_1M_items"],
                             [[String(c.memoryMB), String(c.shape.splitSize), String(c.shape.activeWorkers), String(c.shape.splits),

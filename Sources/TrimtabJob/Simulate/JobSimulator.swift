@@ -114,6 +114,11 @@ public struct JobSimulator: Sendable {
         var workerEnd = workerStart
         var current = Array(repeating: -1, count: w)   // live attempt per worker, -1 when none
         var waiting = Array(repeating: false, count: w)
+        var waitingCount = 0
+        func setWaiting(_ worker: Int, _ value: Bool) {
+            if waiting[worker] != value { waitingCount += value ? 1 : -1 }
+            waiting[worker] = value
+        }
         var token = Array(repeating: 0, count: w)
         var events = EventQueue<Event>()
         var makespan = 0.0
@@ -127,7 +132,7 @@ public struct JobSimulator: Sendable {
             attemptsOfSplit[split].append(id)
             if attemptsOfSplit[split].count == 1 { lone.insert(split) } else { lone.remove(split) }
             current[worker] = id
-            waiting[worker] = false
+            setWaiting(worker, false)
             events.push(t + splitSeconds(items: items(split), shape, &rng), .finish(worker: worker, attempt: id))
         }
 
@@ -145,10 +150,12 @@ public struct JobSimulator: Sendable {
                 return
             }
             workerEnd[worker] = t
-            guard let share = afterShare, doneCount < splits else { waiting[worker] = false; return }
-            // Originals still running alone are candidates for a copy.
-            guard !lone.isEmpty else { waiting[worker] = false; return }
-            waiting[worker] = true
+            guard let share = afterShare, doneCount < splits else { setWaiting(worker, false); return }
+            // Originals still running alone are candidates for a copy; one waiting worker per
+            // candidate is enough, the others leave (and stop being billed).
+            let othersWaiting = waitingCount - (waiting[worker] ? 1 : 0)
+            guard othersWaiting < lone.count else { setWaiting(worker, false); return }
+            setWaiting(worker, true)
             guard Double(doneCount) >= share * Double(splits), let m = median() else { return }   // woken at the next finish
             let due = lone.map { (split: $0, time: attempts[attemptsOfSplit[$0][0]].start + slowdown * m) }
             guard let first = due.min(by: { $0.time < $1.time || ($0.time == $1.time && $0.split < $1.split) }) else { return }
@@ -187,7 +194,7 @@ public struct JobSimulator: Sendable {
                 }
                 for f in freed { dispatch(f, at: t) }
                 if doneCount == splits {
-                    for i in 0..<w where waiting[i] { workerEnd[i] = t; waiting[i] = false }
+                    for i in 0..<w where waiting[i] { workerEnd[i] = t; setWaiting(i, false) }
                 } else {
                     for i in 0..<w where waiting[i] && current[i] == -1 { dispatch(i, at: t) }
                 }
