@@ -65,7 +65,7 @@ struct JobRunCommand: ResultCommand {
             bar?.finish()
         } catch let failure as JobRunFailure {
             bar?.finish()
-            return CommandResult(stderr: "trimtab: \(items): \(failure.description)\n", status: 1)
+            return CommandResult(stderr: "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: 1)
         }
         return render(report, planFile: planFile, workers: workers, output: out)
     }

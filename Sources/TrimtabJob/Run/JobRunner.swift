@@ -75,7 +75,7 @@ public struct JobRunFailure: Error, Sendable, CustomStringConvertible {
     public var statePath: String
 
     public var description: String {
-        "split \(split) failed \(attempts) times (\(reason)); \(splitsDone) of \(splits) splits done are kept in \(statePath); fix the cause and rerun with --resume"
+        "split \(split) failed \(attempts) time\(attempts == 1 ? "" : "s") (\(reason)); \(splitsDone) of \(splits) splits done are kept in \(statePath); fix the cause and rerun with --resume"
     }
 }
 
@@ -152,7 +152,10 @@ public final class JobRunner: @unchecked Sendable {
             thread.start()
         }
         group.wait()
-        if let failure { throw failure }
+        if var failure {
+            failure.splitsDone = doneCount   // splits that finished while the others stopped count too
+            throw failure
+        }
         try writeOutput()
         try? FileManager.default.removeItem(atPath: configuration.statePath)
         let warm = warmDurations.sorted()
@@ -225,9 +228,14 @@ public final class JobRunner: @unchecked Sendable {
             let fresh = w.splitsDone == 0
             let t0 = Date()
             var lines: [String]?
-            if w.send(slice) { lines = w.receive(slice.count, timeout: configuration.splitTimeoutS) }
+            let sent = w.send(slice)
+            if sent { lines = w.receive(slice.count, timeout: configuration.splitTimeoutS) }
             let seconds = Date().timeIntervalSince(t0)
-            let reason = lines == nil ? (w.process.isRunning ? "no answer within \(configuration.splitTimeoutS ?? 0) s" : "the worker exited before answering every item") : ""
+            var reason = ""
+            if lines == nil {
+                reason = !sent || w.closedOutput ? "the worker exited before answering every item"
+                    : "no answer within \(configuration.splitTimeoutS ?? 0) s"
+            }
             if lines != nil { w.splitsDone += 1 }
             let keep = finish(task, slot: slot, lines: lines, seconds: seconds, fresh: fresh, reason: reason)
             if !keep { retire() }

@@ -23,6 +23,8 @@ final class WorkerProcess: @unchecked Sendable {
     private var eof = false
     private var stopped = false
     let startedAt: Date
+    /// Whether the worker closed its stdout (it exited) — as opposed to a timeout.
+    var closedOutput: Bool { eof }
     /// Splits answered by this process.
     var splitsDone = 0
 
