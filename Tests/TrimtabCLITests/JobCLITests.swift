@@ -211,6 +211,33 @@ private func scalar(_ value: Value?) -> String? {
         #expect(try validate(dir + "/broken.yaml") != 0)
     }
 
+    @Test func minimizeMakespanUnderADeadlineIsTheFastestPlan() throws {
+        let cheap = try json(CLI.run(["job", "plan", "--model", example("image-job.yaml"), "--items", "20000", "--deadline-s", "60",
+                                      "--format", "json"]).stdout)
+        let fast = try json(CLI.run(["job", "plan", "--model", example("image-job.yaml"), "--items", "20000", "--deadline-s", "60",
+                                     "--minimize", "makespan", "--format", "json"]).stdout)
+        let pc = try #require(cheap["predicted"] as? [String: Any])
+        let pf = try #require(fast["predicted"] as? [String: Any])
+        #expect((pf["makespan_s"] as? Double ?? 1e9) < (pc["makespan_s"] as? Double ?? 0))
+        #expect((pf["cost_usd"] as? Double ?? 0) > (pc["cost_usd"] as? Double ?? 1e9))
+        #expect(fast["minimize"] as? String == "makespan")
+    }
+
+    @Test func anEmptyItemLineIsRejectedWithItsLine() throws {
+        let items = try temporaryFile("items.txt", "a\nb\n\nc\n")
+        let plan = try temporaryFile("plan.json", #"{"memory_mb": 1024, "split_size": 2, "workers": 1}"#)
+        let r = CLI.run(["job", "run", "--plan", plan, "--items", items, "--command", "cat"])
+        #expect(r.status == ExitStatus.badInput)
+        #expect(r.stderr == "trimtab: \(items): line 3: an item must not be empty (an empty line ends a split in the worker protocol)\n")
+    }
+
+    @Test func anInfeasiblePlanIsNotRun() throws {
+        let plan = try temporaryFile("plan.json", #"{"status": "infeasible", "closest": {"memory_mb": 1024, "split_size": 2, "workers": 1}}"#)
+        let r = CLI.run(["job", "run", "--plan", plan, "--items", plan, "--command", "cat"])
+        #expect(r.status == ExitStatus.badInput)
+        #expect(r.stderr.contains("status: the plan is infeasible"))
+    }
+
     @Test func jobAloneShowsItsSubcommands() {
         let r = CLI.run(["job"])
         #expect(r.status == 0)
