@@ -57,6 +57,12 @@ private func scalar(_ value: Value?) -> String? {
     return nil
 }
 
+/// The `trimtab` executable built next to the test bundle, if any.
+private func trimtabExecutable() -> String? {
+    let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
+    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+}
+
 @Suite(.serialized) struct JobCLITests {
     @Test func planJSONHasTheIssueShape() throws {
         let r = CLI.run(["job", "plan", "--model", example("image-job.yaml"), "--items", "20000", "--deadline-s", "30", "--format", "json"])
@@ -163,6 +169,43 @@ private func scalar(_ value: Value?) -> String? {
         #expect(measured["makespan_s"] as? Double ?? 0 > 0)
         let out = try String(contentsOfFile: dir + "/out.txt", encoding: .utf8).split(separator: "\n")
         #expect(out.count == 50)
+        #expect(out.enumerated().allSatisfy { $0.element.hasPrefix(items[$0.offset] + " ") })
+    }
+
+    @Test(.enabled(if: trimtabExecutable() != nil, "needs the trimtab executable built next to the tests (swift build)"))
+    func resumeAfterTheRunIsKilled() throws {
+        let dir = (try temporaryFile("w.py", worker) as NSString).deletingLastPathComponent
+        let items = (0..<40).map { "frame-\($0)" }
+        try (items.joined(separator: "\n") + "\n").write(toFile: dir + "/items.txt", atomically: true, encoding: .utf8)
+        let plan = dir + "/plan.json"
+        try #"{"memory_mb": 1024, "split_size": 2, "workers": 1}"#.write(toFile: plan, atomically: true, encoding: .utf8)
+        let args = ["job", "run", "--plan", plan, "--items", dir + "/items.txt", "--command", "ROUNDS=20000 python3 \(dir)/w.py",
+                    "-o", dir + "/out.txt", "--format", "json"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(trimtabExecutable()))
+        process.arguments = args
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill the run (SIGKILL: no chance to clean up) once a few splits are recorded.
+        let progress = dir + "/out.txt.progress"
+        let deadline = Date().addingTimeInterval(60)
+        func recorded() -> Int {
+            ((try? String(contentsOfFile: progress, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
+        }
+        while recorded() < 3 && Date() < deadline && process.isRunning { usleep(20_000) }
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = recorded()
+        #expect(before >= 3 && before < 20)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.txt"))
+
+        let r = CLI.run(args + ["--resume"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try json(r.stdout)["splits_resumed"] as? Int == before)
+        let out = try String(contentsOfFile: dir + "/out.txt", encoding: .utf8).split(separator: "\n")
+        #expect(out.count == 40)
         #expect(out.enumerated().allSatisfy { $0.element.hasPrefix(items[$0.offset] + " ") })
     }
 
