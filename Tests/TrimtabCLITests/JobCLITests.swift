@@ -160,7 +160,7 @@ private func trimtabExecutable() -> String? {
         #expect(first.stderr.contains("--resume"))
         #expect(FileManager.default.fileExists(atPath: dir + "/out.txt.progress"))
 
-        FileManager.default.createFile(atPath: allow, contents: nil)
+        #expect(FileManager.default.createFile(atPath: allow, contents: nil))
         let second = CLI.run(args + ["--resume"])
         #expect(second.status == 0, "\(second.stderr)")
         let o = try json(second.stdout)

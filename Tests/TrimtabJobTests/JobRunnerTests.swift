@@ -76,7 +76,7 @@ import TrimtabModel
         #expect(throws: TrimtabError.self) { try JobRunner(configuration: config, items: items).run() }
 
         // Fix the cause, rerun with --resume: only the splits not done are run again.
-        FileManager.default.createFile(atPath: allow, contents: nil)
+        #expect(FileManager.default.createFile(atPath: allow, contents: nil))
         var again = config
         again.resume = true
         let report = try JobRunner(configuration: again, items: items).run()
@@ -105,7 +105,7 @@ import TrimtabModel
         #expect(text.split(separator: "\n").count == 6)
         text.removeLast(30)
         try text.write(toFile: config.statePath, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: allow, contents: nil)
+        #expect(FileManager.default.createFile(atPath: allow, contents: nil))
         try? FileManager.default.removeItem(atPath: processed)
         var again = config
         again.resume = true

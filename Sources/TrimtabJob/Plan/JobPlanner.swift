@@ -1,53 +1,5 @@
 import TrimtabModel
 
-/// What the job must meet and what to minimise.
-public struct JobGoal: Sendable, Equatable {
-    public enum Objective: String, Sendable { case cost, makespan }
-    public var items: Int
-    public var deadlineS: Double?
-    public var maxCostPerMillion: Double?
-    public var minimize: Objective
-
-    public init(items: Int, deadlineS: Double? = nil, maxCostPerMillion: Double? = nil, minimize: Objective? = nil) {
-        self.items = items
-        self.deadlineS = deadlineS
-        self.maxCostPerMillion = maxCostPerMillion
-        // A deadline asks for the cheapest job that meets it; a cost target for the fastest.
-        self.minimize = minimize ?? (deadlineS != nil ? .cost : .makespan)
-    }
-
-    /// Whether `p` meets every bound (with a relative tolerance of 1e-12 against rounding noise).
-    public func isMet(by p: JobPrediction) -> Bool {
-        if let d = deadlineS, p.makespanS > d * (1 + 1e-12) { return false }
-        if let c = maxCostPerMillion, p.costPerMillionItems > c * (1 + 1e-12) { return false }
-        return true
-    }
-
-    /// How far `p` misses the bounds: the largest relative overshoot (0 when feasible).
-    public func violation(of p: JobPrediction) -> Double {
-        var v = 0.0
-        if let d = deadlineS { v = max(v, (p.makespanS - d) / d) }
-        if let c = maxCostPerMillion { v = max(v, (p.costPerMillionItems - c) / c) }
-        return max(v, 0)
-    }
-}
-
-/// One candidate of the planner's grid with its prediction.
-public struct JobChoice: Sendable, Equatable {
-    public var memoryMB: Int
-    public var shape: JobShape
-    public var prediction: JobPrediction
-}
-
-/// The planner's answer: the best feasible choice, or the closest one when nothing is feasible.
-public struct JobPlan: Sendable, Equatable {
-    public var feasible: Bool
-    /// The best feasible choice, or when infeasible the one with the smallest relative violation.
-    public var choice: JobChoice
-    /// Grid points evaluated.
-    public var evaluated: Int
-}
-
 /// Chooses memory, split size and worker count for a job.
 ///
 /// Exact over its grid (every setup × every split size × every worker count 1…min(splits,
