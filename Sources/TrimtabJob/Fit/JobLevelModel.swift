@@ -13,6 +13,7 @@ public struct ErrorSummary: Sendable, Equatable {
     public var meanPercent: Double
     public var maxPercent: Double
 
+    /// Absolute percentage errors of `predicted` against `measured` (pairwise).
     public init(predicted: [Double], measured: [Double]) {
         let errors = zip(predicted, measured).map { abs($0 - $1) / $1 * 100 }
         meanPercent = errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
@@ -26,6 +27,7 @@ public struct FitAccuracy: Sendable, Equatable {
     public var makespan: ErrorSummary
 }
 
+/// Scores job-level models on measured jobs.
 public enum ModelEvaluation {
     /// Errors of `model` on `runs` (in sample).
     public static func inSample<M: JobLevelModel>(_ model: M, _ runs: [JobRun]) -> FitAccuracy {

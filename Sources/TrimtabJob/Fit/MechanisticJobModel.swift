@@ -21,6 +21,7 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
     public var pricePerBilledSecond: Double
     public var makespan: MakespanLaw
 
+    /// Fits the model to `runs` (init and function time apart when both are measured).
     public static func fit(_ runs: [JobRun]) -> MechanisticJobModel? {
         guard let price = BilledPrice.fit(runs) else { return nil }
         let split = runs.allSatisfy { ($0.initS ?? 0) > 0 && ($0.functionS ?? 0) > 0 }
@@ -46,12 +47,15 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
                                    makespan: MakespanLaw(constantS: m[0], perWorkerS: m[1], perWaveS: m[2], perCriticalItemS: m[3]))
     }
 
+    /// Billed worker seconds of a job of this shape.
     public func billedSeconds(_ shape: JobShape) -> Double {
         Double(shape.activeWorkers) * (initS + workerOverheadS) + Double(shape.items) * perItemS + Double(shape.splits) * perSplitS
     }
 
+    /// Cost (USD): billed seconds × price per billed second.
     public func predictCost(_ shape: JobShape) -> Double { billedSeconds(shape) * pricePerBilledSecond }
 
+    /// Makespan (s) from the fitted law.
     public func predictMakespan(_ shape: JobShape) -> Double {
         let k = shape.waves
         return makespan.constantS + makespan.perWorkerS * Double(shape.activeWorkers) + makespan.perWaveS * Double(k)

@@ -54,6 +54,8 @@ public struct ObiFaaSRegression: JobLevelModel, Equatable {
         return exp(alpha0 + alpha1 * w) + exp(beta3 + beta2 * log(Double(shape.items)) + beta1 * w)
     }
 
+    /// Cost (USD): (T_init + T_acc) × price per billed second.
     public func predictCost(_ shape: JobShape) -> Double { billedSeconds(shape) * pricePerBilledSecond }
+    /// (T_init + T_acc) / w: the per-worker share (the model predicts no makespan of its own).
     public func predictMakespan(_ shape: JobShape) -> Double { billedSeconds(shape) / Double(shape.workers) }
 }

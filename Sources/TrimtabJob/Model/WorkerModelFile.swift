@@ -91,6 +91,7 @@ public enum WorkerModelFile {
         return v
     }
 
+    /// Reads a `platform` block (the workflow-v1 keys); defaults to AWS Lambda x86 prices when absent.
     public static func parsePlatform(_ reader: FieldReader?) throws(TrimtabError) -> Platform {
         var platform = Platform()
         guard let reader else { return platform }

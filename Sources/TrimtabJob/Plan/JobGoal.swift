@@ -1,5 +1,6 @@
 /// What the job must meet and what to minimise.
 public struct JobGoal: Sendable, Equatable {
+    /// What the planner minimises among the options meeting the bounds.
     public enum Objective: String, Sendable { case cost, makespan }
     public var items: Int
     public var deadlineS: Double?
