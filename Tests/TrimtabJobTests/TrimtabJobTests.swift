@@ -60,4 +60,29 @@ let obiPricePerBilledSecond = 0.00005
         let back = try WorkerModelFile.parse(text: WorkerModelFile.yaml(wm))
         #expect(back == wm)
     }
+
+    @Test func billedSecondsAloneAreEnoughToFit() throws {
+        // Without the init/function split, init and overhead merge into one per-worker term.
+        let billedOnly = runs.map { JobRun(items: $0.items, workers: $0.workers, splitSize: $0.splitSize, costUSD: $0.costUSD,
+                                           makespanS: $0.makespanS, billedS: $0.billedS) }
+        let m = try #require(MechanisticJobModel.fit(billedOnly))
+        #expect(m.workerOverheadS == 0)
+        #expect(m.initS > 4.6 && m.initS < 6.5)
+        let loo = try #require(ModelEvaluation.leaveOneOut(MechanisticJobModel.self, billedOnly))
+        #expect(loo.cost.meanPercent < 5)
+        #expect(ObiFaaSRegression.fit(billedOnly) == nil)   // its form needs init and function time apart
+    }
+
+    @Test func aMalformedRunNamesFileAndField() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("runs.json").path
+        try #"[{"num_images": 10, "num_task_managers": 1, "split_size": 32, "cost": 0.001, "latency": 9},"#
+            .appending(#"{"num_images": 20, "num_task_managers": 0, "split_size": 32, "cost": 0.001, "latency": 9}]"#)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try JobRun.load(path: path)
+        } throws: { error in
+            (error as? TrimtabError)?.description == "\(path): [1].num_task_managers: 0 must be positive"
+        }
+    }
 }
