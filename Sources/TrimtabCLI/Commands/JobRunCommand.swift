@@ -36,9 +36,10 @@ struct JobRunCommand: ResultCommand {
     func execute() throws -> CommandResult {
         let planFile = try JobPlanFile.load(path: plan)
         let list = try Self.readItems(items)
+        var note = ""
         if let n = planFile.items, n != list.count {
             // Allowed (the plan is a shape), but say so.
-            FileHandle.standardError.write(Data("trimtab: note: the plan was made for \(n) items, \(items) has \(list.count)\n".utf8))
+            note = "trimtab: note: the plan was made for \(n) items, \(items) has \(list.count)\n"
         }
         let cap = try JobFlags.positive(maxLocalWorkers ?? ProcessInfo.processInfo.activeProcessorCount, "--max-local-workers")
         guard maxRetries >= 0 else { throw TrimtabError(field: "--max-retries", "\(maxRetries) must not be negative") }
@@ -65,9 +66,11 @@ struct JobRunCommand: ResultCommand {
             bar?.finish()
         } catch let failure as JobRunFailure {
             bar?.finish()
-            return CommandResult(stderr: "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: 1)
+            return CommandResult(stderr: note + "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: 1)
         }
-        return render(report, planFile: planFile, workers: workers, output: out)
+        var result = render(report, planFile: planFile, workers: workers, output: out)
+        result.stderr = note + result.stderr
+        return result
     }
 
     static func readItems(_ path: String) throws(TrimtabError) -> [String] {
