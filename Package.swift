@@ -33,7 +33,7 @@ let package = Package(
         // Load forecasting and Kubernetes pipeline planning.
         .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         // Offline batch inference jobs.
-        .target(name: "TrimtabJob", dependencies: ["TrimtabModel"]),
+        .target(name: "TrimtabJob", dependencies: ["TrimtabModel", .product(name: "Yams", package: "Yams")]),
         // The HTTP service and dashboard: the commands as a JSON API.
         .target(name: "TrimtabServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         // Command implementations, kept in a library so tests can drive them in-process.
@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel"]),
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel"]),
-        .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel"]),
+        .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabServerTests", dependencies: [
             "TrimtabServer", "TrimtabCLI",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

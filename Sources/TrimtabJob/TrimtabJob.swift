@@ -1,2 +1,0 @@
-// TrimtabJob: Offline batch inference jobs (issue 7).
-import TrimtabModel
