@@ -72,8 +72,8 @@ public struct ForecastEvaluation: Sendable {
 
     func trainingBins(_ trainUntil: Int, bins: [Double]) throws(TrimtabError) -> Int {
         let count = trainUntil / window.binSeconds
-        guard trainUntil > 0, count > window.historyBins + window.horizonBins else {
-            throw TrimtabError(field: "--train-until", "\(trainUntil) leaves no training data (need more than \((window.historyBins + window.horizonBins) * window.binSeconds) s)")
+        guard trainUntil > 0, count >= window.historyBins + window.horizonBins else {
+            throw TrimtabError(field: "--train-until", "\(trainUntil) leaves no training data (need at least \((window.historyBins + window.horizonBins) * window.binSeconds) s)")
         }
         guard count + window.horizonBins <= bins.count else {
             throw TrimtabError(field: "--train-until", "\(trainUntil) leaves no test data (the trace has \(bins.count * window.binSeconds) whole-bin seconds)")

@@ -26,7 +26,8 @@ public struct HoltWintersForecaster: Forecaster {
             }
             let means = (0..<period).map { counts[$0] > 0 ? sums[$0] / counts[$0] : 0 }
             let overall = series.reduce(0, +) / Double(series.count)
-            let half = min(15, period / 2)
+            // ±2.5 minutes at 10 s bins; no smoothing for coarse bins.
+            let half = min(15, period / 576)
             season = (0..<period).map { p in
                 var s = 0.0
                 for d in -half...half { s += means[((p + d) % period + period) % period] }
