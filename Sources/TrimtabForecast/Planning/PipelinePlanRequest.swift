@@ -1,0 +1,81 @@
+/// What one re-plan asks for: the load to serve, the SLO, headroom, replica limit and objective.
+public struct PipelinePlanRequest: Sendable, Equatable {
+    /// Requests per second the plan must serve.
+    public var loadRps: Double
+    /// Bound on the predicted end-to-end latency (ms).
+    public var sloMs: Double
+    /// Capacity factor: replicas × throughput ≥ headroom × load (≥ 1).
+    public var headroom: Double
+    /// Most replicas of one stage.
+    public var maxReplicas: Int
+    public var objective: PipelineObjective
+
+    public init(loadRps: Double, sloMs: Double, headroom: Double = 1.1, maxReplicas: Int = 32,
+                objective: PipelineObjective = .ipaDefault) {
+        self.loadRps = loadRps
+        self.sloMs = sloMs
+        self.headroom = headroom
+        self.maxReplicas = maxReplicas
+        self.objective = objective
+    }
+
+    /// The rate the latency model uses (a zero forecast still plans for a trickle).
+    var effectiveLoad: Double { max(loadRps, 0.001) }
+}
+
+/// A planned pipeline: one setting per stage (pipeline order) and what the model predicts.
+public struct PipelinePlan: Sendable, Equatable {
+    public var settings: [PipelineStageSetting]
+    /// Predicted end-to-end latency (ms) at the planned load.
+    public var latencyMs: Double
+    public var costPerHour: Double
+    public var accuracy: Double
+    public var batchSum: Int
+    public var score: PipelineScore
+}
+
+/// One candidate setting of a stage at a given load, with what it implies.
+struct PipelineStageOption: Sendable {
+    var setting: PipelineStageSetting
+    var latencyMs: Double
+    var costPerHour: Double
+    var penalty: Double
+
+    /// Every setting of stage `k` that has the capacity for the request's load (replicas from
+    /// the fewest with capacity up to the limit), variant by variant.
+    static func all(_ pipeline: KubernetesPipeline, stage k: Int, _ request: PipelinePlanRequest) -> [[PipelineStageOption]] {
+        let lambda = request.effectiveLoad
+        let stage = pipeline.stage(k)
+        return stage.variants.enumerated().map { v, variant in
+            var out: [PipelineStageOption] = []
+            for b in variant.batchSizes {
+                for point in variant.latency {
+                    let m = point.memoryMB
+                    guard let s = variant.latencyMs(memoryMB: m, batchSize: b), s > 0 else { continue }
+                    let throughput = 1000 * Double(b) / s
+                    let needed = lambda * max(1, request.headroom) / throughput
+                    let fewest = max(1, Int((needed * (1 - 1e-12)).rounded(.up)))
+                    guard fewest <= request.maxReplicas else { continue }
+                    for n in fewest...request.maxReplicas {
+                        let latency = StageLatencyModel.stageMs(serviceMs: s, batchSize: b, replicas: n, loadRps: lambda)
+                        guard latency.isFinite else { continue }
+                        let cost = pipeline.costPerHour(replicas: n, millicores: m)
+                        out.append(PipelineStageOption(
+                            setting: PipelineStageSetting(variant: v, batchSize: b, millicores: m, replicas: n),
+                            latencyMs: latency, costPerHour: cost,
+                            penalty: request.objective.penalty(costPerHour: cost, batchSize: b)))
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// The options not dominated in (latency, penalty), by increasing latency and decreasing penalty.
+    static func front(_ options: [PipelineStageOption]) -> [PipelineStageOption] {
+        let sorted = options.sorted { ($0.latencyMs, $0.penalty) < ($1.latencyMs, $1.penalty) }
+        var out: [PipelineStageOption] = []
+        for o in sorted where out.last.map({ o.penalty < $0.penalty }) ?? true { out.append(o) }
+        return out
+    }
+}
