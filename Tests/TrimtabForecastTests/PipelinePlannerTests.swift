@@ -3,35 +3,9 @@ import Testing
 @testable import TrimtabForecast
 import TrimtabModel
 
-/// A random chain of `stages` Kubernetes stages: 1–3 variants, batch sizes from {1, 2, 4, 8},
-/// millicores from {500, 1000, 2000}; latency grows sub-linearly with the batch and falls with cores.
 func randomPipeline(stages: Int, seed: UInt64, variants: ClosedRange<Int> = 1...3,
                     rule: AccuracyRule = .product) throws -> KubernetesPipeline {
-    var rng = SeededGenerator(seed: seed)
-    func uniform() -> Double { Double(rng.next() % 10_000) / 10_000 }
-    var list: [Stage] = []
-    for s in 0..<stages {
-        let count = variants.lowerBound + Int(rng.next() % UInt64(variants.count))
-        let batches = [1, 2, 4, 8].filter { $0 == 1 || uniform() < 0.6 }
-        let cores = [500, 1000, 2000].filter { $0 == 1000 || uniform() < 0.5 }
-        let vs = (0..<count).map { v -> Variant in
-            let base = 20 + 200 * uniform() * Double(v + 1)
-            let tables = batches.map { b in
-                BatchLatencyTable(batchSize: b, latency: cores.map { m in
-                    LatencyPoint(memoryMB: m, latencyMs: (base * (1 + 0.55 * Double(b - 1)) * pow(1000 / Double(m), 0.7) * 10).rounded() / 10)
-                })
-            }
-            return Variant(name: "v\(v)", accuracy: 0.5 + 0.4 * uniform(), latency: tables[0].latency, batchLatency: tables)
-        }
-        list.append(count == 1 && uniform() < 0.3 ? Stage(name: "s\(s)", latency: vs[0].latency, batchLatency: vs[0].batchLatency)
-                                                : Stage(name: "s\(s)", variants: vs))
-    }
-    var edges = [Edge(from: "start", to: "s0")]
-    for s in 1..<stages { edges.append(Edge(from: "s\(s - 1)", to: "s\(s)")) }
-    edges.append(Edge(from: "s\(stages - 1)", to: "end"))
-    var platform = Platform(kind: .kubernetes)
-    platform.pricePerCoreHour = 0.04
-    return try KubernetesPipeline(Workflow(name: "random", platform: platform, stages: list, edges: edges, accuracy: rule))
+    try RandomPipelineGenerator(variants: variants).make(stages: stages, seed: seed, rule: rule)
 }
 
 @Suite struct PipelinePlannerTests {
