@@ -26,7 +26,7 @@ enum ReplanBench {
                 }
             }
             times.sort()
-            say(String(format: "%-19@ %-6d %-6d %-9d %-10.2f %-8.2f %.2f", name as NSString, loads.count, times.count, feasible,
+            say(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%-6d %-6d %-9d %-10.2f %-8.2f %.2f", loads.count, times.count, feasible,
                        times[times.count / 2], times[Int(Double(times.count) * 0.95)], times.last ?? 0))
         }
 
@@ -54,7 +54,7 @@ enum ReplanBench {
                 }
             }
         }
-        say(String(format: "%-10d %-14@ %-15.1f %-15.1f %.0f×", count, "\(equal)/\(count)" as NSString, exactTime * 1000, bruteTime * 1000,
+        say(String(format: "%-10d ", count) + "\(equal)/\(count)".padding(toLength: 15, withPad: " ", startingAt: 0) + String(format: "%-15.1f %-15.1f %.0f×", exactTime * 1000, bruteTime * 1000,
                    bruteTime / max(exactTime, 1e-9)))
     }
 }

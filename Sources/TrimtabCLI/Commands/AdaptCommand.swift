@@ -27,8 +27,8 @@ struct AdaptCommand: ResultCommand {
     var windows: [String] = []
     @Option(help: "Re-planning interval, e.g. 10s.")
     var interval: String = "10s"
-    @Option(help: "Load predictor (see trimtab forecast).")
-    var predictor: String = "logar"
+    @Option(help: "Load predictor (see trimtab forecast); movmax under-predicts least, which is what keeps the SLO.")
+    var predictor: String = "movmax"
     @Option(name: .customLong("train-until"), help: "Train the predictor on the seconds before this one (default: the first window's start).")
     var trainUntil: Int?
     @Option(help: "Seconds of history the predictor sees.")
@@ -42,17 +42,21 @@ struct AdaptCommand: ResultCommand {
     @Option(name: .customLong("slo-ms"), help: "End-to-end latency SLO in ms (default: the file's goal latency bound).")
     var sloMs: Double?
     @Option(help: "Capacity factor: replicas × throughput ≥ headroom × load.")
-    var headroom: Double = 1.1
+    var headroom: Double = 1.5
     @Option(name: .customLong("max-replicas"), help: "Most replicas per stage.")
     var maxReplicas: Int = 32
     @Option(help: "weighted (α·accuracy − β·cost − γ·Σbatch), accuracy (best accuracy, then least cost) or cost (least cost, then accuracy).")
     var objective: String = "weighted"
     @Option(help: "Weight of accuracy in the weighted objective.")
-    var alpha: Double = 1
+    var alpha: Double = 3
     @Option(help: "Weight of cost (USD per hour) in the weighted objective.")
     var beta: Double = 1
     @Option(help: "Weight of the summed batch sizes in the weighted objective.")
     var gamma: Double = 0.0001
+    @Option(name: .customLong("slo-share"), help: "Share of the SLO the planned (mean) latency may use, in (0, 1].")
+    var sloShare: Double = 1
+    @Flag(name: .customLong("no-backlog"), help: "Plan for the forecast alone, without the requests waiting in the pipeline.")
+    var noBacklog = false
     @Flag(help: "Also replay two static baselines sized for the windows' peak: the cheapest and the most accurate.")
     var baselines = false
     @Option(help: "Write the per-interval rows (CSV) to this file.")
@@ -142,8 +146,11 @@ struct AdaptCommand: ResultCommand {
         forecaster.train(on: trainBins)
 
         let request = PipelinePlanRequest(loadRps: 0, sloMs: slo, headroom: headroom, maxReplicas: maxReplicas, objective: try planObjective())
-        let replay = AdaptiveReplay(pipeline: pipeline, window: window, intervalSeconds: intervalSeconds,
+        guard sloShare.isFinite, sloShare > 0, sloShare <= 1 else { throw TrimtabError(field: "--slo-share", "\(sloShare) is not in (0, 1]") }
+        var replay = AdaptiveReplay(pipeline: pipeline, window: window, intervalSeconds: intervalSeconds,
                                     startupDelaySeconds: delay, request: request, seed: seed)
+        replay.drainBacklog = !noBacklog
+        replay.planningShare = sloShare
         var policies: [AdaptiveReplay.Policy] = [.adaptive(forecaster)]
         var notes: [String] = []
         if baselines {
@@ -151,6 +158,7 @@ struct AdaptCommand: ResultCommand {
             for (name, obj) in [("static cheapest", PipelineObjective.costThenAccuracy), ("static most accurate", .accuracyThenCost)] {
                 var r = request
                 r.loadRps = peak
+                r.sloMs = slo * sloShare
                 r.objective = obj
                 if let plan = PipelinePlanner().plan(pipeline, r) {
                     policies.append(.fixed(name, plan, loadRps: peak))
@@ -196,11 +204,11 @@ struct AdaptCommand: ResultCommand {
     }
 
     func renderCSV(_ runs: [(AdaptiveReplay.Summary, [AdaptiveReplay.IntervalRecord])], pipeline: KubernetesPipeline) -> String {
-        var out = "policy,interval_start_s,load_mean_rps,load_peak_rps,forecast_rps,configuration,planned,requests,p99_ms,slo_misses,cost_usd,mean_accuracy\n"
+        var out = "policy,interval_start_s,load_mean_rps,load_peak_rps,forecast_rps,planned_rps,configuration,planned,requests,p99_ms,slo_misses,cost_usd,mean_accuracy\n"
         for (summary, records) in runs {
             for r in records {
                 out += [summary.policy, String(r.start), Render.fixed(r.meanLoad, 2), JSONValue.format(r.peakLoad),
-                        r.forecast.map { Render.fixed($0, 2) } ?? "", Self.describe(r.settings, pipeline), r.planned ? "yes" : "no",
+                        r.forecast.map { Render.fixed($0, 2) } ?? "", Render.fixed(r.plannedLoad, 2), Self.describe(r.settings, pipeline), r.planned ? "yes" : "no",
                         String(r.requests), Render.fixed(r.p99Ms, 1), String(r.sloMisses), Render.fixed(r.costUSD, 6),
                         Render.fixed(r.meanAccuracy, 4)].joined(separator: ",") + "\n"
             }
@@ -221,7 +229,7 @@ struct AdaptCommand: ResultCommand {
                     ("mean_replan_ms", .number(s.meanReplanMs)),
                     ("intervals", .array(records.map { r in
                         .object([("start_s", .integer(r.start)), ("load_mean_rps", .number(r.meanLoad)),
-                                 ("load_peak_rps", .number(r.peakLoad)), ("forecast_rps", r.forecast.map { .number($0) } ?? .null),
+                                 ("load_peak_rps", .number(r.peakLoad)), ("forecast_rps", r.forecast.map { .number($0) } ?? .null), ("planned_rps", .number(r.plannedLoad)),
                                  ("configuration", .string(Self.describe(r.settings, pipeline))), ("planned", .bool(r.planned)),
                                  ("requests", .integer(r.requests)), ("p99_ms", .number(r.p99Ms)),
                                  ("slo_misses", .integer(r.sloMisses)), ("cost_usd", .number(r.costUSD)),

@@ -53,6 +53,32 @@ public struct PipelinePlanner: Sendable {
             return pipeline.accuracy.finish(t)
         }
 
+        /// The largest total penalty with which a plan of accuracy at most `accuracyBound` could
+        /// still beat (or, where ties can be broken, equal) the incumbent; +∞ without one.
+        func penaltyLimit(accuracyBound a: Double) -> Double {
+            guard let inc = incumbent?.score else { return .infinity }
+            let slack = { (x: Double) in x + 1e-9 * max(1, abs(x)) }
+            switch request.objective {
+            case .weighted(let alpha, _, _): return slack(alpha * a - inc.primary)
+            case .costThenAccuracy: return slack(-inc.primary)
+            case .accuracyThenCost:
+                if PipelineScore.close(a, inc.primary) { return slack(-inc.secondary) }
+                return a > inc.primary ? .infinity : -1
+            }
+        }
+
+        // Visit first the variants likely to give a good incumbent early.
+        let variantOrder: [[Int]] = (0..<stages).map { k in
+            let candidates = options[k].indices.filter { !options[k][$0].isEmpty }
+            let accuracy = { (v: Int) in pipeline.stage(k).variants[v].accuracy }
+            let least = { (v: Int) in options[k][v].map(\.penalty).min() ?? .infinity }
+            switch request.objective {
+            case .accuracyThenCost: return candidates.sorted { accuracy($0) > accuracy($1) }
+            case .costThenAccuracy: return candidates.sorted { least($0) < least($1) }
+            case .weighted(let alpha, _, _): return candidates.sorted { alpha * accuracy($0) - least($0) > alpha * accuracy($1) - least($1) }
+            }
+        }
+
         func search(_ k: Int, term: Double) {
             guard let least = fronts[k].last?.penalty else { return }
             let bound = request.objective.score(accuracy: optimisticAccuracy(k, term: term), penalty: least + restPenalty[k])
@@ -74,26 +100,28 @@ public struct PipelinePlanner: Sendable {
                 }
                 return
             }
-            let order = options[k].indices.sorted {
-                pipeline.stage(k).variants[$0].accuracy > pipeline.stage(k).variants[$1].accuracy
-            }
-            for v in order where !options[k][v].isEmpty {
+            for v in variantOrder[k] {
                 variants[k] = v
                 let opts = options[k][v]
+                let t = pipeline.accuracy.combine(term, pipeline.accuracy.term(stage: pipeline.order[k], accuracy: pipeline.stage(k).variants[v].accuracy))
+                // Partial penalties above this limit cannot lead past the incumbent.
+                let limit = penaltyLimit(accuracyBound: optimisticAccuracy(k + 1, term: t)) - restPenalty[k + 1]
+                guard limit >= 0 else { continue }
                 var merged: [Label] = []
                 merged.reserveCapacity(fronts[k].count * opts.count)
                 for (p, parent) in fronts[k].enumerated() {
                     for (o, option) in opts.enumerated() {
                         let latency = parent.latency + option.latencyMs
                         if latency + restLatency[k + 1] > slo { break }   // options ascend in latency
-                        merged.append(Label(latency: latency, penalty: parent.penalty + option.penalty, parent: p, option: o))
+                        let penalty = parent.penalty + option.penalty
+                        if penalty > limit { continue }                    // and descend in penalty
+                        merged.append(Label(latency: latency, penalty: penalty, parent: p, option: o))
                     }
                 }
                 merged.sort { ($0.latency, $0.penalty) < ($1.latency, $1.penalty) }
                 var front: [Label] = []
                 for l in merged where front.last.map({ l.penalty < $0.penalty }) ?? true { front.append(l) }
                 fronts[k + 1] = front
-                let t = pipeline.accuracy.combine(term, pipeline.accuracy.term(stage: pipeline.order[k], accuracy: pipeline.stage(k).variants[v].accuracy))
                 search(k + 1, term: t)
             }
         }

@@ -27,6 +27,11 @@ public struct AdaptiveReplay: Sendable {
     public var request: PipelinePlanRequest
     /// Seed of the arrival times within each second.
     public var seed: UInt64
+    /// Whether the loop adds the requests waiting in the pipeline (÷ interval) to the forecast.
+    public var drainBacklog = true
+    /// The share of the SLO the plan's predicted latency may use (the model predicts a mean; the SLO
+    /// bounds every request).
+    public var planningShare = 1.0
 
     public init(pipeline: KubernetesPipeline, window: ForecastWindow = ForecastWindow(), intervalSeconds: Int = 10,
                 startupDelaySeconds: Double = 5, request: PipelinePlanRequest, seed: UInt64 = 1) {
@@ -44,6 +49,8 @@ public struct AdaptiveReplay: Sendable {
         public var meanLoad: Double
         public var peakLoad: Double
         public var forecast: Double?
+        /// The load the interval was planned for (forecast plus backlog; the peak for a baseline).
+        public var plannedLoad: Double = 0
         public var settings: [PipelineStageSetting]
         /// Whether the planner found a plan meeting the SLO (else the highest-capacity fallback ran).
         public var planned: Bool
@@ -91,9 +98,13 @@ public struct AdaptiveReplay: Sendable {
                 let recent = Self.recentBins(load, before: start, window: window)
                 let forecast = forecaster.predict(recent: recent, lastBinIndex: traceSecond(start) / window.binSeconds - 1)
                 record.forecast = forecast
+                // Plan for the forecast plus the backlog the cluster reports, drained within one interval.
+                let backlog = Double(sim.inFlight) / Double(intervalSeconds)
                 var r = request
-                r.loadRps = forecast
-                planLoad = max(forecast, 0.001)
+                r.loadRps = forecast + (drainBacklog ? backlog : 0)
+                r.sloMs = request.sloMs * planningShare
+                planLoad = max(r.loadRps, 0.001)
+                record.plannedLoad = r.loadRps
                 let t0 = ContinuousClock.now
                 plan = PipelinePlanner().plan(pipeline, r)
                 let elapsed = ContinuousClock.now - t0
@@ -102,6 +113,7 @@ public struct AdaptiveReplay: Sendable {
             case .fixed(_, let p, let rate):
                 plan = p
                 planLoad = max(rate, 0.001)
+                record.plannedLoad = rate
             }
             let settings = plan?.settings ?? Self.highestCapacity(pipeline, request: request)
             record.planned = plan != nil
