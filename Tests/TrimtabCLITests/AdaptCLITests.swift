@@ -56,3 +56,27 @@ import Testing
         #expect(r.stderr.contains("video-pipeline.yaml: platform.kind"))
     }
 }
+
+@Suite struct AdaptPlanCLITests {
+    @Test func planOnceAgreesWithExhaustiveAndHasCapacity() throws {
+        var costs: [Double] = []
+        for solver in ["exact", "exhaustive"] {
+            let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "12", "--max-replicas", "6",
+                             "--objective", "cost", "--solver", solver, "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try json(r.stdout)
+            let config = try #require(o["configuration"] as? [String: Any])
+            #expect(Set(config.keys) == ["detect", "classify"])
+            let predicted = try #require(o["predicted"] as? [String: Any])
+            #expect((predicted["latency_ms"] as? Double ?? 1e9) <= 1000)
+            costs.append(predicted["cost_per_hour_usd"] as? Double ?? -1)
+        }
+        #expect(costs.count == 2 && abs(costs[0] - costs[1]) < 1e-12)
+    }
+
+    @Test func impossibleLoadExitsThree() {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "5000"])
+        #expect(r.status == 3)
+        #expect(r.stdout.contains("infeasible"))
+    }
+}

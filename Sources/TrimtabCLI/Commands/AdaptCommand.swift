@@ -20,7 +20,11 @@ struct AdaptCommand: ResultCommand {
     @Argument(help: "The pipeline file (YAML or JSON, platform kind kubernetes).")
     var file: String
     @Option(help: "The trace: requests per second (or a .tbz2/.tar.gz archive holding one).")
-    var trace: String
+    var trace: String?
+    @Option(name: .customLong("plan-load"), help: "Only plan once for this load (requests per second) and print the plan.")
+    var planLoad: Double?
+    @Option(help: "With --plan-load: exact (default) or exhaustive (every combination; small pipelines).")
+    var solver: String = "exact"
     @Option(help: "Multiply every count by this factor and floor it (IPA: 0.125 for Twitter).")
     var scale: Double = 1
     @Option(name: .customLong("window"), help: "Trace seconds A-B to replay; repeat to concatenate windows.")
@@ -114,6 +118,8 @@ struct AdaptCommand: ResultCommand {
         }
         guard headroom.isFinite, headroom >= 1 else { throw TrimtabError(field: "--headroom", "\(headroom) must be at least 1") }
         guard maxReplicas >= 1 else { throw TrimtabError(field: "--max-replicas", "\(maxReplicas) must be at least 1") }
+        if let planLoad { return try planOnce(pipeline, load: planLoad, slo: slo) }
+        guard let trace else { throw TrimtabError(field: "--trace", "give the trace to replay (or --plan-load to plan once)") }
         let intervalSeconds = Int(try Self.seconds(interval, field: "--interval"))
         guard intervalSeconds >= 1 else { throw TrimtabError(field: "--interval", "must be at least 1s") }
         let delay = try Self.seconds(startupDelay, field: "--startup-delay")
@@ -193,6 +199,56 @@ struct AdaptCommand: ResultCommand {
                                 })
             return CommandResult(stdout: out)
         }
+    }
+
+    /// `--plan-load`: one plan for a fixed load, as a table or as JSON in the configuration-file shape
+    /// (`memory_mb` holds the table key, millicores; `cores` = millicores / 1000).
+    func planOnce(_ pipeline: KubernetesPipeline, load: Double, slo: Double) throws -> CommandResult {
+        guard load.isFinite, load >= 0 else { throw TrimtabError(field: "--plan-load", "\(load) must be a non-negative rate") }
+        let request = PipelinePlanRequest(loadRps: load, sloMs: slo * sloShare, headroom: headroom, maxReplicas: maxReplicas,
+                                          objective: try planObjective())
+        let plan: PipelinePlan?
+        switch solver {
+        case "exact": plan = PipelinePlanner().plan(pipeline, request)
+        case "exhaustive": plan = BruteForcePipelinePlanner().plan(pipeline, request)
+        default: throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected exact or exhaustive)")
+        }
+        let status = plan == nil ? ExitStatus.infeasible : ExitStatus.success
+        if format == "json" {
+            guard let plan else {
+                return CommandResult(stdout: JSONValue.object([("status", .string("infeasible")), ("solver", .string(solver))]).render() + "\n",
+                                     status: status)
+            }
+            let config = JSONValue.object(plan.settings.enumerated().map { k, s in
+                let stage = pipeline.stage(k)
+                var fields: [(String, JSONValue)] = []
+                if stage.hasVariants { fields.append(("variant", .string(stage.variants[s.variant].name))) }
+                fields += [("memory_mb", .integer(s.millicores)), ("batch_size", .integer(s.batchSize)),
+                           ("replicas", .integer(s.replicas)), ("cores", .number(Double(s.millicores) / 1000))]
+                return (stage.name, .object(fields))
+            })
+            let value = JSONValue.object([
+                ("status", .string("optimal")), ("configuration", config),
+                ("predicted", .object([("latency_ms", .number(plan.latencyMs)), ("cost_per_hour_usd", .number(plan.costPerHour)),
+                                       ("accuracy", .number(plan.accuracy))])),
+                ("solver", .string(solver)),
+            ])
+            return CommandResult(stdout: value.render() + "\n")
+        }
+        var out = "\(pipeline.workflow.name): load \(JSONValue.format(load)) rps × headroom \(JSONValue.format(headroom)); "
+        out += "latency ≤ \(JSONValue.format(slo * sloShare)) ms; \(objective) objective\n"
+        guard let plan else {
+            return CommandResult(stdout: out + "status: infeasible (\(solver)) — no setting meets the SLO with at most \(maxReplicas) replicas per stage\n",
+                                 status: status)
+        }
+        out += "status: optimal (\(solver))\n\n"
+        out += Render.table(["stage", "variant", "batch", "millicores", "replicas", "cost_usd_per_hour"], plan.settings.enumerated().map { k, s in
+            let stage = pipeline.stage(k)
+            return [stage.name, stage.hasVariants ? stage.variants[s.variant].name : "-", String(s.batchSize), String(s.millicores),
+                    String(s.replicas), Render.fixed(pipeline.costPerHour(replicas: s.replicas, millicores: s.millicores), 4)]
+        })
+        out += "\npredicted: latency \(Render.fixed(plan.latencyMs, 1)) ms · cost \(Render.fixed(plan.costPerHour, 4)) USD per hour · accuracy \(Render.fixed(plan.accuracy, 4))\n"
+        return CommandResult(stdout: out)
     }
 
     static func describe(_ settings: [PipelineStageSetting], _ pipeline: KubernetesPipeline) -> String {
