@@ -24,6 +24,7 @@ struct Bench {
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
         if what == "replan" { try ReplanBench.run() }
+        if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

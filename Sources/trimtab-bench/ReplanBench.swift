@@ -3,6 +3,35 @@ import TrimtabForecast
 
 /// `trimtab-bench replan`: time of one Kubernetes re-plan, exact planner against brute force.
 enum ReplanBench {
+    /// Writes the 5-stage instances (mean accuracy, weighted objective: a linear model) with every
+    /// stage setting and the exact planner's optimum and time, for `bench/replan_milp.py`.
+    static func export(_ path: String) throws {
+        let generator = RandomPipelineGenerator(variants: 5...5, batchSizes: [1, 2, 4, 8, 16, 32], millicores: [1000], keepShare: 1)
+        var instances: [String] = []
+        for seed in 1...10 {
+            let pipeline = try generator.make(stages: 5, seed: UInt64(seed), rule: .mean)
+            for load in [10.0, 50, 100] {
+                let request = PipelinePlanRequest(loadRps: load, sloMs: 1000, headroom: 1.1, maxReplicas: 32, objective: .ipaDefault)
+                let t0 = Bench.now()
+                let plan = PipelinePlanner().plan(pipeline, request)
+                let ms = (Bench.now() - t0) * 1000
+                let stages = (0..<pipeline.stageCount).map { k -> String in
+                    let options = PipelineStageOption.all(pipeline, stage: k, request).flatMap { $0 }
+                    let items = options.map { o in
+                        let term = pipeline.accuracy.term(stage: pipeline.order[k], accuracy: pipeline.stage(k).variants[o.setting.variant].accuracy)
+                        return "[\(o.latencyMs),\(o.penalty),\(term)]"
+                    }
+                    return "[" + items.joined(separator: ",") + "]"
+                }
+                let optimum = plan.map { "\($0.score.primary)" } ?? "null"
+                instances.append("{\"seed\":\(seed),\"load\":\(load),\"slo\":1000,\"alpha\":1,\"divisor\":\(pipeline.accuracy.divisor),"
+                                 + "\"exact_objective\":\(optimum),\"exact_ms\":\(ms),\"stages\":[\(stages.joined(separator: ","))]}")
+            }
+        }
+        try ("[" + instances.joined(separator: ",\n") + "]\n").write(toFile: path, atomically: true, encoding: .utf8)
+        say("wrote \(instances.count) instances to \(path)")
+    }
+
     static func run() throws {
         say("== Re-plan: 5 stages × 5 variants × 6 batch sizes (1–32) × 1000 millicores, replicas ≤ 32")
         say("objective           loads  plans  feasible  median_ms  p95_ms   max_ms")

@@ -35,15 +35,17 @@ public struct PipelinePlan: Sendable, Equatable {
 }
 
 /// One candidate setting of a stage at a given load, with what it implies.
-struct PipelineStageOption: Sendable {
-    var setting: PipelineStageSetting
-    var latencyMs: Double
-    var costPerHour: Double
-    var penalty: Double
+public struct PipelineStageOption: Sendable {
+    public var setting: PipelineStageSetting
+    /// Predicted stage latency (ms): service + batch forming + queueing.
+    public var latencyMs: Double
+    public var costPerHour: Double
+    /// The objective's per-stage penalty (β·cost + γ·b, or cost).
+    public var penalty: Double
 
     /// Every setting of stage `k` that has the capacity for the request's load (replicas from
     /// the fewest with capacity up to the limit), variant by variant.
-    static func all(_ pipeline: KubernetesPipeline, stage k: Int, _ request: PipelinePlanRequest) -> [[PipelineStageOption]] {
+    public static func all(_ pipeline: KubernetesPipeline, stage k: Int, _ request: PipelinePlanRequest) -> [[PipelineStageOption]] {
         let lambda = request.effectiveLoad
         let stage = pipeline.stage(k)
         return stage.variants.enumerated().map { v, variant in
