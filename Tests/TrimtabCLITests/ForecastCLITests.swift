@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import TrimtabCLI
+import TrimtabModel
 
 @Suite struct ForecastCLITests {
     func trace() throws -> String {
-        var rng = SystemRandomNumberGenerator()
-        let values = (0..<4000).map { i in String(40 + Int(20 * sin(Double(i) / 300)) + Int.random(in: 0...5, using: &rng)) }
+        var rng = SeededGenerator(seed: 42)
+        let values = (0..<4000).map { i in String(40 + Int(20 * sin(Double(i) / 300)) + Int(rng.next() % 6)) }
         return try temporaryFile("trace.txt", values.joined(separator: " "))
     }
 
