@@ -91,6 +91,8 @@ public struct QueueingPipelineSimulation: PipelineSimulation {
         billedUntil = time
     }
 
+    /// Runs the stages in pipeline order up to `time`; a stage's outputs join the next stage's queue.
+    /// - Complexity: O(R log R) for the R requests inside the pipeline, plus O(replicas) per batch.
     public mutating func advance(arrivals: [Double], to time: Double) {
         guard !stages.isEmpty else { return }
         stages[0].queue += arrivals.map { Request(time: $0, origin: $0, term: pipeline.accuracy.identity) }
