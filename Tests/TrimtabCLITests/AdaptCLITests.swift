@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrimtabCLI
+import TrimtabModel
 
 @Suite struct AdaptCLITests {
     /// 3000 s: steady 40/s, a burst to 160/s from 2000 s, then back (÷ 8 with --scale 0.125).
@@ -72,6 +73,17 @@ import Testing
             costs.append(predicted["cost_per_hour_usd"] as? Double ?? -1)
         }
         #expect(costs.count == 2 && abs(costs[0] - costs[1]) < 1e-12)
+    }
+
+    /// The plan's JSON is a configuration file: ConfigurationParser reads it back with the extension fields.
+    @Test func planJSONReadsBackAsAConfiguration() throws {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "30", "--format", "json"])
+        #expect(r.status == 0)
+        let config = try ConfigurationParser.load(path: try temporaryFile("plan.json", r.stdout))
+        let detect = try #require(config["detect"])
+        #expect(detect.variant?.hasPrefix("yolov5") == true)
+        #expect((detect.replicas ?? 0) >= 1 && (detect.batchSize ?? 0) >= 1)
+        #expect(detect.cores == Double(detect.memoryMB) / 1000)
     }
 
     @Test func impossibleLoadExitsThree() {
