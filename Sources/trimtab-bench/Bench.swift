@@ -23,6 +23,8 @@ struct Bench {
         if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 3) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
+        if what == "replan" { try ReplanBench.run() }
+        if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

@@ -118,6 +118,7 @@ public enum WorkflowParser {
             platform.billingGranularityMs = try r.double()
             guard platform.billingGranularityMs > 0 else { throw r.error("\(format(platform.billingGranularityMs)) must be positive") }
         }
+        try parseKubernetesPlatform(reader, into: &platform)
         return platform
     }
 

@@ -34,6 +34,8 @@ public struct Platform: Sendable, Equatable {
     public var pricePerRequest: Double
     /// Billed duration is rounded up to a multiple of this many milliseconds.
     public var billingGranularityMs: Double
+    /// Extension (Kubernetes, `price_per_core_hour`): USD per CPU core per hour; nil when not given.
+    public var pricePerCoreHour: Double? = nil
 
     public static let defaultPricePerGBSecond = 0.0000166667
     public static let defaultPricePerRequest = 0.0000002

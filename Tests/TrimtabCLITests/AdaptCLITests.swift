@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import TrimtabCLI
+import TrimtabModel
+
+@Suite struct AdaptCLITests {
+    /// 3000 s: steady 40/s, a burst to 160/s from 2000 s, then back (÷ 8 with --scale 0.125).
+    func trace() throws -> String {
+        let values = (0..<3000).map { i in String(i >= 2000 && i < 2300 ? 160 : 40 + (i % 7)) }
+        return try temporaryFile("trace.txt", values.joined(separator: " "))
+    }
+
+    @Test func jsonReportsEveryPolicyAndInterval() throws {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--trace", try trace(), "--scale", "0.125",
+                         "--window", "1800-2400", "--baselines", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try json(r.stdout)
+        let runs = try #require(o["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["policy"] as? String ?? "" } == ["adaptive (movmax)", "static cheapest", "static most accurate"])
+        for run in runs {
+            let intervals = try #require(run["intervals"] as? [[String: Any]])
+            #expect(intervals.count == 60)
+            #expect(intervals.map { $0["requests"] as? Int ?? 0 }.reduce(0, +) == run["requests"] as? Int)
+        }
+        // Every request of the window is counted: 300 s at 5/s, 300 s at 20/s.
+        #expect(runs.first?["requests"] as? Int == 300 * 5 + 300 * 20)
+        // The adaptive loop re-plans every interval and costs less than the most accurate static pipeline.
+        #expect(runs[0]["replans"] as? Int == 60)
+        #expect((runs[0]["cost_usd"] as? Double ?? 1) < (runs[2]["cost_usd"] as? Double ?? 0))
+    }
+
+    @Test func csvHasOneRowPerInterval() throws {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--trace", try trace(), "--scale", "0.125",
+                         "--window", "1800-1900", "--window", "2500-2600", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("policy,interval_start_s,load_mean_rps,load_peak_rps,forecast_rps,planned_rps,configuration") == true)
+        #expect(lines.count == 1 + 20)
+        #expect(lines[1].contains("detect=yolov5"))
+    }
+
+    @Test func badInputIsOneLineWithExitTwo() throws {
+        let path = try trace()
+        let cases: [[String]] = [
+            ["adapt", example("video-pipeline.yaml"), "--trace", path, "--window", "1800-2400"],      // not kubernetes
+            ["adapt", example("video-k8s.yaml"), "--trace", path, "--window", "1800-9999"],           // past the trace
+            ["adapt", example("video-k8s.yaml"), "--trace", path, "--window", "1800-2400", "--objective", "speed"],
+            ["adapt", example("video-k8s.yaml"), "--trace", path, "--window", "60-200"],              // no history
+            ["adapt", example("video-k8s.yaml"), "--trace", path],                                    // no window
+        ]
+        for args in cases {
+            let r = CLI.run(args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.hasPrefix("trimtab: ") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+        let r = CLI.run(cases[0])
+        #expect(r.stderr.contains("video-pipeline.yaml: platform.kind"))
+    }
+}
+
+@Suite struct AdaptPlanCLITests {
+    @Test func planOnceAgreesWithExhaustiveAndHasCapacity() throws {
+        var costs: [Double] = []
+        for solver in ["exact", "exhaustive"] {
+            let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "12", "--max-replicas", "6",
+                             "--objective", "cost", "--solver", solver, "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try json(r.stdout)
+            let config = try #require(o["configuration"] as? [String: Any])
+            #expect(Set(config.keys) == ["detect", "classify"])
+            let predicted = try #require(o["predicted"] as? [String: Any])
+            #expect((predicted["latency_ms"] as? Double ?? 1e9) <= 1000)
+            costs.append(predicted["cost_per_hour_usd"] as? Double ?? -1)
+        }
+        #expect(costs.count == 2 && abs(costs[0] - costs[1]) < 1e-12)
+    }
+
+    /// The plan's JSON is a configuration file: ConfigurationParser reads it back with the extension fields.
+    @Test func planJSONReadsBackAsAConfiguration() throws {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "30", "--format", "json"])
+        #expect(r.status == 0)
+        let config = try ConfigurationParser.load(path: try temporaryFile("plan.json", r.stdout))
+        let detect = try #require(config["detect"])
+        #expect(detect.variant?.hasPrefix("yolov5") == true)
+        #expect((detect.replicas ?? 0) >= 1 && (detect.batchSize ?? 0) >= 1)
+        #expect(detect.cores == Double(detect.memoryMB) / 1000)
+    }
+
+    @Test func impossibleLoadExitsThree() {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "5000"])
+        #expect(r.status == 3)
+        #expect(r.stdout.contains("infeasible"))
+    }
+}
