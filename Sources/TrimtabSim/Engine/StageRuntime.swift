@@ -1,0 +1,80 @@
+import TrimtabModel
+
+/// The live state and counters of one stage in a simulation.
+struct StageRuntime {
+    let name: String
+    // Configuration (changeable between steps).
+    var variant: Variant
+    var memoryMB: Int
+    /// `meanSeconds[b]`: mean service time of a batch of b requests (index 0 unused).
+    var meanSeconds: [Double]
+    var batchSize: Int
+    var batchTimeout: Double
+    var replicas: Int
+    var cores: Double
+    let distribution: ServiceDistribution
+    let coldStart: Double
+    let keepAlive: Double
+    let limit: Int
+    let onLimit: LimitPolicy
+
+    // State.
+    var busy = 0
+    /// Times at which the idle instances became idle, oldest first.
+    var idleSince = RingBuffer<Double>()
+    var waiting = RingBuffer<Int32>()
+    var buffer: [Int32] = []
+    var bufferGeneration: Int32 = 0
+
+    // Counters.
+    var invocations = 0
+    var coldStarts = 0
+    var throttled = 0
+    var peakInstances = 0
+    var busySeconds = 0.0
+    var created = 0
+    var reclaimed = 0
+    var createdTimeSum = 0.0
+    var reclaimedTimeSum = 0.0
+    var waitSeconds = 0.0
+    var batchSizes: [Int] = [0, 0]
+    var replicaSeconds = 0.0
+
+    var instances: Int { busy + idleSince.count }
+
+    init(name: String, variant: Variant, memoryMB: Int, distribution: ServiceDistribution, coldStart: Double,
+         keepAlive: Double, limit: Int, onLimit: LimitPolicy) {
+        self.name = name
+        self.variant = variant
+        self.memoryMB = memoryMB
+        self.meanSeconds = []
+        self.batchSize = 1
+        self.batchTimeout = .infinity
+        self.replicas = 1
+        self.cores = 1
+        self.distribution = distribution
+        self.coldStart = coldStart
+        self.keepAlive = keepAlive
+        self.limit = limit
+        self.onLimit = onLimit
+    }
+
+    /// Mean service time (s) of a batch of `size`, from the table (interpolated between batch sizes).
+    func mean(batch size: Int) -> Double {
+        if size < meanSeconds.count { return meanSeconds[size] }
+        return (variant.latencyMs(memoryMB: memoryMB, batchSize: size) ?? 0) / 1000
+    }
+
+    mutating func refreshMeans() {
+        meanSeconds = [0] + (1...max(batchSize, 1)).map { (variant.latencyMs(memoryMB: memoryMB, batchSize: $0) ?? 0) / 1000 }
+    }
+
+    /// Reclaims the instances idle for longer than the keep-alive at time `t`.
+    @inline(__always) mutating func expireIdle(at t: Double) {
+        while let since = idleSince.first, since + keepAlive < t {
+            _ = idleSince.popFirst()
+            reclaimed += 1
+            reclaimedTimeSum += since + keepAlive
+        }
+    }
+}
