@@ -23,6 +23,7 @@ struct Bench {
         if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 3) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
+        if what == "sim" { try simBench(Array(args.dropFirst())) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

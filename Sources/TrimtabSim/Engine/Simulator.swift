@@ -42,6 +42,7 @@ public struct Simulator {
     var stages: [StageRuntime] = []
     var arrivalsExhausted = false
     let pricePerCoreHour: Double
+    let platform: Platform
 
     // Runs in flight, by slot.
     var runArrival: [Double] = []
@@ -59,6 +60,7 @@ public struct Simulator {
     var freeInvocations: [Int32] = []
 
     // Metrics.
+    /// Latencies of the closed intervals; `interval` holds the current one.
     var total: LatencyRecorder
     var interval: LatencyRecorder
     var arrived = 0
@@ -92,6 +94,7 @@ public struct Simulator {
         self.configuration = configuration
         self.mode = options.mode ?? (workflow.platform.kind == .kubernetes ? .kubernetes : .serverless)
         self.graph = WorkflowGraph(workflow)
+        self.platform = workflow.platform
         self.arrivals = arrivals
         self.rng = SeededGenerator(seed: options.seed)
         self.pricePerCoreHour = workflow.simulation.pricePerCoreHour ?? SimulationOptions.defaultPricePerCoreHour(workflow.platform)
@@ -382,16 +385,9 @@ public struct Simulator {
 
     mutating func start(invocation inv: Int, stage s: Int, cold: Bool) {
         let size = Int(invocationSize[inv])
-        let service = stages[s].distribution.sample(mean: stages[s].mean(batch: size), &rng)
-        let duration = cold ? service + stages[s].coldStart : service
-        stages[s].busy += 1
-        stages[s].invocations += 1
-        if cold { stages[s].coldStarts += 1 }
-        stages[s].busySeconds += duration
-        stages[s].waitSeconds += now - invocationQueuedAt[inv]
-        if size < stages[s].batchSizes.count { stages[s].batchSizes[size] += 1 }
+        let duration = stages[s].begin(batch: size, cold: cold, waited: now - invocationQueuedAt[inv], rng: &rng)
         if mode == .serverless {
-            serverlessCost += workflow.platform.invocationCost(memoryMB: stages[s].memoryMB, latencyMs: duration * 1000)
+            serverlessCost += platform.invocationCost(memoryMB: stages[s].memoryMB, latencyMs: duration * 1000)
         }
         events.schedule(.completion, at: now + duration, stage: Int32(s), id: Int32(inv))
     }
@@ -401,7 +397,7 @@ public struct Simulator {
             failed += 1
         } else {
             let ms = (now - runArrival[run]) * 1000
-            total.record(milliseconds: ms)
+            // Into the interval's recorder only; it is merged into the total when the interval closes.
             interval.record(milliseconds: ms)
             if options.recordTimeline {
                 timelineCompletions += 1
@@ -466,6 +462,7 @@ public struct Simulator {
         let report = IntervalReport(start: intervalStart, end: now, arrived: arrived - intervalArrived,
                                     completed: interval.count, failed: failed - intervalFailed, latency: interval.summary,
                                     costUSD: cost - intervalCostStart, coldStarts: colds - intervalColdStartsStart)
+        total.merge(interval)
         interval.reset()
         intervalStart = now
         intervalArrived = arrived
@@ -496,8 +493,10 @@ public struct Simulator {
                                             meanWaitMs: st.invocations > 0 ? st.waitSeconds / Double(st.invocations) * 1000 : 0,
                                             batchSizes: st.batchSizes))
         }
-        return SimulationReport(mode: mode, simulatedSeconds: now, arrived: arrived, completed: total.count, failed: failed,
-                                latency: total.summary, sloMs: total.sloMs, costUSD: costSoFar, stages: stageReports,
+        var all = total
+        all.merge(interval)
+        return SimulationReport(mode: mode, simulatedSeconds: now, arrived: arrived, completed: all.count, failed: failed,
+                                latency: all.summary, sloMs: all.sloMs, costUSD: costSoFar, stages: stageReports,
                                 events: eventCount)
     }
 

@@ -69,6 +69,20 @@ struct StageRuntime {
         meanSeconds = [0] + (1...max(batchSize, 1)).map { (variant.latencyMs(memoryMB: memoryMB, batchSize: $0) ?? 0) / 1000 }
     }
 
+    /// Starts an invocation of `size` requests that waited `waited` seconds: draws its service
+    /// time, counts it, and returns how long it takes (s), cold start included.
+    @inline(__always) mutating func begin(batch size: Int, cold: Bool, waited: Double, rng: inout SeededGenerator) -> Double {
+        let service = distribution.sample(mean: mean(batch: size), &rng)
+        let duration = cold ? service + coldStart : service
+        busy += 1
+        invocations += 1
+        if cold { coldStarts += 1 }
+        busySeconds += duration
+        waitSeconds += waited
+        if size < batchSizes.count { batchSizes[size] += 1 }
+        return duration
+    }
+
     /// Reclaims the instances idle for longer than the keep-alive at time `t`.
     @inline(__always) mutating func expireIdle(at t: Double) {
         while let since = idleSince.first, since + keepAlive < t {

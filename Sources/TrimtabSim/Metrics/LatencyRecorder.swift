@@ -29,6 +29,17 @@ public struct LatencyRecorder: Sendable {
         _ = histogram.record(UInt64(max(ms * 1000, 1).rounded()))
     }
 
+    /// Adds `other`'s records (same SLO) to these.
+    public mutating func merge(_ other: LatencyRecorder) {
+        guard other.count > 0 else { return }
+        histogram.add(other.histogram)
+        count += other.count
+        sum += other.sum
+        sumOfSquares += other.sumOfSquares
+        maximum = max(maximum, other.maximum)
+        overSLO += other.overSLO
+    }
+
     public mutating func reset() {
         histogram.reset()
         count = 0; sum = 0; sumOfSquares = 0; maximum = 0; overSLO = 0
