@@ -75,6 +75,24 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func arrivalsAreRequiredWithoutLoadRps() {
+        let r = CLI.run(["simulate", workflowFile, "--config", configFile])
+        #expect(r.status == 2)
+        #expect(r.stderr == "trimtab: --arrivals: is required (or load_rps in the file's goal)\n")
+    }
+
+    @Test func traceOfCountsPerSecond() throws {
+        let trace = try temporaryFile("trace.txt", "5 0 7\n3 2\n")
+        let r = CLI.run(["simulate", workflowFile, "--config", configFile, "--arrivals", "trace:\(trace)", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try json(r.stdout)["requests"] as? Int == 17)
+        let doubled = CLI.run(["simulate", workflowFile, "--config", configFile, "--arrivals", "trace:\(trace):2", "--format", "json"])
+        #expect(try json(doubled.stdout)["requests"] as? Int == 34)
+        let firstTwoSeconds = CLI.run(["simulate", workflowFile, "--config", configFile, "--arrivals", "trace:\(trace)",
+                                       "--duration", "2", "--format", "json"])
+        #expect(try json(firstTwoSeconds.stdout)["requests"] as? Int == 5)
+    }
+
     @Test func mapHourMustExist() {
         let r = CLI.run(["simulate", workflowFile, "--config", configFile, "--arrivals",
                          "map:" + root() + "/../shared/reference/batch/hourly_maps.json:twitter:25"])

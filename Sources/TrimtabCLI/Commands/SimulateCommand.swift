@@ -20,8 +20,8 @@ struct SimulateCommand: ResultCommand {
     var config: String?
     @Flag(help: "Plan first with the file's goal (exact solver) and simulate that configuration.")
     var plan = false
-    @Option(help: "poisson:RATE, trace:FILE[:SCALE] or map:FILE:TRACE:HOUR.")
-    var arrivals: String
+    @Option(help: "poisson:RATE, trace:FILE[:SCALE] or map:FILE:TRACE:HOUR (default: poisson at the goal's load_rps).")
+    var arrivals: String?
     @Option(help: "Seconds of arrivals (default: the whole trace; 3600 for poisson and map).")
     var duration: Double?
     @Option(help: "Random seed: the same seed gives the same result.")
@@ -39,8 +39,11 @@ struct SimulateCommand: ResultCommand {
 
     func execute() throws -> CommandResult {
         let simulationOptions = try makeOptions()
-        let arrivalProcess = try ArrivalSpecification.parse(arrivals)
         let model = try options.load()
+        guard let arrivalText = arrivals ?? model.workflow.goal?.loadRps.map({ "poisson:\($0)" }) else {
+            throw TrimtabError(field: "--arrivals", "is required (or load_rps in the file's goal)")
+        }
+        let arrivalProcess = try ArrivalSpecification.parse(arrivalText)
         let configuration: Configuration
         switch (config, plan) {
         case (let path?, false):
@@ -75,7 +78,7 @@ struct SimulateCommand: ResultCommand {
         if let path = timeline {
             try writeTimeline(simulator.timeline, to: path)
         }
-        return CommandResult(stdout: render(report, name: model.workflow.name))
+        return CommandResult(stdout: render(report, name: model.workflow.name, arrivals: arrivalText))
     }
 
     func makeOptions() throws(TrimtabError) -> SimulationOptions {
@@ -120,7 +123,7 @@ struct SimulateCommand: ResultCommand {
         }
     }
 
-    func render(_ r: SimulationReport, name: String) -> String {
+    func render(_ r: SimulationReport, name: String, arrivals: String) -> String {
         switch options.format {
         case .json:
             let l = r.latency
