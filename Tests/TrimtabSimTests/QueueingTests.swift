@@ -9,7 +9,7 @@ import TrimtabModel
     /// warm-up batch); the test requires it to be at most 0.7% of the exact value (so that 2% is
     /// nearly 3 standard errors) and the estimate to be within 2%. Waiting times are strongly
     /// autocorrelated, hence the millions of customers (an SE of 0.8% per 300,000 at c = 1, ρ = 0.3).
-    @Test(arguments: [(1, 0.3, 500_000), (2, 0.5, 1_200_000), (4, 0.7, 3_400_000)])
+    @Test(arguments: [(1, 0.3, 1_500_000), (2, 0.5, 2_000_000), (4, 0.7, 3_400_000)])
     func erlangCWaitingTime(replicas c: Int, utilisation: Double, customers: Int) throws {
         let w = try workflow([("serve", 1000)], edges: [("start", "serve", 1), ("serve", "end", 1)],
                              extra: "platform: {kind: kubernetes}")

@@ -18,7 +18,7 @@ import TrimtabModel
 ///
 /// The simulation can be advanced in steps (`run(until:)`, which reports the interval) and
 /// reconfigured between them (`reconfigure(_:)`), or run to the end (`runToCompletion()`).
-/// Same seed, same result.
+/// Same seed, same result; arrivals depend on the seed only, not on the configuration.
 ///
 /// Memory is O(stages + runs in flight + pending events), independent of the number of requests:
 /// runs and invocations live in reused slots of flat arrays, events are values in a binary heap and
@@ -37,7 +37,11 @@ public struct Simulator {
 
     let graph: WorkflowGraph
     var arrivals: any ArrivalProcess
+    /// Branch draws and service times.
     var rng: SeededGenerator
+    /// Arrivals have their own stream, so that with the same seed every configuration sees the
+    /// same requests (common random numbers when configurations are compared).
+    var arrivalRNG: SeededGenerator
     var events = EventQueue()
     var stages: [StageRuntime] = []
     var arrivalsExhausted = false
@@ -96,7 +100,8 @@ public struct Simulator {
         self.graph = WorkflowGraph(workflow)
         self.platform = workflow.platform
         self.arrivals = arrivals
-        self.rng = SeededGenerator(seed: options.seed)
+        self.rng = SeededGenerator(seed: options.seed ^ 0x5DEE_CE66_D1CE_5EED)
+        self.arrivalRNG = SeededGenerator(seed: options.seed)
         self.pricePerCoreHour = workflow.simulation.pricePerCoreHour ?? SimulationOptions.defaultPricePerCoreHour(workflow.platform)
         let slo = options.sloMs ?? workflow.goal?.bounds.maxLatencyMs
         self.total = LatencyRecorder(sloMs: slo)
@@ -226,7 +231,7 @@ public struct Simulator {
     // MARK: Events
 
     mutating func scheduleNextArrival() {
-        guard let t = arrivals.next(using: &rng), t.isFinite, t < (options.duration ?? .infinity) else {
+        guard let t = arrivals.next(using: &arrivalRNG), t.isFinite, t < (options.duration ?? .infinity) else {
             arrivalsExhausted = true
             return
         }
