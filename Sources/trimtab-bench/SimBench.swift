@@ -6,10 +6,11 @@ import TrimtabSim
 /// trace through `examples/sim-three-stage.yaml` (3 stages, a branch, lognormal service, cold
 /// starts, keep-alive, a concurrency limit), against the same model in SimPy
 /// (`bench/simpy_sim.py`) on a prefix of the trace; then Kubernetes mode against Erlang C with
-/// many customers. Run from the package root, in release mode.
+/// many customers. Run from the package root, in release mode. `sim N day` stops after the 24 hours.
 extension Bench {
     static func simBench(_ args: [String]) throws {
         let prefixSeconds = args.first.flatMap(Int.init) ?? 3600
+        let dayOnly = args.contains("day")
         let root = FileManager.default.currentDirectoryPath
         let dir = NSTemporaryDirectory() + "trimtab-sim-bench-\(ProcessInfo.processInfo.processIdentifier)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -49,6 +50,7 @@ extension Bench {
                        s.name as NSString, s.invocations, s.coldStarts, s.peakInstances, s.utilisation * 100, s.meanWaitMs))
         }
 
+        if dayOnly { return }
         // The same model for SimPy, and both on the same prefix.
         let modelPath = dir + "/model.json"
         try simpyModel(workflow, configuration).write(toFile: modelPath, atomically: true, encoding: .utf8)

@@ -82,6 +82,27 @@ import TrimtabModel
         #expect(r.stages.map(\.coldStarts) == [1, 1])
     }
 
+    @Test func aNewMemorySizeStartsCold() throws {
+        let text = """
+        version: 1
+        stages: [{name: f, latency_ms: {1024: 100, 2048: 60}}]
+        edges: [{from: start, to: f}, {from: f, to: end}]
+        simulation: {cold_start_ms: 500}
+        """
+        let w = try WorkflowParser.parse(text: text)
+        var sim = try Simulator(workflow: w, configuration: ["f": StageChoice(memoryMB: 1024)],
+                                arrivals: TimestampArrivals(times: [0, 1, 2, 3]), options: SimulationOptions(seed: 1))
+        let warm = sim.run(until: 1.5)
+        #expect(warm.coldStarts == 1)
+        #expect(abs(warm.latency.mean - (600 + 100) / 2) < 1e-9)
+        try sim.reconfigure(["f": StageChoice(memoryMB: 2048)])
+        let after = sim.run(until: 10)
+        #expect(after.coldStarts == 1)
+        #expect(abs(after.latency.mean - (560 + 60) / 2) < 1e-9)
+        try sim.reconfigure(["f": StageChoice(memoryMB: 2048)])  // unchanged: stays warm
+        #expect(sim.stages[0].idleSince.count == 1)
+    }
+
     @Test func timelineCountsEverySecond() throws {
         let (sim, r) = try run(try single(100, extra: "simulation: {keep_alive_s: 1.5, cold_start_ms: 0}"), at: [0.2, 0.4, 3.5])
         let rows = sim.timeline

@@ -205,6 +205,8 @@ public struct Simulator {
     /// Changes the choice (variant, memory, batch size and time-out, replicas, cores) of the
     /// stages named in `changes`, from now on. Invocations already running keep their service time;
     /// queued ones get the new latency when they start. Fewer replicas take effect as replicas finish.
+    /// On serverless platforms a new variant or memory size is a new function version: the stage's
+    /// idle instances are reclaimed, so the next requests start cold.
     public mutating func reconfigure(_ changes: Configuration) throws(TrimtabError) {
         var merged = configuration
         for (name, choice) in changes { merged[name] = choice }
@@ -212,9 +214,12 @@ public struct Simulator {
         accountReplicas()
         for (s, stage) in workflow.stages.enumerated() {
             guard let choice = changes[stage.name] else { continue }
-            if let v = stage.variants.first(where: { $0.name == (choice.variant ?? "") }) ?? (stage.hasVariants ? nil : stage.variants.first) {
-                stages[s].variant = v
+            let variant = stage.variants.first(where: { $0.name == (choice.variant ?? "") }) ?? stages[s].variant
+            if mode == .serverless, variant != stages[s].variant || choice.memoryMB != stages[s].memoryMB {
+                // A new function version: its warm instances are of the old one, so they go.
+                stages[s].reclaimIdle(at: now)
             }
+            stages[s].variant = variant
             Self.apply(choice, to: &stages[s])
             if stages[s].batchSize > memberStride { restride(stages[s].batchSize) }
             if mode == .kubernetes {

@@ -83,6 +83,14 @@ struct StageRuntime {
         return duration
     }
 
+    /// Reclaims every idle instance now.
+    mutating func reclaimIdle(at t: Double) {
+        while idleSince.popFirst() != nil {
+            reclaimed += 1
+            reclaimedTimeSum += t
+        }
+    }
+
     /// Reclaims the instances idle for longer than the keep-alive at time `t`.
     @inline(__always) mutating func expireIdle(at t: Double) {
         while let since = idleSince.first, since + keepAlive < t {
