@@ -1,7 +1,5 @@
-/// What an event does when its time comes.
+/// What an event does when its time comes. (The next arrival is kept outside the heap.)
 enum EventKind: UInt8 {
-    /// The next request of the arrival process arrives.
-    case arrival
     /// An invocation (`id`) of stage `stage` finishes.
     case completion
     /// The batch buffer of `stage` times out, if its generation is still `id`.

@@ -45,6 +45,10 @@ public struct Simulator {
     var events = EventQueue()
     var stages: [StageRuntime] = []
     var arrivalsExhausted = false
+    /// Time of the next arrival (infinity when there is none).
+    var pendingArrival = Double.infinity
+    /// The second normal of the last polar-method pair (NaN when used).
+    var spareNormal = Double.nan
     let pricePerCoreHour: Double
     let platform: Platform
 
@@ -158,12 +162,22 @@ public struct Simulator {
     /// - Complexity: O(E log P) for E events and P pending events (P ≤ runs and invocations in flight + 1).
     @discardableResult
     public mutating func run(until horizon: Double) -> IntervalReport {
-        while let t = events.nextTime, t <= horizon, let event = events.pop() {
+        while true {
+            // The next arrival waits outside the heap (one push and pop fewer per request); on a
+            // tie in time the heap's event goes first.
+            let heapTime = events.nextTime ?? .infinity
+            let isArrival = pendingArrival < heapTime
+            let t = isArrival ? pendingArrival : heapTime
+            guard t <= horizon, t.isFinite else { break }
             if options.recordTimeline { advanceTimeline(to: t) }
             now = t
             eventCount += 1
+            if isArrival {
+                handleArrival()
+                continue
+            }
+            guard let event = events.pop() else { break }
             switch event.kind {
-            case .arrival: handleArrival()
             case .completion: handleCompletion(invocation: Int(event.id), stage: Int(event.stage))
             case .batchTimeout:
                 let s = Int(event.stage)
@@ -238,9 +252,10 @@ public struct Simulator {
     mutating func scheduleNextArrival() {
         guard let t = arrivals.next(using: &arrivalRNG), t.isFinite, t < (options.duration ?? .infinity) else {
             arrivalsExhausted = true
+            pendingArrival = .infinity
             return
         }
-        events.schedule(.arrival, at: max(t, now))
+        pendingArrival = max(t, now)
     }
 
     mutating func handleArrival() {
@@ -255,17 +270,13 @@ public struct Simulator {
 
     mutating func handleCompletion(invocation inv: Int, stage s: Int) {
         if !invocationThrottled[inv] {
-            stages[s].busy -= 1
-            switch mode {
-            case .serverless:
-                if let next = stages[s].waiting.popFirst() {
-                    start(invocation: Int(next), stage: s, cold: false)
-                } else {
-                    stages[s].idleSince.append(now)
-                }
-            case .kubernetes:
-                while stages[s].busy < stages[s].replicas, let next = stages[s].waiting.popFirst() {
-                    start(invocation: Int(next), stage: s, cold: false)
+            // The freed instance or replica takes the next queued invocation, if any.
+            if let next = stages[s].release(at: now, serverless: mode == .serverless) {
+                start(invocation: Int(next), stage: s, cold: false)
+                if mode == .kubernetes {
+                    while stages[s].busy < stages[s].replicas, let more = stages[s].waiting.popFirst() {
+                        start(invocation: Int(more), stage: s, cold: false)
+                    }
                 }
             }
         }
@@ -365,37 +376,25 @@ public struct Simulator {
     mutating func dispatch(invocation inv: Int, stage s: Int) {
         invocationQueuedAt[inv] = now
         invocationThrottled[inv] = false
-        switch mode {
-        case .serverless:
-            stages[s].expireIdle(at: now)
-            if stages[s].idleSince.popLast() != nil {
-                start(invocation: inv, stage: s, cold: false)
-            } else if stages[s].instances < stages[s].limit {
-                stages[s].created += 1
-                stages[s].createdTimeSum += now
-                stages[s].peakInstances = max(stages[s].peakInstances, stages[s].instances + 1)
-                start(invocation: inv, stage: s, cold: stages[s].coldStart > 0)
-            } else if stages[s].onLimit == .queue {
-                stages[s].waiting.append(Int32(inv))
-            } else {
-                let size = Int(invocationSize[inv])
-                stages[s].throttled += size
-                for k in 0..<size { runFailed[Int(invocationMembers[inv * memberStride + k])] = true }
-                invocationThrottled[inv] = true
-                events.schedule(.completion, at: now, stage: Int32(s), id: Int32(inv))
-            }
-        case .kubernetes:
-            if stages[s].busy < stages[s].replicas {
-                start(invocation: inv, stage: s, cold: false)
-            } else {
-                stages[s].waiting.append(Int32(inv))
-            }
+        switch stages[s].admit(Int32(inv), at: now, serverless: mode == .serverless) {
+        case .warm:
+            start(invocation: inv, stage: s, cold: false)
+        case .cold:
+            start(invocation: inv, stage: s, cold: stages[s].coldStart > 0)
+        case .queued:
+            break
+        case .throttled:
+            let size = Int(invocationSize[inv])
+            stages[s].throttled += size
+            for k in 0..<size { runFailed[Int(invocationMembers[inv * memberStride + k])] = true }
+            invocationThrottled[inv] = true
+            events.schedule(.completion, at: now, stage: Int32(s), id: Int32(inv))
         }
     }
 
     mutating func start(invocation inv: Int, stage s: Int, cold: Bool) {
         let size = Int(invocationSize[inv])
-        let duration = stages[s].begin(batch: size, cold: cold, waited: now - invocationQueuedAt[inv], rng: &rng)
+        let duration = stages[s].begin(batch: size, cold: cold, waited: now - invocationQueuedAt[inv], rng: &rng, spareNormal: &spareNormal)
         if mode == .serverless {
             serverlessCost += platform.invocationCost(memoryMB: stages[s].memoryMB, latencyMs: duration * 1000)
         }

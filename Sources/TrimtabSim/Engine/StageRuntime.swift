@@ -71,8 +71,9 @@ struct StageRuntime {
 
     /// Starts an invocation of `size` requests that waited `waited` seconds: draws its service
     /// time, counts it, and returns how long it takes (s), cold start included.
-    @inline(__always) mutating func begin(batch size: Int, cold: Bool, waited: Double, rng: inout SeededGenerator) -> Double {
-        let service = distribution.sample(mean: mean(batch: size), &rng)
+    @inline(__always) mutating func begin(batch size: Int, cold: Bool, waited: Double, rng: inout SeededGenerator,
+                                          spareNormal: inout Double) -> Double {
+        let service = distribution.sample(mean: mean(batch: size), &rng, spareNormal: &spareNormal)
         let duration = cold ? service + coldStart : service
         busy += 1
         invocations += 1
@@ -81,6 +82,45 @@ struct StageRuntime {
         waitSeconds += waited
         if size < batchSizes.count { batchSizes[size] += 1 }
         return duration
+    }
+
+    /// Where an invocation goes when it asks for an instance or replica.
+    enum Admission { case warm, cold, queued, throttled }
+
+    /// Finds capacity for invocation `inv` at time `now`: a warm instance (the most recently idle,
+    /// after reclaiming expired ones) or a free replica; else a new instance below the concurrency
+    /// limit (serverless); else the FIFO queue, or throttling.
+    @inline(__always) mutating func admit(_ inv: Int32, at now: Double, serverless: Bool) -> Admission {
+        guard serverless else {
+            if busy < replicas { return .warm }
+            waiting.append(inv)
+            return .queued
+        }
+        expireIdle(at: now)
+        if idleSince.popLast() != nil { return .warm }
+        if instances < limit {
+            created += 1
+            createdTimeSum += now
+            peakInstances = max(peakInstances, instances + 1)
+            return .cold
+        }
+        if onLimit == .queue {
+            waiting.append(inv)
+            return .queued
+        }
+        return .throttled
+    }
+
+    /// An invocation finished at `now`: the next queued invocation to start on the freed instance
+    /// or replica, if any; otherwise a serverless instance goes idle.
+    @inline(__always) mutating func release(at now: Double, serverless: Bool) -> Int32? {
+        busy -= 1
+        if serverless {
+            if let next = waiting.popFirst() { return next }
+            idleSince.append(now)
+            return nil
+        }
+        return busy < replicas ? waiting.popFirst() : nil
     }
 
     /// Reclaims every idle instance now.

@@ -36,6 +36,28 @@ public enum ServiceDistribution: Sendable, Equatable {
         }
     }
 
+    /// One draw with mean `mean`; normals come in pairs from the polar method, the second kept
+    /// in `spareNormal` (NaN when there is none) for the next draw. The simulator's fast path.
+    @inline(__always) public func sample(mean: Double, _ rng: inout SeededGenerator, spareNormal: inout Double) -> Double {
+        guard case .lognormal(let sigma) = self else { return sample(mean: mean, &rng) }
+        let z: Double
+        if spareNormal.isNaN {
+            var u = 0.0, v = 0.0, s = 0.0
+            repeat {
+                u = 2 * rng.uniform() - 1
+                v = 2 * rng.uniform() - 1
+                s = u * u + v * v
+            } while s >= 1 || s == 0
+            let m = (-2 * Foundation.log(s) / s).squareRoot()
+            z = u * m
+            spareNormal = v * m
+        } else {
+            z = spareNormal
+            spareNormal = .nan
+        }
+        return mean * Foundation.exp(sigma * z - sigma * sigma / 2)
+    }
+
     /// The coefficient of variation (standard deviation / mean) of the distribution.
     public var coefficientOfVariation: Double {
         switch self {
