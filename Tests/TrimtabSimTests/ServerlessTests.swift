@@ -149,6 +149,13 @@ import TrimtabModel
         let second = sim.run(until: 400)
         #expect(abs(second.costUSD - 0.6) < 1e-12)
         #expect(second.completed > first.completed)
+        // Per stage: the first interval ends with a queue and a busy replica; the second has three.
+        #expect(first.stages[0].queued > 50)
+        #expect(first.stages[0].instances == 1)
+        #expect(first.stages[0].utilisation > 0.99)
+        #expect(first.stages[0].meanWaitMs > second.stages[0].meanWaitMs)
+        #expect(second.stages[0].instances == 3)
+        #expect(second.stages[0].invocations > first.stages[0].invocations)
         let r = sim.runToCompletion()
         #expect(r.stages[0].peakInstances == 3)
         #expect(sim.runsInFlight == 0)

@@ -468,9 +468,25 @@ public struct Simulator {
         accountReplicas()
         let cost = costSoFar
         let colds = stages.reduce(0) { $0 + $1.coldStarts }
+        var stageFigures: [IntervalStage] = []
+        for s in stages.indices {
+            if mode == .serverless { stages[s].expireIdle(at: now) }
+            let st = stages[s]
+            let capacity = st.capacitySeconds(at: now, serverless: mode == .serverless)
+            let started = st.invocations - st.mark.invocations
+            let busy = st.busySeconds - st.mark.busySeconds
+            let available = capacity - st.mark.capacitySeconds
+            stageFigures.append(IntervalStage(
+                name: st.name, invocations: started,
+                meanWaitMs: started > 0 ? (st.waitSeconds - st.mark.waitSeconds) / Double(started) * 1000 : 0,
+                utilisation: available > 0 ? min(1, busy / available) : 0, queued: st.waiting.count,
+                instances: mode == .serverless ? st.instances : st.replicas))
+            stages[s].mark = (st.invocations, st.busySeconds, st.waitSeconds, capacity)
+        }
         let report = IntervalReport(start: intervalStart, end: now, arrived: arrived - intervalArrived,
                                     completed: interval.count, failed: failed - intervalFailed, latency: interval.summary,
-                                    costUSD: cost - intervalCostStart, coldStarts: colds - intervalColdStartsStart)
+                                    costUSD: cost - intervalCostStart, coldStarts: colds - intervalColdStartsStart,
+                                    stages: stageFigures)
         total.merge(interval)
         interval.reset()
         intervalStart = now
@@ -488,14 +504,7 @@ public struct Simulator {
         for s in stages.indices {
             if mode == .serverless { stages[s].expireIdle(at: now) }
             let st = stages[s]
-            let capacity: Double
-            switch mode {
-            case .serverless:
-                let alive = Double(st.created - st.reclaimed)
-                capacity = st.reclaimedTimeSum + alive * now - st.createdTimeSum
-            case .kubernetes:
-                capacity = st.replicaSeconds / st.cores
-            }
+            let capacity = st.capacitySeconds(at: now, serverless: mode == .serverless)
             stageReports.append(StageReport(name: st.name, invocations: st.invocations, coldStarts: st.coldStarts,
                                             throttled: st.throttled, peakInstances: st.peakInstances,
                                             utilisation: capacity > 0 ? min(1, st.busySeconds / capacity) : 0,

@@ -39,6 +39,8 @@ struct StageRuntime {
     var waitSeconds = 0.0
     var batchSizes: [Int] = [0, 0]
     var replicaSeconds = 0.0
+    /// Counters at the start of the current interval: invocations, busy, wait and capacity seconds.
+    var mark = (invocations: 0, busySeconds: 0.0, waitSeconds: 0.0, capacitySeconds: 0.0)
 
     var instances: Int { busy + idleSince.count }
 
@@ -121,6 +123,13 @@ struct StageRuntime {
             return nil
         }
         return busy < replicas ? waiting.popFirst() : nil
+    }
+
+    /// Instance-seconds (serverless: from creation to reclaim, or to `now`) or replica-seconds
+    /// (Kubernetes, as accounted so far) that existed up to `now`.
+    func capacitySeconds(at now: Double, serverless: Bool) -> Double {
+        guard serverless else { return replicaSeconds / cores }
+        return reclaimedTimeSum + Double(created - reclaimed) * now - createdTimeSum
     }
 
     /// Reclaims every idle instance now.
