@@ -84,6 +84,21 @@ import TrimtabModel
         #expect(throws: TrimtabError.self) { _ = try ArrivalSpecification.parse("map:\(referencePath("batch/hourly_maps.json")):bogus:1") }
     }
 
+    @Test func packedTraceIsUnpacked() throws {
+        let process = try ArrivalSpecification.parse("trace:" + referencePath("traces/nasa_per_second.tbz2") + ":2")
+        let trace = try #require(process as? TraceArrivals)
+        #expect(trace.seconds > 86_400)
+        #expect(trace.scale == 2)
+        #expect(throws: TrimtabError.self) { _ = try ArrivalSpecification.parse("trace:" + referencePath("batch/hourly_maps.json.tbz2")) }
+        let bogus = NSTemporaryDirectory() + "bogus-\(UUID().uuidString).tbz2"
+        try "not bzip2".write(toFile: bogus, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try ArrivalSpecification.parse("trace:" + bogus)
+        } throws: { error in
+            (error as? TrimtabError)?.description == "\(bogus): not a bzip2 tarball holding one trace file"
+        }
+    }
+
     @Test func twitterReferenceTrace() throws {
         let dir = NSTemporaryDirectory() + "twitter-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -2,7 +2,8 @@ import Foundation
 import TrimtabModel
 
 /// Parses the command-line form of an arrival process:
-/// `poisson:RATE`, `trace:FILE[:SCALE]` (per-second counts; a `.csv` file holds timestamps) or
+/// `poisson:RATE`, `trace:FILE[:SCALE]` (per-second counts, or a `.tbz2` tarball of them as the
+/// reference traces come; a `.csv` file holds timestamps) or
 /// `map:FILE:TRACE:HOUR` (a MAP from a file shaped like BATCH's `hourly_maps.json`).
 public enum ArrivalSpecification {
     /// The arrival process `text` describes. Files are read here; errors name the flag or file.
@@ -27,7 +28,11 @@ public enum ArrivalSpecification {
                 path = String(rest[..<last])
             }
             guard !path.isEmpty else { throw TrimtabError(field: flag, "trace: needs a file") }
-            if path.lowercased().hasSuffix(".csv") {
+            let lowered = path.lowercased()
+            if lowered.hasSuffix(".tbz2") || lowered.hasSuffix(".tar.bz2") {
+                return TraceArrivals(counts: try TraceArrivals.readPackedCounts(path: path), scale: scale)
+            }
+            if lowered.hasSuffix(".csv") {
                 return TimestampArrivals(times: try TraceArrivals.readTimestamps(path: path, scale: scale))
             }
             return TraceArrivals(counts: try TraceArrivals.readCounts(path: path), scale: scale)

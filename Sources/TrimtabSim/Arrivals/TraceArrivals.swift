@@ -93,6 +93,39 @@ public struct TraceArrivals: ArrivalProcess {
         return counts
     }
 
+    /// Reads a trace packed as a bzip2 tarball (`.tbz2`, `.tar.bz2`; the reference traces): unpacks it
+    /// into a temporary folder with `tar xjf` and reads its one file of counts. The folder is removed.
+    public static func readPackedCounts(path: String) throws(TrimtabError) -> [Int32] {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw TrimtabError(code: .io, file: path, "cannot read the trace file")
+        }
+        let dir = NSTemporaryDirectory() + "trimtab-trace-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "xjf", path, "-C", dir]
+        tar.standardError = FileHandle.nullDevice
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try tar.run()
+        } catch {
+            throw TrimtabError(code: .io, file: path, "cannot unpack the trace (tar xjf): \(error.localizedDescription)")
+        }
+        tar.waitUntilExit()
+        let files = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: dir + "/" + $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        guard tar.terminationStatus == 0, files.count == 1, let file = files.first else {
+            throw TrimtabError(file: path, "not a bzip2 tarball holding one trace file")
+        }
+        do {
+            return try readCounts(path: dir + "/" + file)
+        } catch {
+            throw TrimtabError(file: path, field: error.field, error.message)
+        }
+    }
+
     /// Reads a CSV of arrival timestamps (seconds, first column; a header line is skipped),
     /// shifted so that the first arrival is at 0 and divided by `scale` (2 = twice the rate).
     public static func readTimestamps(path: String, scale: Double = 1) throws(TrimtabError) -> [Double] {
