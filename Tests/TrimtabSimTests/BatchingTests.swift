@@ -66,6 +66,21 @@ import TrimtabModel
         #expect(abs(r.costUSD - expected) < 1e-15)
     }
 
+    @Test func smallerBatchesAfterReconfiguration() throws {
+        let w = try workflow([("infer", 100)], edges: [("start", "infer", 1), ("infer", "end", 1)])
+        // Batches of 8 without a time-out; five requests wait; then batches of 2: two batches go at
+        // once and one request waits for a partner (served at the end).
+        var sim = try Simulator(workflow: w, configuration: uniformConfiguration(w, batchSize: 8),
+                                arrivals: TimestampArrivals(times: [0, 0, 0, 0, 0]), options: SimulationOptions(seed: 1, coldStartMs: 0))
+        sim.run(until: 1)
+        #expect(sim.stages[0].buffer.count == 5)
+        try sim.reconfigure(["infer": StageChoice(memoryMB: 1024, batchSize: 2)])
+        #expect(sim.stages[0].buffer.count == 1)
+        let r = sim.runToCompletion()
+        #expect(r.completed == 5)
+        #expect(r.stages[0].batchSizes[1...2] == [1, 2])
+    }
+
     @Test func kubernetesBatchesQueueForReplicas() throws {
         let w = try workflow([("infer", 100)], edges: [("start", "infer", 1), ("infer", "end", 1)], extra: "platform: {kind: kubernetes}")
         // Batches of 2 (no time-out needed): 4 requests at once → two batches on one replica: 100 and 200 ms.

@@ -242,7 +242,7 @@ public struct Simulator {
                     start(invocation: Int(next), stage: s, cold: false)
                 }
             }
-            if stages[s].buffer.count >= stages[s].batchSize { flush(stage: s) }
+            while stages[s].buffer.count >= stages[s].batchSize { flush(stage: s) }
         }
         configuration = merged
     }
@@ -362,7 +362,7 @@ public struct Simulator {
 
     mutating func flush(stage s: Int) {
         let inv = allocateInvocation()
-        let count = min(stages[s].buffer.count, memberStride)
+        let count = min(stages[s].buffer.count, stages[s].batchSize, memberStride)
         invocationSize[inv] = Int32(count)
         for k in 0..<count { invocationMembers[inv * memberStride + k] = stages[s].buffer[k] }
         stages[s].buffer.removeFirst(count)
