@@ -25,6 +25,7 @@ struct Bench {
         if what == "pareto" || what == "all" { try paretoBench() }
         if what == "replan" { try ReplanBench.run() }
         if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
+        if what == "sim" { try simBench(Array(args.dropFirst())) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

@@ -26,7 +26,7 @@ public enum WorkflowParser {
         return workflow
     }
 
-    static let topLevelKeys: Set<String> = ["version", "name", "description", "platform", "stages", "edges", "accuracy", "goal"]
+    static let topLevelKeys: Set<String> = ["version", "name", "description", "platform", "stages", "edges", "accuracy", "goal", "simulation"]
 
     /// Field-level parsing (types, ranges, names). Graph rules are checked by `WorkflowStructure`.
     public static func parse(_ value: Value, defaultName: String) throws(TrimtabError) -> Workflow {
@@ -91,8 +91,10 @@ public enum WorkflowParser {
 
         let accuracy = try parseAccuracy(try root.optional("accuracy"), stages: stages)
         let goal = try root.optional("goal").map { r throws(TrimtabError) in try parseGoal(r) }
-        return Workflow(version: version, name: name, platform: platform, stages: stages, edges: edges,
-                        accuracy: accuracy, goal: goal)
+        var workflow = Workflow(version: version, name: name, platform: platform, stages: stages, edges: edges,
+                                accuracy: accuracy, goal: goal)
+        workflow.simulation = try parseSimulationProfile(root, stageNames: names)
+        return workflow
     }
 
     static func parsePlatform(_ reader: FieldReader?) throws(TrimtabError) -> Platform {

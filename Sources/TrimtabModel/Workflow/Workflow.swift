@@ -8,6 +8,8 @@ public struct Workflow: Sendable, Equatable {
     public var edges: [Edge]
     public var accuracy: AccuracyRule
     public var goal: Goal?
+    /// Extension (`simulation:`): cold starts, keep-alive, concurrency limits, service-time distributions.
+    public var simulation = SimulationProfile()
 
     public init(version: Int = 1, name: String, platform: Platform = Platform(), stages: [Stage], edges: [Edge],
                 accuracy: AccuracyRule = .product, goal: Goal? = nil) {

@@ -1,2 +1,0 @@
-// TrimtabSim: Discrete-event simulation of workflows under load (issue 4).
-import TrimtabModel
