@@ -65,8 +65,11 @@ struct CountingKernel: Sendable {
         if x <= 0 {
             pmf[0] = 1
         } else {
-            let logx = log(x)
-            for m in 0...terms { pmf[m] = exp(-x + Double(m) * logx - lgamma(Double(m) + 1)) }
+            // From the mode outwards by the ratio recurrence (one exp), so nothing underflows early.
+            let mode = min(Int(x), terms)
+            pmf[mode] = exp(-x + Double(mode) * log(x) - lgamma(Double(mode) + 1))
+            if mode > 0 { for m in stride(from: mode - 1, through: 0, by: -1) { pmf[m] = pmf[m + 1] * Double(m + 1) / x } }
+            if mode < terms { for m in (mode + 1)...terms { pmf[m] = pmf[m - 1] * x / Double(m) } }
         }
         var tail = [Double](repeating: 0, count: terms + 1)
         var acc = 0.0
@@ -84,10 +87,13 @@ struct CountingKernel: Sendable {
         let mc = maxCount
         var p = [Double](repeating: 0, count: mc * nn)
         var integral = [Double](repeating: 0, count: mc * nn)
-        let (pmf, tail) = poissonWeights(theta * t)
+        let x = theta * t
+        let (pmf, tail) = poissonWeights(x)
         let inv = theta > 0 ? 1 / theta : 0
+        // Terms past x + 12√x + 40 carry less than 1e-15 of the mass at this t.
+        let last = min(terms, Int(x + 12 * x.squareRoot() + 40))
         coefficients.withUnsafeBufferPointer { cf in
-            for m in 0...terms {
+            for m in 0...last {
                 let w = pmf[m]
                 let wi = tail[m] * inv
                 if w < 1e-300 && wi < 1e-300 { continue }
