@@ -3,7 +3,7 @@ import TrimtabModel
 import TrimtabSolve
 
 /// Benchmarks of the planner. Run in release mode:
-///   swift run -c release trimtab-bench [solve|greedy|pareto|all]
+///   swift run -c release trimtab-bench [solve|greedy|pareto|all|batch]
 /// Figures are printed as tables; nothing is estimated.
 /// Writes a line straight to standard output (unbuffered, so progress shows at once).
 func say(_ items: Any..., terminator: String = "\n") {
@@ -23,6 +23,7 @@ struct Bench {
         if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 3) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
+        if what == "batch" { try batchBench(Array(args.dropFirst())) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

@@ -29,7 +29,7 @@ public enum BatchPerformanceModel {
     }
 
     /// The p-th percentile of request latency: the smallest x with CDF(x) ≥ p, by bisection to
-    /// 1e-6 ms (the CDF is non-decreasing and piecewise smooth).
+    /// 1e-4 ms (the CDF is non-decreasing and piecewise smooth).
     static func percentile(_ behaviour: BatchingBehaviour, _ service: [[ServicePoint]], _ p: Double) -> Double {
         var lo = Double.infinity
         var hi = 0.0
@@ -44,7 +44,7 @@ public enum BatchPerformanceModel {
         lo -= 1e-9
         if latencyCDF(behaviour, service, lo) >= p { return lo }
         var iterations = 0
-        while hi - lo > 1e-6 && iterations < 200 {
+        while hi - lo > 1e-4 && iterations < 200 {
             let mid = (lo + hi) / 2
             if latencyCDF(behaviour, service, mid) >= p { hi = mid } else { lo = mid }
             iterations += 1

@@ -1,38 +1,81 @@
-/// The counting matrices of one timeout T at the grid times t_g = T·g/G (g = 0…G), shared by
-/// every maximum batch size with that timeout.
+/// Everything about one timeout T that does not depend on the batch size's opening phase α,
+/// shared by every maximum batch size with that timeout: the counting matrices at T, and for each
+/// grid value y_g = T·g/G (g = 0…G) the column vectors whose product with α gives the expected
+/// wait counts (see `BatchingBehaviour`).
 struct TimeoutTables: Sendable {
     let timeoutMs: Double
     let gridSteps: Int
     let phases: Int
+    /// Batch sizes up to maxCount + 1 are supported.
     let maxCount: Int
-    /// `p[g]`, `integral[g]`: P_c(t_g), I_c(t_g) for c < maxCount (see `CountingKernel`).
-    let p: [[Double]]
-    let integral: [[Double]]
+    /// P_c(T), I_c(T) for c < maxCount, n×n each, concatenated.
+    let pAtT: [Double]
+    let integralAtT: [Double]
+    /// `timedOut[(k * (G+1) + g) * n …]`: Σ_{i=1}^{k−1} (k−i) P_{i−1}(T−y_g) P_{k−i}(y_g) 1, k = 1…maxCount.
+    let timedOut: [Double]
+    /// `full[(b * (G+1) + g) * n …]`: Σ_{i=1}^{b−1} (b−i) P_{i−1}(T−y) G_{b−i}(y) + Σ_{j=2}^{b} I_{j−2}(T−y) D1 G_{b−j}(y)
+    /// + G_{b−1}(y), b = 2…maxCount+1.
+    let full: [Double]
 
-    init(kernel: CountingKernel, timeoutMs: Double, gridSteps: Int) {
+    /// - Complexity: O(G · (M · B · n² + B² · n²)) for M uniformization terms.
+    init(kernel: CountingKernel, process: MarkovianArrivalProcess, timeoutMs: Double, gridSteps: Int) {
         self.timeoutMs = timeoutMs
         self.gridSteps = gridSteps
-        phases = kernel.phases
-        maxCount = kernel.maxCount
-        var ps: [[Double]] = []
-        var ints: [[Double]] = []
-        for g in 0...gridSteps {
-            let (a, b) = kernel.matrices(at: timeoutMs / 1000 * Double(g) / Double(gridSteps))
-            ps.append(a)
-            ints.append(b)
+        let n = kernel.phases
+        let nn = n * n
+        let mc = kernel.maxCount
+        phases = n
+        maxCount = mc
+        let bigG = gridSteps
+        var mats: [([Double], [Double])] = []
+        for g in 0...bigG { mats.append(kernel.matrices(at: timeoutMs / 1000 * Double(g) / Double(bigG))) }
+        pAtT = mats[bigG].0
+        integralAtT = mats[bigG].1
+        let d1 = process.d1
+        var timed = [Double](repeating: 0, count: (mc + 1) * (bigG + 1) * n)
+        var fullV = [Double](repeating: 0, count: (mc + 2) * (bigG + 1) * n)
+        var u = [Double](repeating: 0, count: mc * n)          // u_c(y) = P_c(y) 1
+        var gm = [Double](repeating: 0, count: (mc + 2) * n)   // G_m(y), m = 0…mc+1
+        var d1gm = [Double](repeating: 0, count: (mc + 2) * n) // D1 G_m(y)
+        for g in 0...bigG {
+            let py = mats[g].0
+            let (ps, isx) = mats[bigG - g]  // at s = T − y_g
+            for c in 0..<mc { for i in 0..<n { var r = 0.0; for j in 0..<n { r += py[c * nn + i * n + j] }; u[c * n + i] = r } }
+            for i in 0..<n { gm[i] = 1 }
+            for m in 1...(mc + 1) {
+                for i in 0..<n {
+                    let previous = m == 1 ? 1.0 : gm[(m - 1) * n + i]
+                    gm[m * n + i] = m - 1 < mc ? max(previous - u[(m - 1) * n + i], 0) : previous
+                }
+            }
+            for m in 0...(mc + 1) { for i in 0..<n { var r = 0.0; for j in 0..<n { r += d1[i * n + j] * gm[m * n + j] }; d1gm[m * n + i] = r } }
+            // P_{i−1}(s) · vector helper, accumulated with a weight.
+            func addMatVec(_ into: inout [Double], _ at: Int, _ m: [Double], _ c: Int, _ v: [Double], _ vAt: Int, _ w: Double) {
+                for i in 0..<n { var r = 0.0; for j in 0..<n { r += m[c * nn + i * n + j] * v[vAt + j] }; into[at + i] += w * r }
+            }
+            for k in 1...mc {
+                let at = (k * (bigG + 1) + g) * n
+                for i in stride(from: 1, to: k, by: 1) { addMatVec(&timed, at, ps, i - 1, u, (k - i) * n, Double(k - i)) }
+            }
+            for b in 2...(mc + 1) {
+                let at = (b * (bigG + 1) + g) * n
+                for i in 1..<b { addMatVec(&fullV, at, ps, i - 1, gm, (b - i) * n, Double(b - i)) }
+                for j in 2...b { addMatVec(&fullV, at, isx, j - 2, d1gm, (b - j) * n, 1) }
+                for i in 0..<n { fullV[at + i] += gm[(b - 1) * n + i] }
+            }
         }
-        p = ps
-        integral = ints
+        timedOut = timed
+        full = fullV
     }
 
-    func pMatrix(_ g: Int, _ c: Int) -> ArraySlice<Double> {
+    func pMatrixAtT(_ c: Int) -> [Double] {
         let nn = phases * phases
-        return p[g][(c * nn)..<((c + 1) * nn)]
+        return Array(pAtT[(c * nn)..<((c + 1) * nn)])
     }
 
-    func integralMatrix(_ g: Int, _ c: Int) -> ArraySlice<Double> {
+    func integralMatrixAtT(_ c: Int) -> [Double] {
         let nn = phases * phases
-        return integral[g][(c * nn)..<((c + 1) * nn)]
+        return Array(integralAtT[(c * nn)..<((c + 1) * nn)])
     }
 }
 
@@ -95,7 +138,7 @@ public struct BatchingBehaviour: Sendable {
         self.waitCounts = waitCounts
     }
 
-    /// - Complexity: O(G · B² · n²) for G grid steps, B the batch size and n phases.
+    /// - Complexity: O(G · B · n) given the timeout's tables.
     init(process: MarkovianArrivalProcess, maxBatchSize b: Int, tables: TimeoutTables) {
         let n = process.phases
         let nn = n * n
@@ -108,21 +151,11 @@ public struct BatchingBehaviour: Sendable {
         }
         let ones = [Double](repeating: 1, count: n)
         let d1 = process.d1
-        func vec(_ row: [Double], _ m: ArraySlice<Double>) -> [Double] {
-            var r = [Double](repeating: 0, count: n)
-            let base = m.startIndex
-            for k in 0..<n where row[k] != 0 { for j in 0..<n { r[j] += row[k] * m[base + k * n + j] } }
-            return r
-        }
-        func colSums(_ m: ArraySlice<Double>) -> [Double] {
-            let base = m.startIndex
-            return (0..<n).map { i in (0..<n).reduce(0) { $0 + m[base + i * n + $1] } }
-        }
         // Opening phase α: closing phase × (−D0)⁻¹ D1, closing = α K with
         // K = Σ_{i<B} P_{i−1}(T) + I_{B−2}(T) D1.
         var closing = [Double](repeating: 0, count: nn)
-        for i in 1..<b { let m = tables.pMatrix(bigG, i - 1); for e in 0..<nn { closing[e] += m[m.startIndex + e] } }
-        let filled = PhaseAlgebra.multiply(Array(tables.integralMatrix(bigG, b - 2)), d1, n)
+        for i in 1..<b { let m = tables.pMatrixAtT(i - 1); for e in 0..<nn { closing[e] += m[e] } }
+        let filled = PhaseAlgebra.multiply(tables.integralMatrixAtT(b - 2), d1, n)
         for e in 0..<nn { closing[e] += filled[e] }
         let negD0 = process.d0.map { -$0 }
         let toNext = PhaseAlgebra.inverse(negD0, n).map { PhaseAlgebra.multiply($0, d1, n) } ?? PhaseAlgebra.identity(n)
@@ -130,44 +163,30 @@ public struct BatchingBehaviour: Sendable {
 
         // Batch-size distribution.
         var probabilities = [Double](repeating: 0, count: b)
-        for k in 1..<b { probabilities[k - 1] = PhaseAlgebra.dot(vec(alpha, tables.pMatrix(bigG, k - 1)), ones) }
-        probabilities[b - 1] = PhaseAlgebra.dot(PhaseAlgebra.rowTimes(vec(alpha, tables.integralMatrix(bigG, b - 2)), d1, n), ones)
+        for k in 1..<b { probabilities[k - 1] = PhaseAlgebra.dot(PhaseAlgebra.rowTimes(alpha, tables.pMatrixAtT(k - 1), n), ones) }
+        probabilities[b - 1] = PhaseAlgebra.dot(PhaseAlgebra.rowTimes(alpha, filled, n), ones)
         let total = probabilities.reduce(0, +)
         probabilities = probabilities.map { $0 / total }  // removes the (≤ 1e-15) truncation loss
         let meanSize = probabilities.enumerated().reduce(0) { $0 + Double($1.offset + 1) * $1.element }
 
         // Mean wait: E[Σ waits] = ∫₀ᵀ E[requests held; still open] dt = Σ_{i<B} i α I_{i−1}(T) 1.
         var waitSum = 0.0
-        for i in 1..<b { waitSum += Double(i) * PhaseAlgebra.dot(vec(alpha, tables.integralMatrix(bigG, i - 1)), ones) }
+        for i in 1..<b { waitSum += Double(i) * PhaseAlgebra.dot(PhaseAlgebra.rowTimes(alpha, tables.integralMatrixAtT(i - 1), n), ones) }
         let meanWait = waitSum / total / meanSize * 1000  // seconds → ms
 
-        // Wait counts on the grid.
+        // Wait counts on the grid: α times the timeout's column vectors.
         var counts = [[Double]](repeating: [Double](repeating: 0, count: bigG + 1), count: b)
         for g in 0...bigG {
-            let sIndex = bigG - g  // s = T − y_g
-            // Row vectors at s: v_i = α P_{i−1}(s), i = 1..B−1; A_j = α I_{j−2}(s) D1, j = 2..B.
-            var v: [[Double]] = [[]]
-            for i in 1..<b { v.append(vec(alpha, tables.pMatrix(sIndex, i - 1))) }
-            var aj: [[Double]] = [[], alpha]
-            for j in 2...b { aj.append(PhaseAlgebra.rowTimes(vec(alpha, tables.integralMatrix(sIndex, j - 2)), d1, n)) }
-            // Columns at y: u_c = P_c(y) 1; G_m = 1 − Σ_{c<m} u_c.
-            var u: [[Double]] = []
-            for c in 0..<b { u.append(colSums(tables.pMatrix(g, c))) }
-            var gm: [[Double]] = [ones]
-            var acc = [Double](repeating: 0, count: n)
-            for m in 1...b {
-                for e in 0..<n { acc[e] += u[m - 1][e] }
-                gm.append(acc.map { max(1 - $0, 0) })
-            }
             for k in 1..<b {
-                var sum = 0.0
-                for i in 1..<k { sum += Double(k - i) * PhaseAlgebra.dot(v[i], u[k - i]) }
-                counts[k - 1][g] = sum / total
+                let at = (k * (bigG + 1) + g) * n
+                var r = 0.0
+                for i in 0..<n { r += alpha[i] * tables.timedOut[at + i] }
+                counts[k - 1][g] = r / total
             }
-            var full = 0.0
-            for i in 1..<b { full += Double(b - i) * PhaseAlgebra.dot(v[i], gm[b - i]) }
-            for j in 1...b { full += PhaseAlgebra.dot(aj[j], gm[b - j]) }
-            counts[b - 1][g] = full / total
+            let at = (b * (bigG + 1) + g) * n
+            var r = 0.0
+            for i in 0..<n { r += alpha[i] * tables.full[at + i] }
+            counts[b - 1][g] = r / total
         }
         self.init(maxBatchSize: b, timeoutMs: t, batchSizeProbabilities: probabilities, meanBatchSize: meanSize,
                   meanWaitMs: meanWait, openingPhase: alpha, gridSteps: bigG, waitCounts: counts)

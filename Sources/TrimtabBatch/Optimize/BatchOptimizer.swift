@@ -40,7 +40,7 @@ public struct BatchGridEvaluator: Sendable {
             let steps = gridSteps
             // Timeouts are independent: compute them in parallel, keep the grid order.
             let perTimeout = parallelMap(timeouts.count) { ti in
-                let tables = TimeoutTables(kernel: kernel, timeoutMs: timeouts[ti], gridSteps: steps)
+                let tables = TimeoutTables(kernel: kernel, process: process, timeoutMs: timeouts[ti], gridSteps: steps)
                 return batched.map { BatchingBehaviour(process: process, maxBatchSize: $0, tables: tables) }
             }
             // Order: by B, then T.
