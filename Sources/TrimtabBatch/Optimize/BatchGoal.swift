@@ -24,7 +24,9 @@ public enum BatchGoal: Sendable, Equatable {
         }
         let ra = ka + [Double(a.memoryMB), Double(a.batchSize), a.timeoutMs]
         let rb = kb + [Double(b.memoryMB), Double(b.batchSize), b.timeoutMs]
-        return ra.lexicographicallyPrecedes(rb)
+        // Values within 1e-9 (relative) are ties: rounding noise must not pick a longer timeout.
+        for (x, y) in zip(ra, rb) where abs(x - y) > 1e-9 * max(abs(x), abs(y), 1e-300) { return x < y }
+        return false
     }
 
     /// How far a configuration is from the bound (relative), for the closest infeasible answer.
