@@ -20,7 +20,7 @@ public enum BatchPerformanceModel {
     /// N_k(y) is the expected number of requests of a size-k batch waiting at most y.
     static func latencyCDF(_ behaviour: BatchingBehaviour, _ service: [[ServicePoint]], _ x: Double) -> Double {
         var sum = 0.0
-        for k in 1...behaviour.maxBatchSize where behaviour.batchSizeProbabilities[k - 1] > 0 {
+        for k in behaviour.activeSizes {
             for point in service[k - 1] {
                 sum += point.probability * behaviour.waitCount(size: k, atMost: x - point.latencyMs)
             }
@@ -33,7 +33,7 @@ public enum BatchPerformanceModel {
     static func percentile(_ behaviour: BatchingBehaviour, _ service: [[ServicePoint]], _ p: Double) -> Double {
         var lo = Double.infinity
         var hi = 0.0
-        for k in 1...behaviour.maxBatchSize where behaviour.batchSizeProbabilities[k - 1] > 0 {
+        for k in behaviour.activeSizes {
             for point in service[k - 1] {
                 lo = min(lo, point.latencyMs)
                 hi = max(hi, point.latencyMs)

@@ -116,6 +116,8 @@ public struct BatchingBehaviour: Sendable {
 
     /// True when every batch holds one request (B = 1 or T = 0).
     public var isUnbatched: Bool { maxBatchSize == 1 || timeoutMs == 0 }
+    /// Batch sizes with a probability above 1e-14 (the others change no CDF by more than 1e-12).
+    let activeSizes: [Int]
 
     /// The behaviour of a buffer with no batching: every request alone, no wait.
     static func unbatched(maxBatchSize: Int, timeoutMs: Double, phases: Int) -> BatchingBehaviour {
@@ -136,6 +138,7 @@ public struct BatchingBehaviour: Sendable {
         self.openingPhase = openingPhase
         self.gridSteps = gridSteps
         self.waitCounts = waitCounts
+        activeSizes = (1...maxBatchSize).filter { batchSizeProbabilities[$0 - 1] > 1e-14 }
     }
 
     /// - Complexity: O(G · B · n) given the timeout's tables.
