@@ -36,6 +36,17 @@ import TrimtabModel
         return cases
     }
 
+    /// Per hour: the largest relative error over the six (B, T) cases, for the closing note.
+    static func printTable(_ cases: [Case]) {
+        print("hour | p95 model/sim worst error | mean batch size worst error | cases")
+        for hour in Set(cases.map(\.hour)).sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) {
+            let hc = cases.filter { $0.hour == hour }
+            let e1 = hc.map { abs($0.modelP95 - $0.simP95) / $0.simP95 }.max() ?? 0
+            let e2 = hc.map { abs($0.modelMean - $0.simMean) / $0.simMean }.max() ?? 0
+            print(String(format: "%@ | %.2f%% | %.2f%% | %d", hour, e1 * 100, e2 * 100, hc.count))
+        }
+    }
+
     @Test func fastServiceWithinFivePercent() throws {
         let cases = try Self.run(service: { 10 + 2 * Double($0) }, requests: 100_000)
         #expect(cases.count == 24 * 6)
@@ -48,6 +59,7 @@ import TrimtabModel
             #expect(e2 < 0.05, "hour \(c.hour) B=\(c.b) T=\(c.t): mean batch model \(c.modelMean) sim \(c.simMean)")
         }
         print("fast service: worst p95 error \(worstP95 * 100)%, worst mean batch size error \(worstMean * 100)%")
+        Self.printTable(cases)
     }
 
     @Test func mbsServiceWithinFivePercent() throws {
@@ -68,6 +80,7 @@ import TrimtabModel
             #expect(abs(c.modelMean - c.simMean) / c.simMean < 0.05)
         }
         #expect(stepCases <= 10)
+        Self.printTable(cases)
         print("MBS service: worst p95 error \(worstP95 * 100)%, \(stepCases) of \(cases.count) cases on a service step")
     }
 }
