@@ -56,6 +56,7 @@ func reference(_ name: String) -> String { root() + "/../shared/reference/" + na
             (["batch", example("speech-batching.yaml"), "--stage", "fetch", "--arrivals", "poisson:5", "--max-latency-p95-ms", "3000"], "latency_ms_by_batch"),
             (["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--arrivals", "poisson:5"], "--max-latency-p95-ms"),
             (["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--arrivals", "poisson:5", "--max-latency-p95-ms", "900", "--timeouts-ms", "5:1:1"], "--timeouts-ms"),
+            (["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--arrivals", "poisson:100000", "--max-latency-p95-ms", "900"], "--timeouts-ms"),
         ]
         for (args, field) in cases {
             let r = CLI.run(args)

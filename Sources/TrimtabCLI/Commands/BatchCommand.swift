@@ -53,6 +53,7 @@ struct BatchCommand: ResultCommand {
         let goal = try resolveGoal()
         let process = try ArrivalSpec.parse(arrivals)
         let timeouts = try parseTimeouts()
+        try Self.checkWork(process, longestTimeoutMs: timeouts.last ?? 0)
         if let loads {
             return try planBuffers(loadsPath: loads, process: process, timeouts: timeouts, goal: goal)
         }
@@ -81,6 +82,17 @@ struct BatchCommand: ResultCommand {
             return .minimizeLatency(maxCostPerMillion: bound)
         default:
             throw TrimtabError(field: "--minimize", "'\(minimize)' is not an objective (expected cost or latency-p95)")
+        }
+    }
+
+    /// The uniformization needs about θ·T terms per grid point (θ the largest phase rate): refuse
+    /// grids that would take minutes rather than answer slowly.
+    static func checkWork(_ process: MarkovianArrivalProcess, longestTimeoutMs: Double) throws(TrimtabError) {
+        let theta = (0..<process.phases).map { -process.d0[$0 * process.phases + $0] }.max() ?? 0
+        let expected = theta * longestTimeoutMs / 1000
+        guard expected <= 20_000 else {
+            throw TrimtabError(code: .unsupported, field: "--timeouts-ms",
+                               "the longest timeout spans \(Int(expected)) expected arrival events (limit 20000); give shorter timeouts")
         }
     }
 
