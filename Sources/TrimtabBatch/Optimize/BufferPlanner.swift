@@ -1,24 +1,5 @@
 import TrimtabModel
 
-/// One buffer of a multi-buffer plan.
-public struct BufferChoice: Sendable {
-    public var classes: [(sizeClass: Int, share: Double)]
-    /// Share of all requests this buffer takes.
-    public var share: Double
-    public var performance: BatchPerformance
-}
-
-/// The best plan for one number of buffers.
-public struct BufferPlan: Sendable {
-    public var buffers: Int
-    /// Nil when some buffer cannot meet the bound.
-    public var choices: [BufferChoice]?
-    /// Σ share × cost of each buffer.
-    public var costPerMillion: Double?
-    /// The p95 (or other percentile) of all requests together (≤ the largest buffer's).
-    public var overallLatencyPercentileMs: Double?
-}
-
 /// Several buffers (MBS): requests split by size range into buffers of equal load; each buffer
 /// sees the arrivals thinned to its share (exact for a MAP when sizes are independent of arrival
 /// times) and is optimised on its own for the cheapest cost with its percentile under the bound.

@@ -1,17 +1,6 @@
 import Foundation
 import TrimtabModel
 
-/// The outcome of optimising one buffer over a grid.
-public struct BatchPlan: Sendable {
-    /// The best configuration meeting the bound, nil when none does.
-    public var best: BatchPerformance?
-    /// When nothing is feasible: the configuration closest to the bound.
-    public var closest: BatchPerformance?
-    /// Configurations evaluated (the whole grid).
-    public var evaluated: Int
-    public var feasible: Int
-}
-
 /// Every configuration of a grid evaluated with the analytic model, for one arrival process
 /// and one service model. Batch behaviours (which depend only on B, T and the arrivals) are
 /// computed once and shared by every memory size.

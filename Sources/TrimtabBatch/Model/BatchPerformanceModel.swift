@@ -1,19 +1,5 @@
 import TrimtabModel
 
-/// Latency and cost of requests through one batching buffer at one memory size.
-public struct BatchPerformance: Sendable, Equatable {
-    public var memoryMB: Int
-    public var batchSize: Int
-    public var timeoutMs: Double
-    /// The p-th percentile of request latency (wait + batch service), ms.
-    public var latencyPercentileMs: Double
-    public var meanLatencyMs: Double
-    public var meanWaitMs: Double
-    /// Expected cost per request × 10⁶ (USD): E[cost of a batch] / E[batch size].
-    public var costPerMillion: Double
-    public var meanBatchSize: Double
-}
-
 /// Combines a buffer's behaviour with service times and prices.
 public enum BatchPerformanceModel {
     /// Request latency CDF P(wait + service ≤ x): Σ_k Σ_points q · N_k(x − s) / E[size], where
