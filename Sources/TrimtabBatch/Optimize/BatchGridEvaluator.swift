@@ -11,8 +11,10 @@ public struct BatchGridEvaluator: Sendable {
     /// One behaviour per (B, T) pair: B = 1 once, then every B ≥ 2 with every timeout.
     public let behaviours: [BatchingBehaviour]
 
-    /// - Complexity: O(|T| · G · M · B_max · n²) for the counting tables (M uniformization terms)
-    ///   plus O(|B| · |T| · G · B_max² · n²) for the behaviours.
+    /// - Complexity: O(|T| · G · (M + B_max) · B_max · n²) for the timeouts' tables (M ≈ θ·T
+    ///   uniformization terms, G grid steps, n phases), then O(|B| · |T| · G · B_max · n) for the
+    ///   behaviours; evaluating a service adds O(|memory| · |B| · |T| · B_max · S · log(range)) for
+    ///   the percentiles (S service points per batch size).
     public init(process: MarkovianArrivalProcess, grid: BatchGrid, gridSteps: Int = 64) {
         self.process = process
         self.grid = grid
