@@ -53,6 +53,28 @@ func poissonPMF(_ k: Int, _ x: Double) -> Double { exp(-x + Double(k) * log(x) -
         #expect(abs(behaviour.waitCounts[5][0] - behaviour.batchSizeProbabilities[5]) < 1e-9)
     }
 
+    /// Poisson, B = 2: the first request waits min(T, Exp(λ)), the second (if any) 0, so
+    /// P(wait ≤ y) = (2 − e^{−λy} − e^{−λT}) / (2 − e^{−λT}) for y < T. Exact at the grid points,
+    /// interpolated in between.
+    @Test func waitDistributionMatchesTheClosedFormForBatchesOfTwo() throws {
+        let lambda = 10.0, t = 200.0
+        let evaluator = BatchGridEvaluator(process: try .poisson(rate: lambda), grid: BatchGrid(memorySizes: [1], batchSizes: [2], timeoutsMs: [t]))
+        let behaviour = try #require(evaluator.behaviours.first)
+        let eT = exp(-lambda * t / 1000)
+        func exact(_ y: Double) -> Double { (2 - exp(-lambda * y / 1000) - eT) / (2 - eT) }
+        for g in 0..<behaviour.gridSteps {
+            let y = t * Double(g) / Double(behaviour.gridSteps)
+            #expect(abs(behaviour.waitCDF(atMost: y) - exact(y)) < 1e-12)
+            let mid = y + t / Double(behaviour.gridSteps) / 2
+            #expect(abs(behaviour.waitCDF(atMost: mid) - exact(mid)) < 1e-4)
+        }
+        #expect(abs(behaviour.waitCDF(atMost: t) - 1) < 1e-12)
+        #expect(behaviour.waitCDF(atMost: -1) == 0)
+        // Latency = wait + deterministic service s(k): the CDF shifts by s(k) per batch size.
+        let service = LinearService(memorySizes: [1], maxBatchSize: 2, baseMs: 100, perRequestMs: 0)
+        #expect(abs(BatchPerformanceModel.latencyCDF(behaviour, service: service, memoryMB: 1, atMost: 150) - exact(50)) < 1e-4)
+    }
+
     /// Uniformization against a brute-force matrix exponential (Taylor series with scaling and squaring).
     @Test func countingKernelMatchesTheMatrixExponential() throws {
         let maps = try HourlyMAPs.load(path: referencePath("batch/hourly_maps.json"))

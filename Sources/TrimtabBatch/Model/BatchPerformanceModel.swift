@@ -14,6 +14,12 @@ public enum BatchPerformanceModel {
         return sum / behaviour.meanBatchSize
     }
 
+    /// P(request latency ≤ `latencyMs`) for a buffer and a service at one memory size.
+    public static func latencyCDF(_ behaviour: BatchingBehaviour, service model: any BatchServiceModel, memoryMB: Int,
+                                  atMost latencyMs: Double) -> Double {
+        latencyCDF(behaviour, (1...behaviour.maxBatchSize).map { model.service(memoryMB: memoryMB, batchSize: $0) }, latencyMs)
+    }
+
     /// The p-th percentile of request latency: the smallest x with CDF(x) ≥ p, by bisection to
     /// 1e-4 ms (the CDF is non-decreasing and piecewise smooth).
     static func percentile(_ behaviour: BatchingBehaviour, _ service: [[ServicePoint]], _ p: Double) -> Double {

@@ -114,6 +114,11 @@ public struct BatchingBehaviour: Sendable {
                   meanWaitMs: meanWait, openingPhase: alpha, gridSteps: bigG, waitCounts: counts)
     }
 
+    /// P(a request waits at most `waitMs` from its arrival to its batch's dispatch).
+    public func waitCDF(atMost waitMs: Double) -> Double {
+        (1...maxBatchSize).reduce(0) { $0 + waitCount(size: $1, atMost: waitMs) } / meanBatchSize
+    }
+
     /// Expected requests per batch that are in a size-k batch and wait at most `waitMs`.
     @inline(__always)
     func waitCount(size k: Int, atMost waitMs: Double) -> Double {
