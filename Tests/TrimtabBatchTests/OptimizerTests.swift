@@ -83,6 +83,32 @@ struct LinearService: BatchServiceModel {
         #expect(all.filter { latencyGoal.admits($0) }.allSatisfy { $0.latencyPercentileMs >= fastest.latencyPercentileMs })
     }
 
+    /// The Gaussian process interpolates its data, and the Bayesian search never beats the exact
+    /// optimum (it evaluates grid points with the same model).
+    @Test func bayesianSearchIsBoundedByTheExactOptimum() throws {
+        let xs: [[Double]] = [[0, 0, 0], [0.5, 0.2, 0.9], [1, 1, 0.3], [0.2, 0.7, 0.5]]
+        let ys = [3.0, -1.0, 2.5, 0.5]
+        let gp = GaussianProcess(xs: xs, ys: ys, lengthScale: 0.3)
+        for (x, y) in zip(xs, ys) {
+            let (m, sd) = gp.predict(x)
+            #expect(abs(m - y) < 1e-3)
+            #expect(sd < 0.01)
+        }
+        let maps = try HourlyMAPs.load(path: referencePath("batch/hourly_maps.json"))
+        let process = try maps.process(trace: "twitter", hour: "5")
+        let table = try MBSServiceTable.load(path: referencePath("mbs/service_time_256.json"))
+        let service = try SizeClassServiceModel(table: table, sizeClass: 0)
+        let grid = BatchGrid(memorySizes: [1024, 1536, 2048, 3072], batchSizes: Array(1...12), timeoutsMs: [25, 100, 400, 1600])
+        let exact = try #require(BatchGridEvaluator(process: process, grid: grid)
+            .optimize(service: service, platform: Platform(), goal: .minimizeCost(maxLatencyPercentileMs: 3000)).best)
+        let found = BayesianGridSearch(process: process, grid: grid).search(service: service, platform: Platform(),
+                                                                           maxLatencyPercentileMs: 3000, budget: 30, seed: 4)
+        #expect(found.evaluated == 30)
+        let best = try #require(found.best)
+        #expect(best.costPerMillion >= exact.costPerMillion - 1e-12)
+        #expect(best.latencyPercentileMs <= 3000)
+    }
+
     /// A buffer mixing size classes is served at its largest request's speed:
     /// P(max class = c | k) = Q_c^k − Q_{c−1}^k.
     @Test func mixedBufferServiceFollowsTheLargestRequest() throws {
