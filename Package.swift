@@ -44,7 +44,7 @@ let package = Package(
             .product(name: "TextTable", package: "TextTable"),
         ]),
         .executableTarget(name: "trimtab", dependencies: ["TrimtabCLI"]),
-        .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim"]),
+        .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch"]),
         .testTarget(name: "TrimtabModelTests", dependencies: ["TrimtabModel"]),
         .testTarget(name: "TrimtabSolveTests", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel"]),

@@ -3,7 +3,7 @@ import TrimtabModel
 import TrimtabSolve
 
 /// Benchmarks of the planner. Run in release mode:
-///   swift run -c release trimtab-bench [solve|greedy|pareto|all]
+///   swift run -c release trimtab-bench [solve|greedy|pareto|all|batch]
 /// Figures are printed as tables; nothing is estimated.
 /// Writes a line straight to standard output (unbuffered, so progress shows at once).
 func say(_ items: Any..., terminator: String = "\n") {
@@ -26,6 +26,7 @@ struct Bench {
         if what == "replan" { try ReplanBench.run() }
         if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
         if what == "sim" { try simBench(Array(args.dropFirst())) }
+        if what == "batch" { try batchBench(Array(args.dropFirst())) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

@@ -17,6 +17,8 @@ enum Render {
             var fields: [(String, JSONValue)] = []
             if let v = choice.variant { fields.append(("variant", .string(v))) }
             fields.append(("memory_mb", .integer(choice.memoryMB)))
+            if let b = choice.batchSize { fields.append(("batch_size", .integer(b))) }
+            if let t = choice.batchTimeoutMs { fields.append(("batch_timeout_ms", .number(t))) }
             return (stage.name, .object(fields))
         })
     }
@@ -49,14 +51,17 @@ enum Render {
             costs.append(c)
             total += c
         }
+        let batched = indices.enumerated().contains { model.options[$0.offset][$0.element].batchSize != nil }
         let rows: [[String]] = indices.enumerated().map { s, k in
             let stage = model.workflow.stages[s]
             let o = model.options[s][k]
-            return [stage.name, stage.hasVariants ? stage.variants[o.variant].name : "-", String(o.memoryMB),
-                    fixed(o.latencyMs, 1), fixed(model.executions[s], 4), fixed(costs[s], 4),
-                    total > 0 ? fixed(costs[s] / total * 100, 1) + "%" : "-"]
+            let batch = o.batchSize.map { "\($0) / \(JSONValue.format(o.batchTimeoutMs ?? 0)) ms" } ?? "-"
+            return [stage.name, stage.hasVariants ? stage.variants[o.variant].name : "-", String(o.memoryMB)] + (batched ? [batch] : [])
+                + [fixed(o.latencyMs, 1), fixed(model.executions[s], 4), fixed(costs[s], 4),
+                   total > 0 ? fixed(costs[s] / total * 100, 1) + "%" : "-"]
         }
-        return table(["stage", "variant", "memory_mb", "latency_ms", "executions", "cost_per_1M_usd", "share"], rows)
+        return table(["stage", "variant", "memory_mb"] + (batched ? ["batch (B / timeout)"] : [])
+                     + ["latency_ms", "executions", "cost_per_1M_usd", "share"], rows)
     }
 
     static func summary(_ p: Prediction) -> String {

@@ -8,6 +8,10 @@ public struct StageOption: Sendable, Equatable {
     public var invocationCost: Double
     /// The variant's accuracy (1 for a plain stage).
     public var accuracy: Double
+    /// Extension (batching, see `BatchedStageOptions`): requests per invocation and timeout (ms);
+    /// nil for an unbatched option. Latency and cost are then per request.
+    public var batchSize: Int? = nil
+    public var batchTimeoutMs: Double? = nil
 }
 
 /// How per-stage accuracy terms combine: product, sum (mean and weighted) or minimum.
@@ -102,7 +106,7 @@ public struct WorkflowModel: Sendable {
             }
             all.append(list)
         }
-        self.options = all
+        self.options = BatchedStageOptions.adding(to: all, workflow: workflow, executions: structure.executions)
     }
 
     /// Expected end-to-end response time for the given per-stage latencies.
@@ -192,7 +196,8 @@ public struct WorkflowModel: Sendable {
             } else if let name = choice.variant {
                 throw TrimtabError(field: "configuration.\(stage.name).variant", "stage '\(stage.name)' has no variants, but '\(name)' was given")
             }
-            guard let k = options[s].firstIndex(where: { $0.variant == variantIndex && $0.memoryMB == choice.memoryMB }) else {
+            guard let k = options[s].firstIndex(where: { $0.variant == variantIndex && $0.memoryMB == choice.memoryMB && $0.matchesBatching(of: choice) }) else {
+                try BatchedStageOptions.explainMissing(choice, stage: stage, options: options[s])
                 let sizes = stage.variants[variantIndex].latency.map { String($0.memoryMB) }.joined(separator: ", ")
                 throw TrimtabError(field: "configuration.\(stage.name).memory_mb",
                                    "\(choice.memoryMB) is not in the latency table (\(sizes))")
@@ -215,7 +220,8 @@ public struct WorkflowModel: Sendable {
         for (s, k) in choice.enumerated() {
             let o = options[s][k]
             let stage = workflow.stages[s]
-            c[stage.name] = StageChoice(variant: stage.hasVariants ? stage.variants[o.variant].name : nil, memoryMB: o.memoryMB)
+            c[stage.name] = StageChoice(variant: stage.hasVariants ? stage.variants[o.variant].name : nil, memoryMB: o.memoryMB,
+                                        batchSize: o.batchSize, batchTimeoutMs: o.batchTimeoutMs)
         }
         return c
     }

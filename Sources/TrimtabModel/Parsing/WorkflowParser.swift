@@ -47,7 +47,7 @@ public enum WorkflowParser {
         var stages: [Stage] = []
         var names = Set<String>()
         for item in stageItems {
-            let stage = try parseStage(item)
+            let stage = try parseStage(item).withBatchTimeouts(from: item)
             let nameReader = try item.required("name")
             if reservedNames.contains(stage.name.lowercased()) {
                 throw nameReader.error("'\(stage.name)' is a reserved name")
@@ -125,7 +125,7 @@ public enum WorkflowParser {
     }
 
     static func parseStage(_ reader: FieldReader) throws(TrimtabError) -> Stage {
-        try reader.rejectUnknownKeys(["name", "latency_ms", "latency_ms_by_batch", "variants", "description"])
+        try reader.rejectUnknownKeys(["name", "latency_ms", "latency_ms_by_batch", "variants", "description", "batch_timeouts_ms"])
         let nameReader = try reader.required("name")
         let name = try nameReader.string()
         guard !name.isEmpty else { throw nameReader.error("a stage name must not be empty") }

@@ -143,6 +143,9 @@ public struct Stage: Sendable, Equatable {
     /// For a plain function, a single variant with no name and accuracy 1.
     public var variants: [Variant]
     public var hasVariants: Bool
+    /// Extension (`batch_timeouts_ms`): candidate batch timeouts (ms) when the stage is planned
+    /// with batching; nil means the default grid (`BatchedStageOptions.defaultTimeoutsMs`).
+    public var batchTimeoutsMs: [Double]? = nil
 
     public init(name: String, latency: [LatencyPoint], batchLatency: [BatchLatencyTable] = []) {
         self.name = name

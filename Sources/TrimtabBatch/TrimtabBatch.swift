@@ -1,2 +1,0 @@
-// TrimtabBatch: Analytic batching model and batch planning (issue 5).
-import TrimtabModel
