@@ -93,14 +93,6 @@ extension Bench {
         try erlangCBench()
     }
 
-    /// CPU time of this process (s): on a shared machine, wall time also counts other people's work.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    }
-
     /// The stages, branches and prices of a branch-only workflow as JSON for `bench/simpy_sim.py`.
     static func simpyModel(_ w: Workflow, _ configuration: Configuration) -> String {
         func index(_ name: String) -> Int { name == "end" ? -1 : (w.stageIndex(named: name) ?? -1) }
