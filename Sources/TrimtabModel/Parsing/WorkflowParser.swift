@@ -122,7 +122,13 @@ public enum WorkflowParser {
     }
 
     static func parseStage(_ reader: FieldReader) throws(TrimtabError) -> Stage {
-        try reader.rejectUnknownKeys(["name", "latency_ms", "variants", "description"])
+        try reader.rejectUnknownKeys(Set(["name", "latency_ms", "variants", "description", "overhead_ms"]).union(tailKeys))
+        var stage = try parseStageCore(reader)
+        try parseStageExtensions(reader, into: &stage)
+        return stage
+    }
+
+    static func parseStageCore(_ reader: FieldReader) throws(TrimtabError) -> Stage {
         let nameReader = try reader.required("name")
         let name = try nameReader.string()
         guard !name.isEmpty else { throw nameReader.error("a stage name must not be empty") }
@@ -137,7 +143,7 @@ public enum WorkflowParser {
             var variants: [Variant] = []
             var seen = Set<String>()
             for item in items {
-                try item.rejectUnknownKeys(["name", "accuracy", "latency_ms", "description"])
+                try item.rejectUnknownKeys(Set(["name", "accuracy", "latency_ms", "description"]).union(tailKeys))
                 let vn = try item.required("name")
                 let variantName = try vn.string()
                 guard !variantName.isEmpty else { throw vn.error("a variant name must not be empty") }
@@ -145,8 +151,10 @@ public enum WorkflowParser {
                 let accReader = try item.required("accuracy")
                 let accuracy = try accReader.double()
                 guard accuracy >= 0 && accuracy <= 1 else { throw accReader.error("\(format(accuracy)) is not in [0, 1]") }
-                variants.append(Variant(name: variantName, accuracy: accuracy,
-                                        latency: try parseLatencyTable(try item.required("latency_ms"))))
+                var variant = Variant(name: variantName, accuracy: accuracy,
+                                      latency: try parseLatencyTable(try item.required("latency_ms")))
+                try parseTailTables(item, into: &variant)
+                variants.append(variant)
             }
             return Stage(name: name, variants: variants)
         case (.some, .some):

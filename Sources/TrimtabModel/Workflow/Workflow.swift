@@ -77,6 +77,8 @@ public struct Variant: Sendable, Equatable {
     public var accuracy: Double
     /// Sorted by memory size; the memory sizes are the candidate sizes.
     public var latency: [LatencyPoint]
+    /// Extension (see `WorkflowExtensions.swift`): tail latency and mean billed duration by memory size.
+    public var tails = TailTables()
     public init(name: String, accuracy: Double, latency: [LatencyPoint]) {
         self.name = name
         self.accuracy = accuracy
@@ -91,6 +93,9 @@ public struct Stage: Sendable, Equatable {
     /// For a plain function, a single variant with no name and accuracy 1.
     public var variants: [Variant]
     public var hasVariants: Bool
+    /// Extension: time per invocation spent outside the function (orchestration), in the
+    /// response time but not billed. 0 unless the file says `overhead_ms`.
+    public var overheadMs: Double = 0
 
     public init(name: String, latency: [LatencyPoint]) {
         self.name = name

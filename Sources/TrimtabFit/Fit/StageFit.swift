@@ -1,0 +1,76 @@
+import Foundation
+
+/// How a fit's error was cross-validated.
+public enum ValidationMethod: String, Sendable {
+    /// Each measured memory size predicted from the others (needs ≥ 4 sizes).
+    case leaveOneSizeOut = "leave-one-memory-size-out"
+    /// Too few sizes for that: 5 folds over invocations, each fold's setting means predicted
+    /// from the other folds (measures how well the means are known, not the curve's shape).
+    case invocationFolds = "5-fold over invocations"
+}
+
+/// One family's cross-validated error for a stage.
+public struct FamilyScore: Sendable, Equatable {
+    public var family: CurveFamily
+    /// Cross-validated MAPE (%), nil when the family could not be fitted.
+    public var cvMAPE: Double?
+}
+
+/// Everything `fit` learned about one stage (or one variant of it).
+public struct StageFit: Sendable {
+    public var stage: String
+    public var variant: String?
+    public var settings: [SettingMean]
+    public var scores: [FamilyScore]
+    /// The chosen curve, fitted to all settings.
+    public var curve: LatencyCurve
+    /// Its cross-validated MAPE (%).
+    public var cvMAPE: Double?
+    public var validation: ValidationMethod
+    /// Latency / setting mean of every invocation, sorted (the tail model's residuals).
+    public var ratios: [Double]
+    /// Mean billed duration by setting, and the billing step inferred from the logs.
+    public var billedMeans: [Int: Double]
+    public var billingGranularityMs: Double?
+    public var invocations: Int
+    public var coldStarts: Int
+    public var meanInitMs: Double?
+
+    public var memorySizes: [Int] { Set(settings.map(\.memoryMB)).sorted() }
+    public var batchSizes: [Int] { Set(settings.map(\.batchSize)).sorted() }
+
+    /// Predicted mean latency (ms).
+    public func latency(memoryMB: Int, batchSize: Int = 1) -> Double {
+        curve.latency(memoryMB: Double(memoryMB), batchSize: Double(batchSize))
+    }
+
+    /// Predicted latency quantile (ms): the curve times the quantile of the pooled
+    /// latency/mean ratios (the residual distribution is taken as the same at every size).
+    public func latency(memoryMB: Int, batchSize: Int = 1, quantile q: Double) -> Double {
+        latency(memoryMB: memoryMB, batchSize: batchSize) * Quantile.of(sorted: ratios, q)
+    }
+
+    /// Mean billed duration at `memoryMB` (ms): measured where measured, else the mean of
+    /// the rounded-up durations the residual ratios give around the curve.
+    public func billed(memoryMB: Int, batchSize: Int = 1) -> Double? {
+        guard let g = billingGranularityMs else { return nil }
+        if batchSizes.count <= 1, let b = billedMeans[memoryMB] { return b }
+        let mean = latency(memoryMB: memoryMB, batchSize: batchSize)
+        guard !ratios.isEmpty else { return (mean / g).rounded(.up) * g }
+        return ratios.reduce(0) { $0 + (mean * $1 / g * (1 - 1e-12)).rounded(.up) * g } / Double(ratios.count)
+    }
+
+    /// The score of `family`.
+    public func score(_ family: CurveFamily) -> Double? { scores.first { $0.family == family }?.cvMAPE }
+}
+
+/// Sample quantiles (linear interpolation between order statistics, "type 7").
+public enum Quantile {
+    public static func of(sorted xs: [Double], _ q: Double) -> Double {
+        guard !xs.isEmpty else { return 1 }
+        let h = Double(xs.count - 1) * q
+        let lo = Int(h.rounded(.down))
+        let hi = min(lo + 1, xs.count - 1)
+        return xs[lo] + (h - Double(lo)) * (xs[hi] - xs[lo])
+    }
+}
