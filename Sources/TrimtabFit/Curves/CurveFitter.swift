@@ -17,8 +17,8 @@ public struct SettingMean: Sendable, Equatable {
 
 /// Fits the curve families to setting means.
 ///
-/// Parametric families: a grid over the shape parameter (a2 from 8 to 40,000 MB, c from 0.01
-/// to 4, log-spaced), then a finer grid around the best cell; for each shape the remaining
+/// Parametric families: a grid over the shape parameter (80 values, a2 from 8 to 40,000 MB, c
+/// from 0.01 to 4, log-spaced), then 25 finer values around the best cell and a golden-section search; for each shape the remaining
 /// coefficients are a weighted linear least-squares fit with weights 1/latency², i.e. least
 /// squares in relative error, which is what MAPE measures.
 public enum CurveFitter {
@@ -34,30 +34,58 @@ public enum CurveFitter {
         let sizes = Set(points.map(\.memoryMB)).count
         guard sizes >= minimumSizesForParametric else { return nil }
         let (lo, hi): (Double, Double) = family == .exponential ? (8, 40_000) : (0.01, 4)
-        let steps = 120
+        let steps = 80
         let ratio = pow(hi / lo, 1 / Double(steps - 1))
-        var best: (Double, LatencyCurve)? = nil
-        func consider(_ shape: Double) {
-            guard let curve = linearFit(family, shape, points, usesBatch: usesBatch) else { return }
-            let err = relativeSquaredError(curve, points)
-            if err.isFinite, best.map({ err < $0.0 }) ?? true { best = (err, curve) }
+        let m = points.map { Double($0.memoryMB) }, b = points.map { Double($0.batchSize) }, y = points.map(\.latencyMs)
+        var best: (error: Double, shape: Double, beta: [Double])? = nil
+        @discardableResult func consider(_ shape: Double) -> Double {
+            let phi = m.map { LatencyCurve.basis(family, shape, $0) }
+            guard let beta = linearFit(phi: phi, b: b, y: y, usesBatch: usesBatch) else { return .infinity }
+            var err = 0.0
+            for i in 0..<y.count {
+                let pred = usesBatch ? beta[0] + beta[1] * b[i] + (beta[2] + beta[3] * b[i]) * phi[i] : beta[0] + beta[1] * phi[i]
+                let e = (pred - y[i]) / y[i]
+                err += e * e
+            }
+            if err.isFinite, best.map({ err < $0.error }) ?? true { best = (err, shape, beta) }
+            return err.isFinite ? err : .infinity
         }
         var shape = lo
         for _ in 0..<steps { consider(shape); shape *= ratio }
-        if let centre = best?.1.shape {
-            let fine = 40
-            let a = centre / ratio, b = centre * ratio
-            for i in 0...fine { consider(a * pow(b / a, Double(i) / Double(fine))) }
+        if let centre = best?.shape {
+            let fine = 24
+            let a = centre / ratio, c = centre * ratio
+            for i in 0...fine { consider(a * pow(c / a, Double(i) / Double(fine))) }
         }
-        return best?.1
+        // Golden-section search (in log θ) within one fine step of the best grid value.
+        if let centre = best?.shape {
+            let step = pow(ratio, 2.0 / 24)
+            var lo = log(centre / step), hi = log(centre * step)
+            let g = (sqrt(5.0) - 1) / 2
+            for _ in 0..<30 {
+                let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo)
+                if consider(exp(x1)) <= consider(exp(x2)) { hi = x2 } else { lo = x1 }
+            }
+        }
+        return best.map { LatencyCurve(family: family, shape: $0.shape, coefficients: $0.beta, usesBatch: usesBatch) }
     }
 
-    static func linearFit(_ family: CurveFamily, _ shape: Double, _ points: [SettingMean], usesBatch: Bool) -> LatencyCurve? {
-        let rows = points.map { LatencyCurve.regressors(family, shape, Double($0.memoryMB), Double($0.batchSize), usesBatch: usesBatch) }
-        let y = points.map(\.latencyMs)
-        let w = points.map { 1 / ($0.latencyMs * $0.latencyMs) }
-        guard let beta = LeastSquares.solve(rows, y, weights: w) else { return nil }
-        return LatencyCurve(family: family, shape: shape, coefficients: beta, usesBatch: usesBatch)
+    /// Weighted (1/y²) least squares for fixed basis values φ: [α0, β0] or [α0, α1, β0, β1].
+    static func linearFit(phi: [Double], b: [Double], y: [Double], usesBatch: Bool) -> [Double]? {
+        let k = usesBatch ? 4 : 2
+        var a = Array(repeating: 0.0, count: k * k)
+        var r = Array(repeating: 0.0, count: k)
+        var x = Array(repeating: 0.0, count: k)
+        for i in 0..<y.count {
+            let w = 1 / (y[i] * y[i])
+            if usesBatch { x[0] = 1; x[1] = b[i]; x[2] = phi[i]; x[3] = b[i] * phi[i] } else { x[0] = 1; x[1] = phi[i] }
+            for p in 0..<k {
+                let wx = w * x[p]
+                r[p] += wx * y[i]
+                for q in 0..<k { a[p * k + q] += wx * x[q] }
+            }
+        }
+        return LeastSquares.solve(normal: a, rhs: r, size: k)
     }
 
     static func piecewise(_ points: [SettingMean], usesBatch: Bool) -> LatencyCurve {

@@ -30,6 +30,26 @@ enum LeastSquares {
         return beta.allSatisfy(\.isFinite) ? beta : nil
     }
 
+    /// Solves the k×k system `normal`·β = `rhs` (row-major) with partial pivoting and a tiny ridge.
+    static func solve(normal: [Double], rhs: [Double], size k: Int) -> [Double]? {
+        var a = (0..<k).map { p in Array(normal[(p * k)..<(p * k + k)]) + [rhs[p]] }
+        let scale = (0..<k).map { a[$0][$0] }.max() ?? 1
+        for p in 0..<k { a[p][p] += 1e-12 * max(scale, 1e-300) }
+        for col in 0..<k {
+            var pivot = col
+            for r in col..<k where abs(a[r][col]) > abs(a[pivot][col]) { pivot = r }
+            guard abs(a[pivot][col]) > 1e-300 else { return nil }
+            a.swapAt(col, pivot)
+            for r in 0..<k where r != col {
+                let f = a[r][col] / a[col][col]
+                if f == 0 { continue }
+                for c in col...k { a[r][c] -= f * a[col][c] }
+            }
+        }
+        let beta = (0..<k).map { a[$0][k] / a[$0][$0] }
+        return beta.allSatisfy(\.isFinite) ? beta : nil
+    }
+
     /// Weighted isotonic (non-increasing) regression by pool-adjacent-violators.
     /// - Complexity: O(n).
     static func nonIncreasing(_ y: [Double], weights: [Double]) -> [Double] {

@@ -1,7 +1,7 @@
 import TrimtabModel
 
 /// One measured invocation of a stage.
-public struct Measurement: Sendable, Equatable {
+public struct MeasuredInvocation: Sendable, Equatable {
     public var stage: String
     /// Model variant, if the stage has variants.
     public var variant: String?
@@ -33,11 +33,11 @@ public struct Measurement: Sendable, Equatable {
 /// `variant, batch_size, billed_ms, init_ms`) or an AWS Lambda log export
 /// (`Function, Memory Size, Duration, Billed Duration`, optionally `Init Duration`, `UTCTimestamp`).
 public enum MeasurementReader {
-    public static func load(path: String) throws(TrimtabError) -> [Measurement] {
+    public static func load(path: String) throws(TrimtabError) -> [MeasuredInvocation] {
         try read(try CSVTable.load(path: path))
     }
 
-    public static func read(_ table: CSVTable) throws(TrimtabError) -> [Measurement] {
+    public static func read(_ table: CSVTable) throws(TrimtabError) -> [MeasuredInvocation] {
         let isLambdaLog = table.column(["Function"]) != nil && table.column(["Duration"]) != nil
         let stageCol = table.column(isLambdaLog ? ["Function"] : ["stage"])
         let memoryCol = table.column(isLambdaLog ? ["Memory Size"] : ["memory_mb", "memory"])
@@ -57,7 +57,7 @@ public enum MeasurementReader {
         guard !table.rows.isEmpty else {
             throw TrimtabError(file: table.file, field: "line 2", "no measurements after the header")
         }
-        var result: [Measurement] = []
+        var result: [MeasuredInvocation] = []
         result.reserveCapacity(table.rows.count)
         for row in table.rows {
             let stage = try table.string(row, stageCol)
@@ -69,7 +69,7 @@ public enum MeasurementReader {
             guard latency > 0 else {
                 throw TrimtabError(file: table.file, field: "line \(row.line): \(table.header[latencyCol])", "latency \(latency) must be positive")
             }
-            var m = Measurement(stage: stage, memoryMB: Int(memory), latencyMs: latency)
+            var m = MeasuredInvocation(stage: stage, memoryMB: Int(memory), latencyMs: latency)
             m.variant = table.optionalString(row, variantCol)
             if let c = batchCol, table.optionalString(row, c) != nil {
                 let b = try table.number(row, c)

@@ -6,9 +6,9 @@ import TrimtabModel
 public enum LatencyFitter {
     /// - Complexity: O(F·S·G·n) per stage for F families, S memory sizes (the cross-validation
     ///   refits), G shape values and n settings; plus O(N log N) for N invocations.
-    public static func fit(_ measurements: [Measurement]) -> [StageFit] {
+    public static func fit(_ measurements: [MeasuredInvocation]) -> [StageFit] {
         var order: [String] = []
-        var groups: [String: [Measurement]] = [:]
+        var groups: [String: [MeasuredInvocation]] = [:]
         for m in measurements {
             let key = m.stage + "\u{1}" + (m.variant ?? "")
             if groups[key] == nil { order.append(key) }
@@ -17,9 +17,9 @@ public enum LatencyFitter {
         return order.compactMap { key in groups[key].map { fitStage($0) } }
     }
 
-    static func settingKey(_ m: Measurement) -> [Int] { [m.memoryMB, m.batchSize ?? 1] }
+    static func settingKey(_ m: MeasuredInvocation) -> [Int] { [m.memoryMB, m.batchSize ?? 1] }
 
-    static func means(_ ms: [Measurement]) -> [SettingMean] {
+    static func means(_ ms: [MeasuredInvocation]) -> [SettingMean] {
         var sums: [[Int]: (Double, Int)] = [:]
         for m in ms {
             let k = settingKey(m)
@@ -31,7 +31,7 @@ public enum LatencyFitter {
         }
     }
 
-    public static func fitStage(_ ms: [Measurement]) -> StageFit {
+    public static func fitStage(_ ms: [MeasuredInvocation]) -> StageFit {
         let settings = means(ms)
         let sizes = Set(settings.map(\.memoryMB)).count
         var scores: [FamilyScore] = []
@@ -74,7 +74,7 @@ public enum LatencyFitter {
     }
 
     /// MAPE (%) of each fold's setting means predicted by the monotone fit to the other folds.
-    static func invocationFoldMAPE(_ ms: [Measurement], folds: Int = 5) -> Double? {
+    static func invocationFoldMAPE(_ ms: [MeasuredInvocation], folds: Int = 5) -> Double? {
         guard ms.count >= folds * 2 else { return nil }
         var total = 0.0
         var n = 0

@@ -33,7 +33,7 @@ public enum StepFunctionsImporter {
     /// - Parameters:
     ///   - grid: memory sizes to add from the fitted curves (nil: only the measured sizes).
     /// - Complexity: O(N log N) in the invocations, plus the fits (see `LatencyFitter`).
-    public static func run(machine: StateMachine, name: String, logs: [Measurement], runs: [RunRecord]?,
+    public static func run(machine: StateMachine, name: String, logs: [MeasuredInvocation], runs: [RunRecord]?,
                            grid: [Int]?, rule: OverheadRule = .calibrated, logsFile: String = "logs") throws(TrimtabError) -> StepFunctionsImport {
         let graph = StateGraph(machine)
         var notes = graph.notes
@@ -48,7 +48,7 @@ public enum StepFunctionsImporter {
             stageNodes.append(i)
             if let match = matchFunction(function, in: logNames) { functionOf[stage] = match }
         }
-        var byFunction: [String: [Measurement]] = [:]
+        var byFunction: [String: [MeasuredInvocation]] = [:]
         for m in logs { byFunction[m.stage, default: []].append(m) }
         var invocations: [String: Double] = [:]
         for (stage, f) in functionOf { invocations[stage] = Double(byFunction[f]?.count ?? 0) }
