@@ -94,12 +94,14 @@ struct StateGraph {
     /// node (visits in = visits out; a join passes on its entry's visits; a choice splits its
     /// visits over its arcs), with the start's visits (runs) and every task's visits (its
     /// invocations in the logs) known, solved for the unknown flows by least squares.
-    func choiceProbabilities(runs: Double, invocations: [String: Double]) -> [Int: Double] {
+    /// Without a run count, the runs are one more unknown: as many runs end as start.
+    func choiceProbabilities(runs: Double?, invocations: [String: Double]) -> [Int: Double] {
         var nodeVar: [Int: Int] = [:]
         var arcVar: [Int: Int] = [:]
-        var known: [Int: Double] = [StateGraph.startNode: runs]
+        var known: [Int: Double] = [:]
+        if let runs { known[StateGraph.startNode] = runs }
         for (i, n) in nodes.enumerated() {
-            if case .task(let stage, _) = n { known[i] = invocations[stage] ?? 0 } else if i != StateGraph.startNode { nodeVar[i] = nodeVar.count }
+            if case .task(let stage, _) = n { known[i] = invocations[stage] ?? 0 } else if known[i] == nil { nodeVar[i] = nodeVar.count }
         }
         for (i, a) in arcs.enumerated() where a.isChoice { arcVar[i] = nodeVar.count + arcVar.count }
         let unknowns = nodeVar.count + arcVar.count
@@ -111,11 +113,17 @@ struct StateGraph {
             if let v = nodeVar[n] { row[v] += scale }
             return 0
         }
-        for (i, n) in nodes.enumerated() where i != StateGraph.startNode {
+        for (i, n) in nodes.enumerated() {
             var row = Array(repeating: 0.0, count: unknowns)
             var constant = 0.0
-            // Left side: this node's visits.
+            // Left side: this node's visits (for the start: the runs, which equal the ends).
             constant += visits(i, into: &row, scale: 1)
+            if i == StateGraph.startNode {
+                if runs != nil { continue }
+                constant += visits(StateGraph.endNode, into: &row, scale: -1)
+                rows.append(row); rhs.append(-constant)
+                continue
+            }
             if case .parallelOut(let entry) = n {
                 constant += visits(entry, into: &row, scale: -1)
             } else {

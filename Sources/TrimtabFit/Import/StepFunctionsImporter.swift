@@ -53,11 +53,7 @@ public enum StepFunctionsImporter {
         var invocations: [String: Double] = [:]
         for (stage, f) in functionOf { invocations[stage] = Double(byFunction[f]?.count ?? 0) }
 
-        let runCount: Double
-        if let runs { runCount = Double(runs.count) } else if let first = graph.arcs.first(where: { $0.from == StateGraph.startNode }),
-            case .task(let stage, _) = graph.nodes[first.to], let c = invocations[stage] { runCount = c } else {
-            runCount = invocations.values.max() ?? 1
-        }
+        let runCount = runs.map { Double($0.count) }
         let probabilities = graph.choiceProbabilities(runs: runCount, invocations: invocations)
         let (routes, waits) = graph.stageEdges(probabilities: probabilities)
 
@@ -122,7 +118,7 @@ public enum StepFunctionsImporter {
             stages.append(StageTables(name: fit.stage, tables: FitTables.tables(fit, grid: sizes(fit), measuredMeans: true),
                                       overheadMs: o > 0 ? o : nil, comments: comments))
         }
-        let yaml = document(name: name, granularity: granularity, stages: stages, edges: edges, names: names, overhead: overhead, runs: runCount)
+        let yaml = document(name: name, granularity: granularity, stages: stages, edges: edges, names: names, overhead: overhead)
         let workflow: Workflow
         do { workflow = try WorkflowParser.parse(text: yaml, name: name) } catch {
             throw TrimtabError(field: error.field, "the imported workflow is not valid: \(error.message)")
@@ -136,7 +132,7 @@ public enum StepFunctionsImporter {
     static func meanDifference(runs: [RunRecord], name: String, fits: [StageFit], edges: [(from: Int, to: Int, probability: Double)],
                                names: [String], waits: [Int: Double]) throws(TrimtabError) -> OverheadEstimate? {
         let stages = fits.map { StageTables(name: $0.stage, tables: FitTables.tables($0, grid: nil, measuredMeans: true)) }
-        let text = document(name: name, granularity: nil, stages: stages, edges: edges, names: names, overhead: nil, runs: Double(runs.count))
+        let text = document(name: name, granularity: nil, stages: stages, edges: edges, names: names, overhead: nil)
         guard let workflow = try? WorkflowParser.parse(text: text, name: name), let model = try? WorkflowModel(workflow) else { return nil }
         let means = workflow.stages.map { $0.variants[0].latency.first?.latencyMs ?? 0 }
         let rt = model.expectedLatency(stageLatencies: means)
@@ -155,8 +151,8 @@ public enum StepFunctionsImporter {
     }
 
     static func document(name: String, granularity: Double?, stages: [StageTables], edges: [(from: Int, to: Int, probability: Double)],
-                         names: [String], overhead: OverheadEstimate?, runs: Double) -> String {
-        var out = "# Imported by trimtab import step-functions from \(Int(runs)) runs.\n"
+                         names: [String], overhead: OverheadEstimate?) -> String {
+        var out = "# Imported by trimtab import step-functions.\n"
         if let o = overhead {
             out += String(format: "# Step Functions overhead: %.2f ms per invocation on the critical path (%@, %d of %d runs; mean run %.1f ms).\n",
                           o.perInvocationMs, o.method.rawValue, o.runsUsed, o.runsGiven, o.meanRunMs)
