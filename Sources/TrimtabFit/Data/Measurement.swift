@@ -57,9 +57,12 @@ public enum MeasurementReader {
         guard !table.rows.isEmpty else {
             throw TrimtabError(file: table.file, field: "line 2", "no measurements after the header")
         }
+        let statusCol = table.column(["status"])
         var result: [MeasuredInvocation] = []
         result.reserveCapacity(table.rows.count)
         for row in table.rows {
+            // Rows of `trimtab profile` whose setting was infeasible hold no latency.
+            if let status = table.optionalString(row, statusCol), status != "ok" { continue }
             let stage = try table.string(row, stageCol)
             let memory = try table.number(row, memoryCol)
             guard memory > 0, memory == memory.rounded() else {
