@@ -58,10 +58,13 @@ public struct CommandInvoker: Invoker {
         process.terminationHandler = { _ in done.signal() }
         let start = DispatchTime.now()
         do { try process.run() } catch { return .failure("cannot start: \(error.localizedDescription)") }
-        if let payload { input.fileHandleForWriting.write(payload) }
+        // A command that exits without reading its input must not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        if let payload { try? input.fileHandleForWriting.write(contentsOf: payload) }
         try? input.fileHandleForWriting.close()
         if done.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
+            // SIGKILL: started from a dispatch worker thread, the child may have SIGTERM blocked.
+            kill(process.processIdentifier, SIGKILL)
             _ = done.wait(timeout: .now() + 2)
             return .failure("timed out after \(timeout) s")
         }
