@@ -16,7 +16,7 @@ public enum FitTables {
             t.latency.append((m, mean))
             t.p95.append((m, mean * max(q95, 1)))
             t.p99.append((m, mean * max(q99, q95, 1)))
-            if let b = fit.billed(memoryMB: m, batchSize: batch) { t.billed.append((m, b)) }
+            if let b = fit.billed(memoryMB: m, batchSize: batch, mean: mean, measured: measuredMeans) { t.billed.append((m, b)) }
         }
         return t
     }

@@ -50,12 +50,13 @@ public struct StageFit: Sendable {
         latency(memoryMB: memoryMB, batchSize: batchSize) * Quantile.of(sorted: ratios, q)
     }
 
-    /// Mean billed duration at `memoryMB` (ms): measured where measured, else the mean of
-    /// the rounded-up durations the residual ratios give around the curve.
-    public func billed(memoryMB: Int, batchSize: Int = 1) -> Double? {
+    /// Mean billed duration (ms) around a mean latency of `mean` ms (the curve's by default):
+    /// the mean of the rounded-up durations the residual ratios give. With `measured`, sizes
+    /// that were measured give their measured mean billed duration instead.
+    public func billed(memoryMB: Int, batchSize: Int = 1, mean given: Double? = nil, measured: Bool = false) -> Double? {
         guard let g = billingGranularityMs else { return nil }
-        if batchSizes.count <= 1, let b = billedMeans[memoryMB] { return b }
-        let mean = latency(memoryMB: memoryMB, batchSize: batchSize)
+        if measured, batchSizes.count <= 1, let b = billedMeans[memoryMB] { return b }
+        let mean = given ?? latency(memoryMB: memoryMB, batchSize: batchSize)
         guard !ratios.isEmpty else { return (mean / g).rounded(.up) * g }
         return ratios.reduce(0) { $0 + (mean * $1 / g * (1 - 1e-12)).rounded(.up) * g } / Double(ratios.count)
     }
