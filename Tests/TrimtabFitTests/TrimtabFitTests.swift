@@ -44,6 +44,10 @@ func points(_ sizes: [Int], _ f: (Double) -> Double) -> [SettingMean] {
         #expect(curve.latency(memoryMB: 192) == 775)      // halfway between 1000 and 550
         #expect(curve.latency(memoryMB: 64) == 1000)       // flat beyond the ends
         #expect(curve.latency(memoryMB: 4096) == 200)
+        let three = pts.filter { $0.memoryMB != 1024 }
+        let fit = LatencyFitter.fitStage(three.map { MeasuredInvocation(stage: "s", memoryMB: $0.memoryMB, latencyMs: $0.latencyMs) })
+        #expect(fit.curve.family == .piecewiseLinear)   // too few sizes for the parametric families
+        #expect(FitTables.tables(fit, grid: [64, 128, 192, 4096]).latency.map(\.0) == [128, 192])  // within 128…512 only
         let values = stride(from: 128.0, through: 1024, by: 16).map { curve.latency(memoryMB: $0) }
         #expect(zip(values, values.dropFirst()).allSatisfy { $0.0 >= $0.1 })
     }

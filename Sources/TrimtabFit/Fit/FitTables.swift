@@ -5,7 +5,7 @@ public enum FitTables {
     /// curve (so that a plan predicts exactly what was measured).
     public static func tables(_ fit: StageFit, grid: [Int]?, batchSize: Int? = nil, measuredMeans: Bool = false) -> StageTables.Tables {
         let batch = batchSize ?? fit.batchSizes.first ?? 1
-        let sizes = grid ?? fit.memorySizes
+        let sizes = (grid ?? fit.memorySizes).filter { fit.covers(memoryMB: $0) }
         var measured: [Int: Double] = [:]
         if measuredMeans { for s in fit.settings where s.batchSize == batch { measured[s.memoryMB] = s.latencyMs } }
         var t = StageTables.Tables(latency: [])
@@ -33,6 +33,9 @@ public enum FitTables {
             l += String(format: "; %d cold starts, mean init %.1f ms", fit.coldStarts, i)
         }
         lines.append(l)
+        if fit.curve.family == .piecewiseLinear, let lo = fit.memorySizes.first, let hi = fit.memorySizes.last {
+            lines.append("piecewise-linear does not extrapolate: tables hold only sizes from \(lo) to \(hi) MB")
+        }
         return lines
     }
 

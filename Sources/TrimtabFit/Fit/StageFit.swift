@@ -61,6 +61,14 @@ public struct StageFit: Sendable {
         return ratios.reduce(0) { $0 + (mean * $1 / g * (1 - 1e-12)).rounded(.up) * g } / Double(ratios.count)
     }
 
+    /// Whether the curve may be used at `memoryMB`: the parametric families extrapolate; the
+    /// piecewise-linear curve (also the only one with fewer than 3 measured sizes) does not.
+    public func covers(memoryMB m: Int) -> Bool {
+        guard curve.family == .piecewiseLinear else { return true }
+        guard let lo = memorySizes.first, let hi = memorySizes.last else { return false }
+        return m >= lo && m <= hi
+    }
+
     /// The score of `family`.
     public func score(_ family: CurveFamily) -> Double? { scores.first { $0.family == family }?.cvMAPE }
 }
