@@ -32,7 +32,7 @@ public struct TailPlan: Sendable {
 /// options. Every quantity (mean latency, cost, accuracy, composed tail) is monotone in each
 /// stage's own value, so filling the undecided stages with their best values gives a valid
 /// bound at each node; a subtree is cut when a bound cannot be met or the objective cannot
-/// beat the incumbent. The answer is proven optimal unless `nodeLimit` is reached.
+/// beat the incumbent. Options dominated within their stage are dropped first. The answer is proven optimal unless `nodeLimit` is reached.
 public enum TailBoundPlanner {
     enum Objective { case cost, latency, accuracy, tail(Int) }
 
@@ -75,9 +75,16 @@ public enum TailBoundPlanner {
         var suffixCost = Array(repeating: 0.0, count: n + 1)
         for s in stride(from: n - 1, through: 0, by: -1) { suffixCost[s] = suffixCost[s + 1] + bestCost[s] }
 
-        // Options in the order most likely to give a good incumbent early.
+        // An option no better than another of its stage in every quantity is never needed
+        // (all quantities are monotone in each stage's values). Then the options in the order
+        // most likely to give a good incumbent early.
         let order: [[Int]] = (0..<n).map { s in
-            let idx = Array(model.options[s].indices)
+            let all = Array(model.options[s].indices)
+            func noWorse(_ j: Int, _ k: Int) -> Bool {
+                lat[s][j] <= lat[s][k] && cost[s][j] <= cost[s][k] && term[s][j] >= term[s][k]
+                    && quantiles.allSatisfy { $0[s][j] <= $0[s][k] }
+            }
+            let idx = all.filter { k in !all.contains { j in j != k && noWorse(j, k) && (!noWorse(k, j) || j < k) } }
             switch objective {
             case .cost: return idx.sorted { cost[s][$0] < cost[s][$1] }
             case .latency: return idx.sorted { lat[s][$0] < lat[s][$1] }
