@@ -136,6 +136,20 @@ func points(_ sizes: [Int], _ f: (Double) -> Double) -> [SettingMean] {
         }
     }
 
+    @Test func piecewiseChoiceExtrapolatesWithTheBestParametricShape() throws {
+        let ms = try MeasurementReader.load(path: referencePath("slapp-alg/App1_Lambda_Logs.csv"))
+        let f2 = try #require(LatencyFitter.fit(ms).first { $0.stage == "f2" })
+        #expect(f2.curve.family == .piecewiseLinear)
+        let ext = try #require(f2.extrapolation)
+        #expect(ext.family == .exponential)
+        let t = FitTables.tables(f2, grid: [128, 3008, 10240])
+        #expect(t.latency.map(\.0) == [128, 3008, 10240])
+        // Continuous at the largest measured size, and no faster beyond it than the curve's floor.
+        let at3008 = f2.latency(memoryMB: 3008), at10240 = f2.latency(memoryMB: 10240)
+        #expect(abs(f2.latency(memoryMB: 3009) - at3008) / at3008 < 1e-3)
+        #expect(at10240 <= at3008 && at10240 > 0.9 * at3008)
+    }
+
     @Test func mbsMemoryByBatchTableFits() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: referencePath("mbs/service_time_256.json")))
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -34,7 +34,11 @@ public enum FitTables {
         }
         lines.append(l)
         if fit.curve.family == .piecewiseLinear, let lo = fit.memorySizes.first, let hi = fit.memorySizes.last {
-            lines.append("piecewise-linear does not extrapolate: tables hold only sizes from \(lo) to \(hi) MB")
+            if let ext = fit.extrapolation {
+                lines.append("beyond \(lo)–\(hi) MB: \(ext.family.rawValue) shape, scaled to meet the piecewise-linear curve at the nearest measured size")
+            } else {
+                lines.append("piecewise-linear does not extrapolate: tables hold only sizes from \(lo) to \(hi) MB")
+            }
         }
         return lines
     }

@@ -67,10 +67,17 @@ public enum LatencyFitter {
             for (k, s) in sums { billedMeans[k] = s.0 / Double(s.1) }
         }
         let inits = ms.compactMap(\.initMs).filter { $0 > 0 }
+        var extrapolation: LatencyCurve? = nil
+        if curve.family == .piecewiseLinear {
+            for s in ranked where s.family != .piecewiseLinear {
+                if let c = CurveFitter.fit(s.family, settings) { extrapolation = c; break }
+            }
+        }
         return StageFit(stage: ms.first?.stage ?? "", variant: ms.first?.variant, settings: settings, scores: scores,
                         curve: curve, cvMAPE: chosenScore, validation: validation, ratios: ratios,
                         billedMeans: billedMeans, billingGranularityMs: granularity, invocations: ms.count,
-                        coldStarts: inits.count, meanInitMs: inits.isEmpty ? nil : inits.reduce(0, +) / Double(inits.count))
+                        coldStarts: inits.count, meanInitMs: inits.isEmpty ? nil : inits.reduce(0, +) / Double(inits.count),
+                        extrapolation: extrapolation)
     }
 
     /// MAPE (%) of each fold's setting means predicted by the monotone fit to the other folds.

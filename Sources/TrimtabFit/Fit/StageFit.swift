@@ -35,13 +35,24 @@ public struct StageFit: Sendable {
     public var invocations: Int
     public var coldStarts: Int
     public var meanInitMs: Double?
+    /// When the chosen curve is piecewise-linear (which does not extrapolate), the best
+    /// parametric curve, used beyond the measured sizes (scaled to meet the piecewise curve
+    /// at the nearest measured size). Nil when no parametric family could be fitted.
+    public var extrapolation: LatencyCurve? = nil
 
     public var memorySizes: [Int] { Set(settings.map(\.memoryMB)).sorted() }
     public var batchSizes: [Int] { Set(settings.map(\.batchSize)).sorted() }
 
     /// Predicted mean latency (ms).
     public func latency(memoryMB: Int, batchSize: Int = 1) -> Double {
-        curve.latency(memoryMB: Double(memoryMB), batchSize: Double(batchSize))
+        let b = Double(batchSize)
+        if curve.family == .piecewiseLinear, let ext = extrapolation, let lo = memorySizes.first, let hi = memorySizes.last,
+           memoryMB < lo || memoryMB > hi {
+            let edge = Double(memoryMB < lo ? lo : hi)
+            let scale = curve.latency(memoryMB: edge, batchSize: b) / ext.latency(memoryMB: edge, batchSize: b)
+            return ext.latency(memoryMB: Double(memoryMB), batchSize: b) * scale
+        }
+        return curve.latency(memoryMB: Double(memoryMB), batchSize: b)
     }
 
     /// Predicted latency quantile (ms): the curve times the quantile of the pooled
@@ -61,10 +72,11 @@ public struct StageFit: Sendable {
         return ratios.reduce(0) { $0 + (mean * $1 / g * (1 - 1e-12)).rounded(.up) * g } / Double(ratios.count)
     }
 
-    /// Whether the curve may be used at `memoryMB`: the parametric families extrapolate; the
-    /// piecewise-linear curve (also the only one with fewer than 3 measured sizes) does not.
+    /// Whether the fit may be used at `memoryMB`: the parametric families extrapolate; a
+    /// piecewise-linear curve does so only through `extrapolation` (with fewer than 4 measured
+    /// sizes there is none, and only the measured range is covered).
     public func covers(memoryMB m: Int) -> Bool {
-        guard curve.family == .piecewiseLinear else { return true }
+        guard curve.family == .piecewiseLinear, extrapolation == nil else { return true }
         guard let lo = memorySizes.first, let hi = memorySizes.last else { return false }
         return m >= lo && m <= hi
     }
