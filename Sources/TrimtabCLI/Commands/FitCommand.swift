@@ -1,10 +1,86 @@
 import ArgumentParser
+import Foundation
+import TrimtabFit
+import TrimtabModel
 
-/// `trimtab fit`: placeholder until its issue lands.
+/// `trimtab fit MEASUREMENTS.csv`: latency curves from measured invocations, written as the
+/// `stages:` part of a v1 workflow (with the tail and billing extensions).
 struct FitCommand: ResultCommand {
-    static let configuration = CommandConfiguration(commandName: "fit", abstract: "Fit latency curves to measurements (issue 3).")
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit latency curves to measurements and write the stages of a workflow.",
+        discussion: """
+        Reads one row per invocation (stage, memory_mb, latency_ms [, variant, batch_size, billed_ms, init_ms])
+        or an AWS Lambda log export (Function, Memory Size, Duration, Billed Duration [, Init Duration]).
+        Per stage it fits a0 + a1·exp(−m/a2), a + b·m^−c and a monotone piecewise-linear curve and keeps the
+        one with the lowest cross-validated MAPE. Output: YAML stages with latency_ms, latency_p95_ms,
+        latency_p99_ms (and billed_ms when the input has billed durations).
+        """)
+
+    @Argument(help: "The measurements CSV.")
+    var file: String
+    @Option(help: "Memory sizes of the tables: FROM:TO:STEP and/or a comma list (default: the measured sizes).")
+    var memory: String?
+    @Option(name: .customLong("batch-size"), help: "Batch size the tables are for, when the input varies it (default: the smallest measured).")
+    var batchSize: Int?
+    @Option(help: "yaml (the stages block, default), table (the fit report) or json (the report for tools).")
+    var format: String = "yaml"
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the output to this file instead of stdout.")
+    var output: String?
 
     func execute() throws -> CommandResult {
-        CommandResult(stderr: "trimtab fit: not implemented yet\n", status: ExitStatus.badInput)
+        guard ["yaml", "table", "json"].contains(format) else {
+            throw TrimtabError(field: "--format", "'\(format)' is not a format (expected yaml, table or json)")
+        }
+        let grid = try memory.map { text throws(TrimtabError) in try MemoryGrid.parse(text) }
+        if let b = batchSize, b < 1 { throw TrimtabError(field: "--batch-size", "\(b) must be at least 1") }
+        let fits = LatencyFitter.fit(try MeasurementReader.load(path: file))
+        let text: String
+        switch format {
+        case "json": text = Self.json(fits, grid: grid, batchSize: batchSize).render() + "\n"
+        case "table": text = Self.table(fits)
+        default: text = "# trimtab fit \(file)\n" + FitTables.yaml(fits, grid: grid, batchSize: batchSize)
+        }
+        return try Self.deliver(text, to: output)
+    }
+
+    static func deliver(_ text: String, to output: String?) throws(TrimtabError) -> CommandResult {
+        guard let output else { return CommandResult(stdout: text) }
+        do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+            throw TrimtabError(code: .io, file: output, "cannot write the file")
+        }
+        return CommandResult(stderr: "wrote \(output)\n")
+    }
+
+    static func pct(_ x: Double?) -> String { x.map { Render.fixed($0, 2) + "%" } ?? "n/a" }
+
+    static func table(_ fits: [StageFit]) -> String {
+        let header = ["stage", "sizes", "invocations"] + CurveFamily.allCases.map { "CV MAPE \($0.rawValue)" } + ["chosen", "p95/mean", "p99/mean", "cold starts"]
+        let rows = fits.map { f -> [String] in
+            [f.variant.map { "\(f.stage)/\($0)" } ?? f.stage, String(f.memorySizes.count), String(f.invocations)]
+                + CurveFamily.allCases.map { pct(f.score($0)) }
+                + [f.curve.family.rawValue, Render.fixed(Quantile.of(sorted: f.ratios, 0.95), 3), Render.fixed(Quantile.of(sorted: f.ratios, 0.99), 3),
+                   f.coldStarts > 0 ? "\(f.coldStarts) (init \(Render.fixed(f.meanInitMs ?? 0, 1)) ms)" : "0"]
+        }
+        return Render.table(header, rows) + "\n"
+    }
+
+    static func json(_ fits: [StageFit], grid: [Int]?, batchSize: Int?) -> JSONValue {
+        func table(_ entries: [(Int, Double)]) -> JSONValue { .object(entries.map { (String($0.0), .number($0.1)) }) }
+        return .object([("stages", .array(fits.map { f in
+            let t = FitTables.tables(f, grid: grid, batchSize: batchSize)
+            var fields: [(String, JSONValue)] = [("name", .string(f.stage))]
+            if let v = f.variant { fields.append(("variant", .string(v))) }
+            fields += [
+                ("family", .string(f.curve.family.rawValue)), ("curve", .string(f.curve.summary)),
+                ("cv_mape_percent", f.cvMAPE.map { .number($0) } ?? .null), ("validation", .string(f.validation.rawValue)),
+                ("families", .object(f.scores.map { ($0.family.rawValue, $0.cvMAPE.map { .number($0) } ?? .null) })),
+                ("invocations", .integer(f.invocations)), ("memory_sizes", .array(f.memorySizes.map { .integer($0) })),
+                ("cold_starts", .integer(f.coldStarts)), ("mean_init_ms", f.meanInitMs.map { .number($0) } ?? .null),
+                ("latency_ms", table(t.latency)), ("latency_p95_ms", table(t.p95)), ("latency_p99_ms", table(t.p99)),
+            ]
+            if !t.billed.isEmpty { fields.append(("billed_ms", table(t.billed))) }
+            return .object(fields)
+        }))])
     }
 }

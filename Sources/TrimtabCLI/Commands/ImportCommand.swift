@@ -1,10 +1,62 @@
 import ArgumentParser
+import Foundation
+import TrimtabFit
+import TrimtabModel
 
-/// `trimtab import`: placeholder until its issue lands.
-struct ImportCommand: ResultCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import workflows from other tools (issue 3).")
+/// `trimtab import`: workflows from other tools.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import workflows from other tools.",
+        subcommands: [ImportStepFunctionsCommand.self])
+}
+
+/// `trimtab import step-functions DEFINITION.json --logs LAMBDA_LOGS.csv [--runs SFN_LOGS.csv]`.
+struct ImportStepFunctionsCommand: ResultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step-functions",
+        abstract: "Build a v1 workflow from an Amazon States Language definition and Lambda logs.",
+        discussion: """
+        Task states become stages (named by the Lambda function in their Resource); Choice branch and loop
+        probabilities come from the invocation counts in the logs; latency tables are fitted from the logs and
+        hold the measured memory sizes (add sizes from the fitted curves with --memory). With --runs, Step
+        Functions' own overhead per invocation is estimated and written as each stage's overhead_ms.
+        """)
+
+    @Argument(help: "The state machine definition (Amazon States Language JSON).")
+    var definition: String
+    @Option(help: "Lambda log export: Function, Memory Size, Duration, Billed Duration [, UTCTimestamp].")
+    var logs: String
+    @Option(help: "Step Functions run log: Start, End (seconds), one row per run.")
+    var runs: String?
+    @Option(help: "Add these memory sizes from the fitted curves: FROM:TO:STEP and/or a comma list.")
+    var memory: String?
+    @Option(help: "Overhead written as overhead_ms: calibrated (default: reproduces the run log's mean duration) or per-run (Step Functions' share only).")
+    var overhead: String = "calibrated"
+    @Option(help: "The workflow's name (default: the definition's file name).")
+    var name: String?
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the workflow to this file instead of stdout.")
+    var output: String?
 
     func execute() throws -> CommandResult {
-        CommandResult(stderr: "trimtab import: not implemented yet\n", status: ExitStatus.badInput)
+        guard let rule = OverheadRule(rawValue: overhead) else {
+            throw TrimtabError(field: "--overhead", "'\(overhead)' is not an overhead rule (expected calibrated or per-run)")
+        }
+        let grid = try memory.map { text throws(TrimtabError) in try MemoryGrid.parse(text) }
+        let machine = try StateMachine.load(path: definition)
+        let measurements = try MeasurementReader.load(path: logs)
+        let runRecords = try runs.map { path throws(TrimtabError) in try RunLogReader.load(path: path) }
+        let workflowName = name ?? URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
+        let result = try StepFunctionsImporter.run(machine: machine, name: workflowName, logs: measurements, runs: runRecords,
+                                                   grid: grid, rule: rule, logsFile: logs)
+        var report = ""
+        for note in result.notes { report += "note: \(note)\n" }
+        for o in result.overheadEstimates {
+            let used = o.method == result.overhead?.method ? " (written as overhead_ms)" : ""
+            report += String(format: "overhead %.2f ms per invocation on the critical path, %.1f ms per run: %@, %d of %d runs%@\n",
+                             o.perInvocationMs, o.meanOverheadPerRunMs, o.method.rawValue, o.runsUsed, o.runsGiven, used)
+        }
+        var out = try FitCommand.deliver(result.yaml, to: output)
+        out.stderr = report + out.stderr
+        return out
     }
 }

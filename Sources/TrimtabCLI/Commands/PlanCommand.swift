@@ -16,6 +16,7 @@ struct PlanCommand: ResultCommand {
     @Option(help: "Objective to maximise: accuracy (overrides the file's goal).")
     var maximize: String?
     @OptionGroup var bounds: BoundOptions
+    @OptionGroup var tailBounds: TailBoundOptions
     @Option(help: "exact (default, proven optimal), greedy (critical-path heuristic) or exhaustive (small workflows).")
     var solver: String = "exact"
     @Option(name: .customLong("time-limit"),
@@ -28,6 +29,8 @@ struct PlanCommand: ResultCommand {
         }
         let model = try options.load()
         let goal = try Self.resolveGoal(model.workflow, minimize: minimize, maximize: maximize, bounds: bounds, file: options.file)
+        let tails = try tailBounds.bounds()
+        if !tails.isEmpty { return try TailBoundOptions.plan(model, goal: goal, tails: tails, format: options.format, file: options.file) }
         guard let solver = Solvers.named(solver, timeLimit: timeLimit) else {
             throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected \(Solvers.names.joined(separator: ", ")))")
         }

@@ -36,7 +36,7 @@ public enum BatchedStageOptions {
                                 cost += q.sizeProbabilities[k - 1] * workflow.platform.invocationCost(memoryMB: m, latencyMs: service[k - 1])
                                 serviceSum += q.sizeProbabilities[k - 1] * Double(k) * service[k - 1]
                             }
-                            result[s].append(StageOption(variant: vi, memoryMB: m, latencyMs: q.meanWaitMs + serviceSum / q.meanSize,
+                            result[s].append(StageOption(variant: vi, memoryMB: m, latencyMs: q.meanWaitMs + serviceSum / q.meanSize + stage.overheadMs,
                                                          invocationCost: cost / q.meanSize, accuracy: variant.accuracy,
                                                          batchSize: b, batchTimeoutMs: t))
                         }

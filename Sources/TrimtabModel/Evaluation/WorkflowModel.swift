@@ -99,8 +99,8 @@ public struct WorkflowModel: Sendable {
             var list: [StageOption] = []
             for (vi, v) in stage.variants.enumerated() {
                 for point in v.latency {
-                    list.append(StageOption(variant: vi, memoryMB: point.memoryMB, latencyMs: point.latencyMs,
-                                            invocationCost: workflow.platform.invocationCost(memoryMB: point.memoryMB, latencyMs: point.latencyMs),
+                    list.append(StageOption(variant: vi, memoryMB: point.memoryMB, latencyMs: point.latencyMs + stage.overheadMs,
+                                            invocationCost: v.invocationCost(point, platform: workflow.platform),
                                             accuracy: v.accuracy))
                 }
             }

@@ -125,7 +125,14 @@ public enum WorkflowParser {
     }
 
     static func parseStage(_ reader: FieldReader) throws(TrimtabError) -> Stage {
-        try reader.rejectUnknownKeys(["name", "latency_ms", "latency_ms_by_batch", "variants", "description", "batch_timeouts_ms"])
+        try reader.rejectUnknownKeys(Set(["name", "latency_ms", "latency_ms_by_batch", "variants", "description",
+                                          "batch_timeouts_ms", "overhead_ms"]).union(tailKeys))
+        var stage = try parseStageCore(reader)
+        try parseStageExtensions(reader, into: &stage)
+        return stage
+    }
+
+    static func parseStageCore(_ reader: FieldReader) throws(TrimtabError) -> Stage {
         let nameReader = try reader.required("name")
         let name = try nameReader.string()
         guard !name.isEmpty else { throw nameReader.error("a stage name must not be empty") }
@@ -145,7 +152,7 @@ public enum WorkflowParser {
             var variants: [Variant] = []
             var seen = Set<String>()
             for item in items {
-                try item.rejectUnknownKeys(["name", "accuracy", "latency_ms", "latency_ms_by_batch", "description"])
+                try item.rejectUnknownKeys(Set(["name", "accuracy", "latency_ms", "latency_ms_by_batch", "description"]).union(tailKeys))
                 let vn = try item.required("name")
                 let variantName = try vn.string()
                 guard !variantName.isEmpty else { throw vn.error("a variant name must not be empty") }
@@ -155,7 +162,9 @@ public enum WorkflowParser {
                 guard accuracy >= 0 && accuracy <= 1 else { throw accReader.error("\(format(accuracy)) is not in [0, 1]") }
                 let (latency, batches) = try parseLatencyTables(
                     try item.optional("latency_ms"), try item.optional("latency_ms_by_batch"), at: item)
-                variants.append(Variant(name: variantName, accuracy: accuracy, latency: latency, batchLatency: batches))
+                var variant = Variant(name: variantName, accuracy: accuracy, latency: latency, batchLatency: batches)
+                try parseTailTables(item, into: &variant)
+                variants.append(variant)
             }
             return Stage(name: name, variants: variants)
         case (.some, .some):

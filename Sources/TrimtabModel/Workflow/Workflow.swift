@@ -84,6 +84,8 @@ public struct Variant: Sendable, Equatable {
     /// Extension (`latency_ms_by_batch`): mean latency of one invocation serving a batch, by batch
     /// size and then memory size. Empty when the stage was not measured with batches.
     public var batchLatency: [BatchLatencyTable] = []
+    /// Extension (see `WorkflowExtensions.swift`): tail latency and mean billed duration by memory size.
+    public var tails = TailTables()
 
     public init(name: String, accuracy: Double, latency: [LatencyPoint], batchLatency: [BatchLatencyTable] = []) {
         self.name = name
@@ -146,6 +148,9 @@ public struct Stage: Sendable, Equatable {
     /// Extension (`batch_timeouts_ms`): candidate batch timeouts (ms) when the stage is planned
     /// with batching; nil means the default grid (`BatchedStageOptions.defaultTimeoutsMs`).
     public var batchTimeoutsMs: [Double]? = nil
+    /// Extension: time per invocation spent outside the function (orchestration), in the
+    /// response time but not billed. 0 unless the file says `overhead_ms`.
+    public var overheadMs: Double = 0
 
     public init(name: String, latency: [LatencyPoint], batchLatency: [BatchLatencyTable] = []) {
         self.name = name
