@@ -3,8 +3,6 @@ import Testing
 import TrimtabModel
 @testable import TrimtabCLI
 
-private func reference(_ name: String) -> String { root() + "/../shared/reference/" + name }
-
 /// The `job run` test worker: items one per line then an empty line in; one line per item out
 /// (the item and its SHA-256 iterated ROUNDS times). FAIL-ALWAYS exits 3 unless $ALLOW exists.
 private let worker = #"""
