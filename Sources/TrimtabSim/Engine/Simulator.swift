@@ -96,7 +96,7 @@ public struct Simulator {
     public init(workflow: Workflow, configuration: Configuration, arrivals: any ArrivalProcess,
                 options: SimulationOptions = SimulationOptions()) throws(TrimtabError) {
         let model = try WorkflowModel(workflow)
-        _ = try model.optionIndices(for: configuration)
+        _ = try model.optionIndices(for: configuration.withoutBatching)
         self.workflow = workflow
         self.options = options
         self.configuration = configuration
@@ -224,7 +224,7 @@ public struct Simulator {
     public mutating func reconfigure(_ changes: Configuration) throws(TrimtabError) {
         var merged = configuration
         for (name, choice) in changes { merged[name] = choice }
-        _ = try WorkflowModel(workflow).optionIndices(for: merged)
+        _ = try WorkflowModel(workflow).optionIndices(for: merged.withoutBatching)
         accountReplicas()
         for (s, stage) in workflow.stages.enumerated() {
             guard let choice = changes[stage.name] else { continue }
