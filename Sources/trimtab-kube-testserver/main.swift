@@ -30,5 +30,5 @@ while let argument = arguments.popFirst() {
 let store = KubeAPIStore(token: token)
 for (ns, name, replicas) in deployments { await store.addDeployment(namespace: ns, name: name, replicas: replicas) }
 try await KubeTestServer.run(store: store, port: port) { bound in
-    print("trimtab-kube-testserver: listening on http://127.0.0.1:\(bound)")
+    FileHandle.standardOutput.write(Data("trimtab-kube-testserver: listening on http://127.0.0.1:\(bound)\n".utf8))
 }

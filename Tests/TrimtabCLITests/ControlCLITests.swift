@@ -101,7 +101,7 @@ import TrimtabTestSupport
         let folder = try Self.folder()
         let config = folder.appendingPathComponent("control.yaml").path
         let port = try ExternalServer.freePort()
-        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
+        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 4\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let result = await Self.run(["control", config, "--once"])
         #expect(result.status == 0)

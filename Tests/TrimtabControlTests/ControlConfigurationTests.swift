@@ -92,3 +92,23 @@ import TrimtabModel
                               environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
     }
 }
+
+@Suite struct ExampleConfigurationTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples")
+
+    /// The documented example configurations parse and match their workflow's stages.
+    @Test func examplesAreValid() throws {
+        let kube = Self.examples.appendingPathComponent("control-kubernetes.yaml").path
+        var k = try ControlConfiguration.load(path: kube)
+        #expect(k.databasePath == Self.examples.path + "/trimtab-history.sqlite")
+        k.databasePath = ":memory:"  // keep the examples folder clean
+        #expect(k.guardrails == Guardrails(minSecondsBetweenChanges: 120, maxScaleDownStep: 2, minGain: 0.05, minReplicas: 1, maxReplicas: 50))
+        _ = try ControlRunner(configuration: k, configurationFile: kube, dryRun: true)
+        let lambda = Self.examples.appendingPathComponent("control-lambda.yaml").path
+        var l = try ControlConfiguration.load(path: lambda)
+        l.databasePath = ":memory:"
+        _ = try ControlRunner(configuration: l, configurationFile: lambda, dryRun: true,
+                              environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
+    }
+}

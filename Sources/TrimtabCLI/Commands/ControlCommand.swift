@@ -13,7 +13,7 @@ struct ControlCommand: ResultCommand {
         CONFIG names the workflow, the Prometheus source (url, query), the interval, the predictor and
         headroom, the sink (kubernetes, lambda or file), the guardrails and the history database.
         With --once, runs one iteration and prints it as JSON ({load, forecast, configuration, applied,
-        reason}); without it, runs until SIGINT or SIGTERM. Every iteration is recorded in the database
+        reason}) — exit 3 if no configuration meets the goal's bounds; without it, runs until SIGINT or SIGTERM. Every iteration is recorded in the database
         (see `trimtab history`).
         """)
 
@@ -29,7 +29,9 @@ struct ControlCommand: ResultCommand {
         let runner = try ControlRunner(configuration: configuration, configurationFile: config, dryRun: dryRun)
         if once {
             let record = AsyncBridge.wait { await runner.runOnce() }
-            return CommandResult(stdout: Self.json(record).render() + "\n")
+            // Nothing meets the goal's bounds: exit 3, as `trimtab plan` does.
+            let status = record.outcome == .planError ? ExitStatus.infeasible : ExitStatus.success
+            return CommandResult(stdout: Self.json(record).render() + "\n", status: status)
         }
         AsyncBridge.wait { await runner.runUntilSignalled() }
         return CommandResult()

@@ -64,8 +64,9 @@ public struct Guardrails: Sendable, Equatable {
                 }
             }
             var scalingUp = false
-            change.replicas = stepped(target.replicas, from: current.replicas, stage: target.stage, held: &held, up: &scalingUp)
-            change.concurrency = stepped(target.concurrency, from: current.concurrency, stage: target.stage, held: &held, up: &scalingUp)
+            var stepNotes: [String] = []
+            change.replicas = stepped(target.replicas, from: current.replicas, stage: target.stage, held: &stepNotes, up: &scalingUp)
+            change.concurrency = stepped(target.concurrency, from: current.concurrency, stage: target.stage, held: &stepNotes, up: &scalingUp)
             if change.isEmpty { continue }
             if let last = lastChange[target.stage], now - last < minSecondsBetweenChanges {
                 // Cooling down: only a scale-up goes through.
@@ -78,6 +79,7 @@ public struct Guardrails: Sendable, Equatable {
                 held.append("\(target.stage): changed \(Int(now - last)) s ago (min_seconds_between_changes \(Int(minSecondsBetweenChanges)))")
                 continue
             }
+            held.append(contentsOf: stepNotes)
             changes.append(change)
         }
         return (changes, held)

@@ -27,8 +27,11 @@ public enum MetricsServer {
         var configuration = ServiceGroupConfiguration(services: [.init(service: app)], logger: quiet)
         configuration.maximumGracefulShutdownDuration = .seconds(2)
         let group = ServiceGroup(configuration: configuration)
+        // Cancelling the caller shuts the server down gracefully (cancelling the group itself
+        // would cut open connections).
+        let running = Task { try await group.run() }
         try await withTaskCancellationHandler {
-            try await group.run()
+            try await running.value
         } onCancel: {
             Task { await group.triggerGracefulShutdown() }
         }

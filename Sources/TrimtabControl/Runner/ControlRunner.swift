@@ -31,7 +31,11 @@ public struct ControlRunner: Sendable {
         let planner = ControlPlanner(model: model, goal: goal, capacity: configuration.sink.capacityKind,
                                      replicas: ReplicaPlanner(headroom: configuration.headroom, minimum: g.minReplicas,
                                                               maximum: g.maxReplicas))
-        let source = PrometheusSource(baseURL: configuration.prometheus.url, query: configuration.prometheus.query)
+        // A query must not take more than a quarter of the interval (1–10 s): a dead Prometheus is
+        // noticed within the iteration, and the loop keeps its configuration and backs off.
+        let timeout = min(10, max(1, configuration.intervalSeconds / 4))
+        let source = PrometheusSource(baseURL: configuration.prometheus.url, query: configuration.prometheus.query,
+                                      transport: AsyncHTTPTransport(timeout: .milliseconds(Int64(timeout * 1000))))
         let history = try HistoryStore(path: configuration.databasePath)
         metrics = ControlMetrics()
         loop = ControlLoop(source: source, sink: sink, forecaster: try Self.forecaster(configuration.predictor),
