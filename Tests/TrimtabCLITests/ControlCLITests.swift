@@ -109,4 +109,46 @@ import TrimtabTestSupport
         #expect(result.stdout.contains("metrics source failed; keeping the running configuration"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.json").path))
     }
+
+    /// The `trimtab` executable runs the loop until SIGTERM, then stops cleanly with exit 0.
+    @Test(.timeLimit(.minutes(1))) func loopStopsCleanlyOnSigterm() async throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("the trimtab executable is not built next to the tests (\(binary)); run swift build first")
+            return
+        }
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        let port = try ExternalServer.freePort()
+        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 2\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["control", config]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait for the first iteration to be recorded, then ask the loop to stop.
+        let db = folder.appendingPathComponent("h.sqlite").path
+        for _ in 0..<100 {
+            let rows = await Self.run(["history", "--db", db, "--format", "csv"])
+            if rows.stdout.split(separator: "\n").count >= 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        let stderr: String = await withCheckedContinuation { continuation in
+            Thread {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("signal 15: stopping"), "\(stderr)")
+        #expect(stderr.contains("control loop stopped"), "\(stderr)")
+        let history = await Self.run(["history", "--db", db, "--format", "json"])
+        #expect(history.stdout.contains("\"outcome\": \"no-data\""))
+    }
 }

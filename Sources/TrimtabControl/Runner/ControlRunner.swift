@@ -87,9 +87,21 @@ public struct ControlRunner: Sendable {
     /// Warms up and runs until SIGINT or SIGTERM (or the task is cancelled), serving `/metrics`
     /// if a port is configured; then stops cleanly (the current iteration finishes first).
     public func runUntilSignalled() async {
-        await warmUp()
-        let interval = configuration.intervalSeconds
-        let loopTask = Task { await loop.run(intervalSeconds: interval) }
+        // Watch the signals first, so that a signal during warm-up also stops cleanly.
+        let work = Task { await warmUpAndRun() }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [logger] number in
+            logger.info("signal \(number): stopping")
+            work.cancel()
+        }
+        await withTaskCancellationHandler {
+            await work.value
+        } onCancel: {
+            work.cancel()
+        }
+        signals.stop()
+    }
+
+    private func warmUpAndRun() async {
         let metricsTask: Task<Void, Never>? = configuration.metricsPort.map { port in
             Task { [metrics, logger] in
                 do {
@@ -101,16 +113,8 @@ public struct ControlRunner: Sendable {
                 }
             }
         }
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { number in
-            logger.info("signal \(number): stopping")
-            loopTask.cancel()
-        }
-        await withTaskCancellationHandler {
-            await loopTask.value
-        } onCancel: {
-            loopTask.cancel()
-        }
-        signals.stop()
+        await warmUp()
+        await loop.run(intervalSeconds: configuration.intervalSeconds)
         metricsTask?.cancel()
         await metricsTask?.value
     }
