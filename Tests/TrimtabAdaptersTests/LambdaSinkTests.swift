@@ -38,6 +38,10 @@ import TrimtabTestSupport
         #expect(state["trimtab-classify"]?["memory"] as? Int == 2048)
         let env = state["trimtab-classify"]?["env"] as? [String: String]
         #expect(env == ["LOG_LEVEL": "info", "MODEL_VARIANT": "large"])
+        // Read back through the sink itself, as the loop does at start-up.
+        let observed = try await sink.observe(stages: ["resize", "classify"])
+        #expect(observed == [StageSetting(stage: "resize", memoryMB: 1024, concurrency: 7),
+                             StageSetting(stage: "classify", variant: "large", memoryMB: 2048)])
     }
 
     @Test(.timeLimit(.minutes(2))) func unknownFunctionFailsOnlyItsStage() async throws {

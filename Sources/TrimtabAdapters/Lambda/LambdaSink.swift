@@ -98,3 +98,21 @@ struct SigningTransport: HTTPTransport {
         try await inner.send(signer.sign(request))
     }
 }
+
+extension LambdaSink: ObservableConfigurationSink {
+    /// Memory, variant (environment variable) and reserved concurrency of each stage's function
+    /// (GetFunctionConfiguration, GetFunctionConcurrency).
+    public func observe(stages: [String]) async throws -> [StageSetting] {
+        var result: [StageSetting] = []
+        for stage in stages {
+            guard let function = settings.functions[stage] else { continue }
+            let configuration = try await request("GET", configurationPath(function), body: nil)
+            let concurrency = try await request("GET", "/2019-09-30/functions/\(function)/concurrency", body: nil)
+            let variables = (configuration["Environment"] as? [String: Any])?["Variables"] as? [String: String]
+            result.append(StageSetting(stage: stage, variant: variables?[settings.variantEnv],
+                                       memoryMB: configuration["MemorySize"] as? Int,
+                                       concurrency: concurrency["ReservedConcurrentExecutions"] as? Int))
+        }
+        return result
+    }
+}
