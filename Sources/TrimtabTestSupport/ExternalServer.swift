@@ -28,7 +28,7 @@ public final class ExternalServer: @unchecked Sendable {
 
     /// Starts `executable` (looked up on PATH) and waits until `GET readyPath` answers 2xx.
     public static func start(name: String, executable: String, install: String, port: Int, arguments: [String],
-                             readyPath: String, workDirectory: URL, timeout: Duration = .seconds(60)) async throws -> ExternalServer {
+                             readyPath: String, workDirectory: URL, timeout: Duration = .seconds(120)) async throws -> ExternalServer {
         guard let path = which(executable) else {
             throw TestServerError("\(executable) is not installed (\(install)); this test needs the real server")
         }
@@ -145,7 +145,7 @@ public enum RealServers {
     /// Waits until `prometheus` holds at least `samples` samples of `metric` from the last
     /// `window` (so that `rate()` over that window reads the steady value, not a start-up one).
     public static func waitForSamples(_ prometheus: ExternalServer, metric: String, samples: Int, window: String = "10s",
-                                      timeout: Duration = .seconds(60)) async throws {
+                                      timeout: Duration = .seconds(120)) async throws {
         let query = "count_over_time(\(metric)%5B\(window)%5D)%20%3E%3D%20\(samples)"
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -20,7 +20,7 @@ import TrimtabTestSupport
         return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]]) ?? [:]
     }
 
-    @Test(.timeLimit(.minutes(2))) func appliesMemoryConcurrencyAndVariant() async throws {
+    @Test(.timeLimit(.minutes(5))) func appliesMemoryConcurrencyAndVariant() async throws {
         let moto = try await RealServers.moto()
         defer { moto.stop() }
         _ = try await Self.fixture(moto.url, ["setup", "trimtab-resize", "trimtab-classify"])
@@ -44,7 +44,7 @@ import TrimtabTestSupport
                              StageSetting(stage: "classify", variant: "large", memoryMB: 2048)])
     }
 
-    @Test(.timeLimit(.minutes(2))) func unknownFunctionFailsOnlyItsStage() async throws {
+    @Test(.timeLimit(.minutes(5))) func unknownFunctionFailsOnlyItsStage() async throws {
         let moto = try await RealServers.moto()
         defer { moto.stop() }
         _ = try await Self.fixture(moto.url, ["setup", "trimtab-a", "trimtab-c"])

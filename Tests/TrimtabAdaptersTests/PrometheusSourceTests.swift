@@ -40,7 +40,7 @@ import TrimtabTestSupport
     }
 
     /// A real Prometheus scraping an exporter that the test drives at 40 requests/s.
-    @Test(.timeLimit(.minutes(2))) func realPrometheusReadsTheDrivenLoad() async throws {
+    @Test(.timeLimit(.minutes(5))) func realPrometheusReadsTheDrivenLoad() async throws {
         let exporter = LoadExporter(rate: 40)
         let exporterServer = try await exporter.serve()
         let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")

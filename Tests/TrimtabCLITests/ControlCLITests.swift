@@ -30,7 +30,7 @@ import TrimtabTestSupport
         return folder
     }
 
-    @Test(.timeLimit(.minutes(2))) func onceWithRealPrometheusAndFileSinkThenHistory() async throws {
+    @Test(.timeLimit(.minutes(5))) func onceWithRealPrometheusAndFileSinkThenHistory() async throws {
         let exporter = LoadExporter(rate: 10)
         let exporterServer = try await exporter.serve()
         let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
@@ -97,7 +97,7 @@ import TrimtabTestSupport
         #expect(since.stderr == "trimtab: --since: 'yesterday' is not a time (seconds since 1970, ISO 8601, or a duration like 15m)\n")
     }
 
-    @Test(.timeLimit(.minutes(1))) func unreachablePrometheusKeepsConfigurationInOnce() async throws {
+    @Test(.timeLimit(.minutes(5))) func unreachablePrometheusKeepsConfigurationInOnce() async throws {
         let folder = try Self.folder()
         let config = folder.appendingPathComponent("control.yaml").path
         let port = try ExternalServer.freePort()
@@ -111,7 +111,7 @@ import TrimtabTestSupport
     }
 
     /// The `trimtab` executable runs the loop until SIGTERM, then stops cleanly with exit 0.
-    @Test(.timeLimit(.minutes(1))) func loopStopsCleanlyOnSigterm() async throws {
+    @Test(.timeLimit(.minutes(5))) func loopStopsCleanlyOnSigterm() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("the trimtab executable is not built next to the tests (\(binary)); run swift build first")

@@ -8,7 +8,7 @@ import TrimtabTestSupport
 /// The loop with a real Prometheus (scraping an exporter driven at a known load) and the
 /// Kubernetes sink against the in-repo API server; faults injected on both sides.
 @Suite(.serialized) struct RealServersLoopTests {
-    @Test(.timeLimit(.minutes(3))) func prometheusToKubernetesWithFaults() async throws {
+    @Test(.timeLimit(.minutes(5))) func prometheusToKubernetesWithFaults() async throws {
         let exporter = LoadExporter(rate: 20)
         let exporterServer = try await exporter.serve()
         let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
@@ -69,7 +69,7 @@ import TrimtabTestSupport
         await exporterServer.stop()
     }
 
-    @Test(.timeLimit(.minutes(2))) func sinkErrorOnOneOfThreeStagesIsPartialThenRetried() async throws {
+    @Test(.timeLimit(.minutes(5))) func sinkErrorOnOneOfThreeStagesIsPartialThenRetried() async throws {
         let store = KubeAPIStore()
         for name in ["pre", "post"] { await store.addDeployment(namespace: "ml", name: name, replicas: 1) }
         let kube = try await KubeTestServer.start(store: store)
@@ -96,7 +96,7 @@ import TrimtabTestSupport
         await kube.stop()
     }
 
-    @Test(.timeLimit(.minutes(1))) func metricsEndpointServesTheLoopsMetrics() async throws {
+    @Test(.timeLimit(.minutes(5))) func metricsEndpointServesTheLoopsMetrics() async throws {
         let metrics = ControlMetrics()
         metrics.setCapacity(stage: "model", 7)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
