@@ -75,7 +75,6 @@ package.targets += [
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "Logging", package: "swift-log"),
         .product(name: "Yams", package: "Yams"),
     ]),
     // The control loop: forecast, re-plan, guardrails, apply; history in SQLite; /metrics.
@@ -104,7 +103,6 @@ package.targets += [
     ], exclude: ["Fixtures"]),
     .testTarget(name: "TrimtabControlTests", dependencies: [
         "TrimtabControl", "TrimtabAdapters", "TrimtabModel", "TrimtabForecast", "TrimtabTestSupport",
-        .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
     ]),
 ]
