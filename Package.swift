@@ -59,3 +59,64 @@ let package = Package(
         .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabModel"]),
     ]
 )
+
+// MARK: - BEGIN control (issue 8): live control loop, sinks, history. Keep this block together.
+package.dependencies += [
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+]
+package.targets += [
+    // Adapters to the outside world: metrics sources (Prometheus) and configuration sinks
+    // (Kubernetes, AWS Lambda with SigV4, files). HTTP only; no planning.
+    .target(name: "TrimtabAdapters", dependencies: [
+        "TrimtabModel",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Yams", package: "Yams"),
+    ]),
+    // The control loop: forecast, re-plan, guardrails, apply; history in SQLite; /metrics.
+    .target(name: "TrimtabControl", dependencies: [
+        "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabAdapters",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ]),
+    // Test support: the in-repo Kubernetes API test server (Deployments and their scale
+    // subresource) and launchers for the real servers tests use (Prometheus, moto).
+    .target(name: "TrimtabTestSupport", dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ]),
+    .executableTarget(name: "trimtab-kube-testserver", dependencies: ["TrimtabTestSupport"]),
+    .testTarget(name: "TrimtabAdaptersTests", dependencies: [
+        "TrimtabAdapters", "TrimtabModel", "TrimtabTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+    ], exclude: ["Fixtures"]),
+    .testTarget(name: "TrimtabControlTests", dependencies: [
+        "TrimtabControl", "TrimtabAdapters", "TrimtabModel", "TrimtabForecast", "TrimtabTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+]
+for target in package.targets where target.name == "TrimtabCLI" {
+    target.dependencies += ["TrimtabControl", "TrimtabAdapters"]
+}
+for target in package.targets where target.name == "TrimtabCLITests" {
+    target.dependencies += ["TrimtabTestSupport"]
+}
+// MARK: - END control (issue 8)

@@ -1,10 +1,88 @@
 import ArgumentParser
+import Foundation
+import TrimtabAdapters
+import TrimtabControl
+import TrimtabModel
 
-/// `trimtab control`: placeholder until its issue lands.
+/// `trimtab control CONFIG [--once] [--dry-run]`: the live control loop.
 struct ControlCommand: ResultCommand {
-    static let configuration = CommandConfiguration(commandName: "control", abstract: "Run the live control loop (issue 8).")
+    static let configuration = CommandConfiguration(
+        commandName: "control",
+        abstract: "Run the live control loop: read the load, forecast, re-plan and apply, with guardrails.",
+        discussion: """
+        CONFIG names the workflow, the Prometheus source (url, query), the interval, the predictor and
+        headroom, the sink (kubernetes, lambda or file), the guardrails and the history database.
+        With --once, runs one iteration and prints it as JSON ({load, forecast, configuration, applied,
+        reason}) — exit 3 if no configuration meets the goal's bounds; without it, runs until SIGINT or SIGTERM. Every iteration is recorded in the database
+        (see `trimtab history`).
+        """)
+
+    @Argument(help: "The controller configuration (YAML or JSON).")
+    var config: String
+    @Flag(help: "Run one iteration and print it as JSON.")
+    var once = false
+    @Flag(name: .customLong("dry-run"), help: "Plan and log what would change, but change nothing.")
+    var dryRun = false
 
     func execute() throws -> CommandResult {
-        CommandResult(stderr: "trimtab control: not implemented yet\n", status: ExitStatus.badInput)
+        let configuration = try ControlConfiguration.load(path: config)
+        let runner = try ControlRunner(configuration: configuration, configurationFile: config, dryRun: dryRun)
+        if once {
+            let record = AsyncBridge.wait { await runner.runOnce() }
+            // Nothing meets the goal's bounds: exit 3, as `trimtab plan` does.
+            let status = record.outcome == .planError ? ExitStatus.infeasible : ExitStatus.success
+            return CommandResult(stdout: Self.json(record).render() + "\n", status: status)
+        }
+        AsyncBridge.wait { await runner.runUntilSignalled() }
+        return CommandResult()
+    }
+
+    /// `{load, forecast, configuration, applied, reason}` plus the outcome, changes and errors.
+    static func json(_ record: IterationRecord) -> JSONValue {
+        .object([
+            ("time", .number(record.time)),
+            ("load", record.load.map { .number($0) } ?? .null),
+            ("forecast", record.forecast.map { .number($0) } ?? .null),
+            ("configuration", settingsJSON(record.configuration)),
+            ("applied", .bool(record.applied)),
+            ("reason", .string(record.reason)),
+            ("outcome", .string(record.outcome.rawValue)),
+            ("changes", settingsJSON(record.changes)),
+            ("errors", .array(record.errors.map { .string($0) })),
+        ])
+    }
+
+    static func settingsJSON(_ settings: [StageSetting]) -> JSONValue {
+        .object(settings.map { s in
+            var fields: [(String, JSONValue)] = []
+            if let v = s.variant { fields.append(("variant", .string(v))) }
+            if let v = s.memoryMB { fields.append(("memory_mb", .integer(v))) }
+            if let v = s.batchSize { fields.append(("batch_size", .integer(v))) }
+            if let v = s.cpuCores { fields.append(("cpu_cores", .number(v))) }
+            if let v = s.replicas { fields.append(("replicas", .integer(v))) }
+            if let v = s.concurrency { fields.append(("concurrency", .integer(v))) }
+            return (s.stage, .object(fields))
+        })
+    }
+}
+
+/// Runs async work from the synchronous command interface: the caller's thread waits while
+/// the work runs on the concurrency pool.
+enum AsyncBridge {
+    static func wait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            box.value = await work()
+            done.signal()
+        }
+        done.wait()
+        // The semaphore orders the write before this read.
+        guard let value = box.value else { preconditionFailure("async work finished without a value") }
+        return value
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        var value: T?
     }
 }

@@ -1,0 +1,40 @@
+/// Where a configuration is applied: Kubernetes, AWS Lambda, a file.
+///
+/// A sink applies stage by stage and reports each stage's outcome, so that a plan that
+/// cannot be applied whole is visible as partially applied.
+public protocol ConfigurationSink: Sendable {
+    /// The sink's kind as configuration files spell it (`kubernetes`, `lambda`, `file`).
+    var kind: String { get }
+    /// Applies `settings` (one per stage that changes). Never throws: failures are per stage.
+    func apply(_ settings: [StageSetting]) async -> SinkReport
+}
+
+/// The outcome of applying settings: which stages were applied and which failed, and why.
+public struct SinkReport: Sendable, Equatable {
+    public var applied: [String]
+    public var failed: [StageFailure]
+
+    public init(applied: [String] = [], failed: [StageFailure] = []) {
+        self.applied = applied
+        self.failed = failed
+    }
+
+    public var isComplete: Bool { failed.isEmpty }
+}
+
+/// One stage that could not be applied.
+public struct StageFailure: Sendable, Equatable {
+    public var stage: String
+    public var message: String
+    public init(stage: String, message: String) {
+        self.stage = stage
+        self.message = message
+    }
+}
+
+/// A sink that can read back what runs now, so the guardrails start from the truth
+/// (for example the replicas a Deployment has before the controller first acts).
+public protocol ObservableConfigurationSink: ConfigurationSink {
+    /// What runs now for `stages`; stages the sink cannot read are left out.
+    func observe(stages: [String]) async throws -> [StageSetting]
+}

@@ -1,0 +1,33 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The production transport: AsyncHTTPClient's shared client, with a per-request timeout and,
+/// for https peers with their own CA (a Kubernetes API server), that CA as the only trust root.
+public struct AsyncHTTPTransport: HTTPTransport {
+    public var timeout: Duration
+    public var caFile: String?
+
+    public init(timeout: Duration = .seconds(10), caFile: String? = nil) {
+        self.timeout = timeout
+        self.caFile = caFile
+    }
+
+    public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        if let caFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caFile)
+            outgoing.tlsConfiguration = tls
+        }
+        let millis = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let response = try await HTTPClient.shared.execute(outgoing, timeout: .milliseconds(millis))
+        let buffer = try await response.body.collect(upTo: 16 << 20)
+        return HTTPResponseData(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import TrimtabAdapters
+import TrimtabForecast
+import TrimtabModel
+import TrimtabSolve
+
+/// Builds a `ControlLoop` from a configuration file and runs it: once, or until SIGINT/SIGTERM.
+public struct ControlRunner: Sendable {
+    public let configuration: ControlConfiguration
+    public let loop: ControlLoop
+    public let metrics: ControlMetrics
+    public let logger: Logger
+
+    /// Checks the configuration against the workflow and builds the loop. Bad input throws a
+    /// `TrimtabError` naming the file and field.
+    public init(configuration: ControlConfiguration, configurationFile: String, dryRun: Bool,
+                clock: any ControlClock = SystemControlClock(), environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger = Logger(label: "trimtab.control")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let workflow = try WorkflowParser.load(path: configuration.workflowPath)
+        let model: WorkflowModel
+        do { model = try WorkflowModel(workflow) } catch { throw error.inFile(configuration.workflowPath) }
+        guard let goal = workflow.goal else {
+            throw TrimtabError(file: configuration.workflowPath, field: "goal", "the controller needs the workflow's goal")
+        }
+        let sink = try Self.makeSink(configuration.sink, stages: workflow.stages.map(\.name), file: configurationFile,
+                                     environment: environment)
+        let g = configuration.guardrails
+        let planner = ControlPlanner(model: model, goal: goal, capacity: configuration.sink.capacityKind,
+                                     replicas: ReplicaPlanner(headroom: configuration.headroom, minimum: g.minReplicas,
+                                                              maximum: g.maxReplicas))
+        // A query must not take more than a quarter of the interval (1–10 s): a dead Prometheus is
+        // noticed within the iteration, and the loop keeps its configuration and backs off.
+        let timeout = min(10, max(1, configuration.intervalSeconds / 4))
+        let source = PrometheusSource(baseURL: configuration.prometheus.url, query: configuration.prometheus.query,
+                                      transport: AsyncHTTPTransport(timeout: .milliseconds(Int64(timeout * 1000))))
+        let history = try HistoryStore(path: configuration.databasePath)
+        metrics = ControlMetrics()
+        loop = ControlLoop(source: source, sink: sink, forecaster: try Self.forecaster(configuration.predictor),
+                           planner: planner, guardrails: g, clock: clock, history: history, metrics: metrics,
+                           dryRun: dryRun, logger: logger)
+    }
+
+    static func forecaster(_ name: String) throws(TrimtabError) -> any Forecaster {
+        switch name {
+        case "reactive": return LastValueForecaster()
+        default: throw TrimtabError(field: "predictor", "unknown predictor '\(name)'")
+        }
+    }
+
+    static func makeSink(_ settings: SinkSettings, stages: [String], file: String,
+                         environment: [String: String]) throws(TrimtabError) -> any ConfigurationSink {
+        switch settings {
+        case .kubernetes(let k):
+            for stage in stages where k.deployments[stage] == nil {
+                throw TrimtabError(file: file, field: "sink.kubernetes.deployments.\(stage)", "is missing (every stage needs a deployment)")
+            }
+            for name in k.deployments.keys where !stages.contains(name) {
+                throw TrimtabError(file: file, field: "sink.kubernetes.deployments.\(name)", "unknown stage")
+            }
+            return KubernetesSink(settings: k)
+        case .lambda(let l):
+            for stage in stages where l.functions[stage] == nil {
+                throw TrimtabError(file: file, field: "sink.lambda.functions.\(stage)", "is missing (every stage needs a function)")
+            }
+            for name in l.functions.keys where !stages.contains(name) {
+                throw TrimtabError(file: file, field: "sink.lambda.functions.\(name)", "unknown stage")
+            }
+            guard let credentials = AWSCredentials.fromEnvironment(environment) else {
+                throw TrimtabError(file: file, field: "sink.lambda",
+                                   "AWS credentials are missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            }
+            return LambdaSink(settings: l, credentials: credentials)
+        case .file(let path, let format):
+            return FileSink(path: path, format: format)
+        }
+    }
+
+    /// Warms up and runs one iteration.
+    public func runOnce() async -> IterationRecord {
+        await warmUp()
+        return await loop.iterate()
+    }
+
+    /// Warms up and runs until SIGINT or SIGTERM (or the task is cancelled), serving `/metrics`
+    /// if a port is configured; then stops cleanly (the current iteration finishes first).
+    public func runUntilSignalled() async {
+        // Watch the signals first, so that a signal during warm-up also stops cleanly.
+        let work = Task { await warmUpAndRun() }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [logger] number in
+            logger.info("signal \(number): stopping")
+            work.cancel()
+        }
+        await withTaskCancellationHandler {
+            await work.value
+        } onCancel: {
+            work.cancel()
+        }
+        signals.stop()
+    }
+
+    private func warmUpAndRun() async {
+        let metricsTask: Task<Void, Never>? = configuration.metricsPort.map { port in
+            Task { [metrics, logger] in
+                do {
+                    try await MetricsServer.run(metrics, port: port) { bound in
+                        logger.info("metrics on http://127.0.0.1:\(bound)/metrics")
+                    }
+                } catch {
+                    logger.error("metrics server: \(error)")
+                }
+            }
+        }
+        await warmUp()
+        await loop.run(intervalSeconds: configuration.intervalSeconds)
+        metricsTask?.cancel()
+        await metricsTask?.value
+    }
+
+    private func warmUp() async {
+        let seconds = configuration.prometheus.historySeconds ?? configuration.intervalSeconds * 20
+        await loop.warmUp(historySeconds: seconds, stepSeconds: configuration.intervalSeconds)
+    }
+}
+
+/// Turns SIGINT/SIGTERM into a callback (the default action, ending the process, is disabled
+/// while it watches).
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let signals: [Int32]
+
+    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+        self.signals = signals
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import TrimtabCLI
+import TrimtabTestSupport
+
+/// `trimtab control` and `trimtab history` driven in-process.
+@Suite(.serialized) struct ControlCLITests {
+    /// Runs the CLI on its own thread: `control` waits for async work, which must not hold a pool thread.
+    static func run(_ arguments: [String]) async -> CommandResult {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: CLI.run(arguments)) }.start()
+        }
+    }
+
+    static func folder() throws -> URL {
+        let folder = try ExternalServer.temporaryDirectory("trimtab-control-cli")
+        try """
+            version: 1
+            name: two-stage
+            stages:
+              - name: pre
+                latency_ms: {512: 100}
+              - name: model
+                variants:
+                  - {name: small, accuracy: 0.8, latency_ms: {1024: 200}}
+                  - {name: large, accuracy: 0.9, latency_ms: {1024: 500}}
+            edges: [{from: start, to: pre}, {from: pre, to: model}, {from: model, to: end}]
+            goal: {minimize: cost, subject_to: {accuracy: 0.85}}
+            """.write(to: folder.appendingPathComponent("workflow.yaml"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test(.timeLimit(.minutes(5))) func onceWithRealPrometheusAndFileSinkThenHistory() async throws {
+        let exporter = LoadExporter(rate: 10)
+        let exporterServer = try await exporter.serve()
+        let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
+        defer { prometheus.stop() }
+        try await RealServers.waitForSamples(prometheus, metric: "requests_total", samples: 7)
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        try """
+            workflow: workflow.yaml
+            prometheus: {url: "\(prometheus.url)", query: "sum(rate(requests_total[5s]))", history_seconds: 10}
+            interval_seconds: 5
+            headroom: 1.0
+            sink: {file: {path: applied.json}}
+            database: history.sqlite
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let once = await Self.run(["control", config, "--once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(once.stdout.utf8)) as? [String: Any])
+        let load = try #require(object["load"] as? Double)
+        #expect(abs(load - 10) < 1.5, "load \(load)")
+        #expect(object["applied"] as? Bool == true)
+        #expect(object["reason"] as? String == "applied pre, model")
+        let model = (object["configuration"] as? [String: Any])?["model"] as? [String: Any]
+        #expect(model?["variant"] as? String == "large")
+        #expect(model?["replicas"] as? Int == Int((load * 0.5 * (1 - 1e-12)).rounded(.up)))
+        #expect(once.stdout.hasPrefix("{\n  \"time\": "))
+        let written = try String(contentsOf: folder.appendingPathComponent("applied.json"), encoding: .utf8)
+        #expect(written.contains("\"variant\" : \"large\""))
+
+        let dry = await Self.run(["control", config, "--once", "--dry-run"])
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("\"applied\": false"))
+
+        let db = folder.appendingPathComponent("history.sqlite").path
+        let json = await Self.run(["history", "--db", db, "--format", "json"])
+        #expect(json.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(rows.first?["outcome"] as? String == "applied")
+        let csv = await Self.run(["history", "--db", db, "--format", "csv", "--since", "1h"])
+        #expect(csv.stdout.hasPrefix("id,time,load,forecast,outcome,configuration,changes,applied_stages,reason,errors,plan_ms\n1,"))
+        #expect(csv.stdout.split(separator: "\n").count == 3)
+        let none = await Self.run(["history", "--db", db, "--since", "2999-01-01T00:00:00Z"])
+        #expect(none.stdout == "no iterations recorded\n")
+        await exporterServer.stop()
+    }
+
+    @Test func badConfigurationIsOneLineAndExit2() async throws {
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:1', query: q}\nsink: {file: {path: a.json}}\nguardrails: {max_scale_down_step: 0}\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let result = await Self.run(["control", config, "--once"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "trimtab: \(config): guardrails.max_scale_down_step: must be at least 1\n")
+    }
+
+    @Test func historyErrors() async {
+        let missing = await Self.run(["history", "--db", "/nonexistent/history.sqlite"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "trimtab: /nonexistent/history.sqlite: no such history database\n")
+        let since = await Self.run(["history", "--db", "x", "--since", "yesterday"])
+        #expect(since.stderr == "trimtab: --since: 'yesterday' is not a time (seconds since 1970, ISO 8601, or a duration like 15m)\n")
+    }
+
+    @Test(.timeLimit(.minutes(5))) func unreachablePrometheusKeepsConfigurationInOnce() async throws {
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        let port = try ExternalServer.freePort()
+        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 4\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let result = await Self.run(["control", config, "--once"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"applied\": false"))
+        #expect(result.stdout.contains("metrics source failed; keeping the running configuration"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.json").path))
+    }
+
+    /// The `trimtab` executable runs the loop until SIGTERM, then stops cleanly with exit 0.
+    @Test(.timeLimit(.minutes(5))) func loopStopsCleanlyOnSigterm() async throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("the trimtab executable is not built next to the tests (\(binary)); run swift build first")
+            return
+        }
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        let port = try ExternalServer.freePort()
+        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 2\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["control", config]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait for the first iteration to be recorded, then ask the loop to stop.
+        let db = folder.appendingPathComponent("h.sqlite").path
+        for _ in 0..<100 {
+            let rows = await Self.run(["history", "--db", db, "--format", "csv"])
+            if rows.stdout.split(separator: "\n").count >= 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        let stderr: String = await withCheckedContinuation { continuation in
+            Thread {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("signal 15: stopping"), "\(stderr)")
+        #expect(stderr.contains("control loop stopped"), "\(stderr)")
+        let history = await Self.run(["history", "--db", db, "--format", "json"])
+        #expect(history.stdout.contains("\"outcome\": \"no-data\""))
+    }
+}
