@@ -1,5 +1,6 @@
 import Foundation
 import TrimtabAdapters
+import TrimtabForecast
 import TrimtabModel
 
 extension ControlConfiguration {
@@ -148,9 +149,4 @@ extension ControlConfiguration {
         guard v > 0 else { throw reader.error("\(v) must be positive") }
         return v
     }
-}
-
-/// The forecasters the controller can use, by name.
-public enum ForecasterCatalog {
-    public static let names = ["reactive"]
 }

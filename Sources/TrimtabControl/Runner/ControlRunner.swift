@@ -38,16 +38,19 @@ public struct ControlRunner: Sendable {
                                       transport: AsyncHTTPTransport(timeout: .milliseconds(Int64(timeout * 1000))))
         let history = try HistoryStore(path: configuration.databasePath)
         metrics = ControlMetrics()
-        loop = ControlLoop(source: source, sink: sink, forecaster: try Self.forecaster(configuration.predictor),
+        loop = ControlLoop(source: source, sink: sink, forecaster: try Self.forecaster(configuration.predictor, intervalSeconds: configuration.intervalSeconds),
                            planner: planner, guardrails: g, clock: clock, history: history, metrics: metrics,
                            dryRun: dryRun, logger: logger)
     }
 
-    static func forecaster(_ name: String) throws(TrimtabError) -> any Forecaster {
-        switch name {
-        case "reactive": return LastValueForecaster()
-        default: throw TrimtabError(field: "predictor", "unknown predictor '\(name)'")
+    /// The named predictor of `TrimtabForecast`, on bins of one interval: as IPA, 12 bins of
+    /// history and the peak of the next 2 predicted (trained on the warm-up history).
+    static func forecaster(_ name: String, intervalSeconds: Double) throws(TrimtabError) -> any Forecaster {
+        let window = ForecastWindow(binSeconds: max(1, Int(intervalSeconds.rounded())), historyBins: 12, horizonBins: 2)
+        guard let forecaster = ForecasterCatalog.make(name, window: window) else {
+            throw TrimtabError(field: "predictor", "unknown predictor '\(name)' (expected one of \(ForecasterCatalog.names.joined(separator: ", ")))")
         }
+        return forecaster
     }
 
     static func makeSink(_ settings: SinkSettings, stages: [String], file: String,
