@@ -53,7 +53,7 @@ import TrimtabModel
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\nheadrom: 2",
              "headrom: unknown field"),
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\npredictor: oracle",
-             "predictor: unknown predictor 'oracle' (expected one of reactive)"),
+             "predictor: unknown predictor 'oracle' (expected one of reactive, movmax, ewma, holt-winters, ar1, ar, ar-round, logar)"),
         ]
         for (text, message) in cases {
             let path = try Self.write(text)
