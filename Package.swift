@@ -31,7 +31,7 @@ let package = Package(
         // Analytic batching model (Poisson, MAP arrivals) and batch planning.
         .target(name: "TrimtabBatch", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         // Load forecasting and Kubernetes pipeline planning.
-        .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve"]),
+        .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabSim"]),
         // Offline batch inference jobs.
         .target(name: "TrimtabJob", dependencies: ["TrimtabModel", .product(name: "Yams", package: "Yams")]),
         // The HTTP service and dashboard: the commands as a JSON API.
@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel"]),
         .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel"]),
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel"]),
-        .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel"]),
+        .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabServerTests", dependencies: [
             "TrimtabServer", "TrimtabCLI",

@@ -15,6 +15,7 @@ import TrimtabModel
                          "--window", "1800-2400", "--baselines", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try json(r.stdout)
+        #expect(o["simulator"] as? String == "trimtabsim")
         let runs = try #require(o["runs"] as? [[String: Any]])
         #expect(runs.map { $0["policy"] as? String ?? "" } == ["adaptive (movmax)", "static cheapest", "static most accurate"])
         for run in runs {
@@ -27,6 +28,27 @@ import TrimtabModel
         // The adaptive loop re-plans every interval and costs less than the most accurate static pipeline.
         #expect(runs[0]["replans"] as? Int == 60)
         #expect((runs[0]["cost_usd"] as? Double ?? 1) < (runs[2]["cost_usd"] as? Double ?? 0))
+    }
+
+    /// TrimtabSim (default) and the queueing model (`--simulator queueing`) replay the same requests,
+    /// and agree on what must hold on both.
+    @Test func bothSimulatorsReplayTheSameRequests() throws {
+        var totals: [[String: Any]] = []
+        for simulator in ["trimtabsim", "queueing"] {
+            let r = CLI.run(["adapt", example("video-k8s.yaml"), "--trace", try trace(), "--scale", "0.125",
+                             "--window", "1800-2400", "--baselines", "--simulator", simulator, "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try json(r.stdout)
+            #expect(o["simulator"] as? String == simulator)
+            totals += try #require(o["runs"] as? [[String: Any]])
+        }
+        #expect(totals.count == 6)
+        for k in 0..<3 {
+            #expect(totals[k]["requests"] as? Int == totals[k + 3]["requests"] as? Int)
+            #expect(totals[k]["requests"] as? Int == 300 * 5 + 300 * 20)
+        }
+        // The cheapest static pipeline, sized for the peak with headroom, misses nothing on either.
+        #expect(totals[1]["slo_misses"] as? Int == 0 && totals[4]["slo_misses"] as? Int == 0)
     }
 
     @Test func csvHasOneRowPerInterval() throws {
@@ -47,6 +69,7 @@ import TrimtabModel
             ["adapt", example("video-k8s.yaml"), "--trace", path, "--window", "1800-2400", "--objective", "speed"],
             ["adapt", example("video-k8s.yaml"), "--trace", path, "--window", "60-200"],              // no history
             ["adapt", example("video-k8s.yaml"), "--trace", path],                                    // no window
+            ["adapt", example("video-k8s.yaml"), "--trace", path, "--window", "1800-2400", "--simulator", "real"],
         ]
         for args in cases {
             let r = CLI.run(args)

@@ -69,6 +69,8 @@ struct AdaptCommand: ResultCommand {
     var seed: UInt64 = 1
     @Option(help: "Output: table (totals), json (totals and intervals) or csv (intervals).")
     var format: String = "table"
+    @Option(help: "The simulated cluster: trimtabsim (TrimtabSim's discrete-event simulator, default) or queueing (the small queueing model it replaced, a cross-check).")
+    var simulator: String = "trimtabsim"
 
     static func seconds(_ text: String, field: String) throws(TrimtabError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces)
@@ -107,6 +109,9 @@ struct AdaptCommand: ResultCommand {
     }
 
     func execute() throws -> CommandResult {
+        guard ["trimtabsim", "queueing"].contains(simulator) else {
+            throw TrimtabError(field: "--simulator", "'\(simulator)' is not trimtabsim or queueing")
+        }
         guard ["table", "json", "csv"].contains(format) else {
             throw TrimtabError(field: "--format", "'\(format)' is not a format (expected table, json or csv)")
         }
@@ -175,8 +180,13 @@ struct AdaptCommand: ResultCommand {
         }
         var runs: [(AdaptiveReplay.Summary, [AdaptiveReplay.IntervalRecord])] = []
         for policy in policies {
-            let sim = QueueingPipelineSimulation(pipeline: pipeline, startupDelaySeconds: delay)
-            runs.append(replay.run(load: series, warmup: history, policy: policy, simulation: sim, traceSecond: traceSecond))
+            if simulator == "queueing" {
+                let sim = QueueingPipelineSimulation(pipeline: pipeline, startupDelaySeconds: delay)
+                runs.append(try replay.run(load: series, warmup: history, policy: policy, simulation: sim, traceSecond: traceSecond))
+            } else {
+                let sim = SimulatorPipelineSimulation(pipeline: pipeline, startupDelaySeconds: delay, seed: seed)
+                runs.append(try replay.run(load: series, warmup: history, policy: policy, simulation: sim, traceSecond: traceSecond))
+            }
         }
         let csvText = renderCSV(runs, pipeline: pipeline)
         if let csv {
@@ -188,7 +198,7 @@ struct AdaptCommand: ResultCommand {
         case "csv": return CommandResult(stdout: csvText)
         case "json": return CommandResult(stdout: renderJSON(runs, pipeline: pipeline, slo: slo, ranges: ranges).render() + "\n")
         default:
-            var out = "\(workflow.name): SLO \(JSONValue.format(slo)) ms, interval \(intervalSeconds) s, start-up delay \(JSONValue.format(delay)) s, "
+            var out = "\(workflow.name) (\(simulator == "queueing" ? "queueing model" : "TrimtabSim")): SLO \(JSONValue.format(slo)) ms, interval \(intervalSeconds) s, start-up delay \(JSONValue.format(delay)) s, "
             out += "windows \(windows.joined(separator: " + ")) (\(shift - history) s), load × \(JSONValue.format(scale))\n"
             for n in notes { out += n + "\n" }
             out += Render.table(["policy", "requests", "slo_misses", "miss_%", "p99_ms", "cost_usd", "mean_accuracy", "replans", "replan_ms"],
@@ -276,6 +286,7 @@ struct AdaptCommand: ResultCommand {
                     slo: Double, ranges: [Range<Int>]) -> JSONValue {
         .object([
             ("slo_ms", .number(slo)),
+            ("simulator", .string(simulator)),
             ("windows", .array(ranges.map { .array([.integer($0.lowerBound), .integer($0.upperBound)]) })),
             ("runs", .array(runs.map { s, records in
                 .object([

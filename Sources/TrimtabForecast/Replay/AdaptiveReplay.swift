@@ -81,7 +81,7 @@ public struct AdaptiveReplay: Sendable {
     /// `traceSecond` maps an index of `load` to its second in the original trace (seasonal
     /// predictors place the season with it).
     public func run<S: PipelineSimulation>(load: [Double], warmup: Int, policy: Policy, simulation: S,
-                                            traceSecond: (Int) -> Int = { $0 }) -> (summary: Summary, intervals: [IntervalRecord]) {
+                                            traceSecond: (Int) -> Int = { $0 }) throws(TrimtabError) -> (summary: Summary, intervals: [IntervalRecord]) {
         var sim = simulation
         var rng = SeededGenerator(seed: seed)
         var records: [IntervalRecord] = []
@@ -121,7 +121,7 @@ public struct AdaptiveReplay: Sendable {
             let timeouts = settings.map { StageLatencyModel.formingMs(batchSize: $0.batchSize, loadRps: planLoad) }
             let t = Double(start - warmup)
             let costBefore = sim.costUSD
-            sim.reconfigure(settings, batchTimeoutMs: timeouts, at: t)
+            try sim.reconfigure(settings, batchTimeoutMs: timeouts, at: t)
             var arrivals: [Double] = []
             for (offset, count) in seconds.enumerated() {
                 let second = t + Double(offset)

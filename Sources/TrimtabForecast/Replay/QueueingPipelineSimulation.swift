@@ -1,5 +1,12 @@
-/// INTERIM stand-in for the cluster, until TrimtabSim (branch `sim`) is merged: every stage is a
-/// FIFO queue served by its replicas, each taking one batch at a time.
+import TrimtabModel
+
+/// A small queueing model of the pipeline: the replay's first simulator, written before TrimtabSim
+/// was merged and kept as an independent cross-check (`trimtab adapt --simulator queueing`). Every
+/// stage is a FIFO queue served by its replicas, each taking one batch at a time.
+///
+/// It differs from TrimtabSim in when a batch forms: here a batch starts when a replica is free and
+/// takes whatever has arrived (up to `b`), so under load batches fill while they wait; TrimtabSim
+/// forms a batch when `b` requests are buffered or the time-out passes, then queues it.
 ///
 /// A stage starts a batch when a replica is free and either `b` requests wait or the oldest has
 /// waited the batch timeout; it then takes up to `b` requests that have arrived, and the replica is
@@ -41,7 +48,7 @@ public struct QueueingPipelineSimulation: PipelineSimulation {
     public var inFlight: Int { stages.reduce(0) { $0 + $1.queue.count - $1.head } }
 
     /// The first configuration is taken as already running (warm start).
-    public mutating func reconfigure(_ settings: [PipelineStageSetting], batchTimeoutMs: [Double], at time: Double) {
+    public mutating func reconfigure(_ settings: [PipelineStageSetting], batchTimeoutMs: [Double], at time: Double) throws(TrimtabError) {
         bill(to: time)
         if stages.isEmpty {
             stages = settings.enumerated().map { k, s in

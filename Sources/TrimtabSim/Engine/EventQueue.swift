@@ -4,6 +4,8 @@ enum EventKind: UInt8 {
     case completion
     /// The batch buffer of `stage` times out, if its generation is still `id`.
     case batchTimeout
+    /// Replicas of `stage` that were starting may be ready (Kubernetes start-up delay).
+    case replicasReady
 }
 
 /// A scheduled event. A plain value: no allocation per event.

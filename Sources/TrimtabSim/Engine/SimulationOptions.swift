@@ -24,9 +24,17 @@ public struct SimulationOptions: Sendable {
     public var recordTimeline: Bool
     /// Directory against which relative sample files (empirical service times) are resolved.
     public var baseDirectory: String?
+    /// Kubernetes: seconds before a replica added by `reconfigure(_:)` serves (a new pod starting).
+    /// A new variant, memory or core count replaces the stage's replicas after this delay (a rolling
+    /// update: the old ones serve meanwhile; both are billed). 0: changes take effect at once.
+    public var replicaStartupSeconds: Double = 0
+    /// Keep every completed run (arrival, latency, the variant that served it at each stage) for
+    /// `drainCompletedRuns()` — for controllers that measure per request.
+    public var recordCompletedRuns: Bool = false
 
     public init(mode: Mode? = nil, seed: UInt64 = 1, duration: Double? = nil, serviceTime: ServiceTimeSpec? = nil,
-                coldStartMs: Double? = nil, sloMs: Double? = nil, recordTimeline: Bool = false, baseDirectory: String? = nil) {
+                coldStartMs: Double? = nil, sloMs: Double? = nil, recordTimeline: Bool = false, baseDirectory: String? = nil,
+                replicaStartupSeconds: Double = 0, recordCompletedRuns: Bool = false) {
         self.mode = mode
         self.seed = seed
         self.duration = duration
@@ -35,6 +43,8 @@ public struct SimulationOptions: Sendable {
         self.sloMs = sloMs
         self.recordTimeline = recordTimeline
         self.baseDirectory = baseDirectory
+        self.replicaStartupSeconds = replicaStartupSeconds
+        self.recordCompletedRuns = recordCompletedRuns
     }
 
     /// Default cold start on AWS Lambda (ms): the median per-worker INIT duration, 4.594 s, of the

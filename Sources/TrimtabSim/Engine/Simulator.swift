@@ -66,6 +66,13 @@ public struct Simulator {
     var invocationMembers: [Int32] = []
     var memberStride: Int
     var freeInvocations: [Int32] = []
+    /// The replica epoch of the stage when each invocation started (see `StageRuntime.epoch`).
+    var invocationEpoch: [Int32] = []
+
+    // Completed runs (only with `recordCompletedRuns`).
+    /// Per (run slot, stage): index of the variant that served the run there last, or −1.
+    var runVariants: [Int16] = []
+    var completedRuns: [CompletedRun] = []
 
     // Metrics.
     /// Latencies of the closed intervals; `interval` holds the current one.
@@ -137,6 +144,7 @@ public struct Simulator {
                                        keepAlive: settings.keepAliveS ?? SimulationOptions.defaultKeepAliveS,
                                        limit: settings.concurrencyLimit ?? Int.max, onLimit: settings.onLimit ?? .queue)
             Self.apply(choice, to: &runtime)
+            runtime.variantIndex = stage.variants.firstIndex { $0.name == variant.name } ?? 0
             stages.append(runtime)
         }
         memberStride = max(1, stages.map(\.batchSize).max() ?? 1)
@@ -182,6 +190,7 @@ public struct Simulator {
             case .batchTimeout:
                 let s = Int(event.stage)
                 if stages[s].bufferGeneration == event.id, !stages[s].buffer.isEmpty { flush(stage: s) }
+            case .replicasReady: activateStartedReplicas(stage: Int(event.stage))
             }
         }
         if horizon.isFinite, horizon > now {
@@ -221,6 +230,10 @@ public struct Simulator {
     /// queued ones get the new latency when they start. Fewer replicas take effect as replicas finish.
     /// On serverless platforms a new variant or memory size is a new function version: the stage's
     /// idle instances are reclaimed, so the next requests start cold.
+    /// On Kubernetes with `replicaStartupSeconds` > 0, added replicas serve after that delay, and a new
+    /// variant, memory or core count replaces the stage's replicas after it (the old ones serve
+    /// meanwhile and finish their invocations; starting replicas are billed). Batch settings of an
+    /// unchanged variant and fewer replicas take effect at once.
     public mutating func reconfigure(_ changes: Configuration) throws(TrimtabError) {
         var merged = configuration
         for (name, choice) in changes { merged[name] = choice }
@@ -228,12 +241,18 @@ public struct Simulator {
         accountReplicas()
         for (s, stage) in workflow.stages.enumerated() {
             guard let choice = changes[stage.name] else { continue }
-            let variant = stage.variants.first(where: { $0.name == (choice.variant ?? "") }) ?? stages[s].variant
+            let variantIndex = stage.variants.firstIndex { $0.name == (choice.variant ?? "") } ?? stages[s].variantIndex
+            let variant = stage.variants.indices.contains(variantIndex) ? stage.variants[variantIndex] : stages[s].variant
+            if mode == .kubernetes, options.replicaStartupSeconds > 0 {
+                reconfigureWithStartup(stage: s, choice: choice, variant: variant, variantIndex: variantIndex)
+                continue
+            }
             if mode == .serverless, variant != stages[s].variant || choice.memoryMB != stages[s].memoryMB {
                 // A new function version: its warm instances are of the old one, so they go.
                 stages[s].reclaimIdle(at: now)
             }
             stages[s].variant = variant
+            stages[s].variantIndex = variantIndex
             Self.apply(choice, to: &stages[s])
             if stages[s].batchSize > memberStride { restride(stages[s].batchSize) }
             if mode == .kubernetes {
@@ -245,6 +264,95 @@ public struct Simulator {
             while stages[s].buffer.count >= stages[s].batchSize { flush(stage: s) }
         }
         configuration = merged
+    }
+
+    /// Kubernetes with a start-up delay: resize at once when only the count (or batching) changes,
+    /// starting the added replicas; otherwise schedule the replacement of the stage's replicas.
+    mutating func reconfigureWithStartup(stage s: Int, choice: StageChoice, variant: Variant, variantIndex: Int) {
+        let delay = options.replicaStartupSeconds
+        let cores = choice.cores ?? 1
+        let target = max(1, choice.replicas ?? 1)
+        if variant == stages[s].variant, choice.memoryMB == stages[s].memoryMB, cores == stages[s].cores {
+            stages[s].pendingReplacement = nil
+            let serving = stages[s].replicas
+            Self.apply(choice, to: &stages[s])
+            if target > serving {
+                stages[s].replicas = serving
+                // Keep the replicas already starting (soonest first); start the rest now.
+                var needed = target - serving
+                var kept: [(readyAt: Double, count: Int)] = []
+                for entry in stages[s].startingReplicas where needed > 0 {
+                    kept.append((entry.readyAt, min(entry.count, needed)))
+                    needed -= min(entry.count, needed)
+                }
+                if needed > 0 {
+                    kept.append((now + delay, needed))
+                    events.schedule(.replicasReady, at: now + delay, stage: Int32(s))
+                }
+                stages[s].startingReplicas = kept
+            } else {
+                stages[s].startingReplicas = []
+            }
+            if stages[s].batchSize > memberStride { restride(stages[s].batchSize) }
+            while stages[s].busy < stages[s].replicas, let next = stages[s].waiting.popFirst() {
+                start(invocation: Int(next), stage: s, cold: false)
+            }
+            while stages[s].buffer.count >= stages[s].batchSize { flush(stage: s) }
+        } else if let p = stages[s].pendingReplacement, p.variant == variant, p.choice.memoryMB == choice.memoryMB,
+                  (p.choice.cores ?? 1) == cores {
+            // The replacement already starting is of this kind: only its settings change.
+            stages[s].pendingReplacement = (choice, variant, variantIndex, p.readyAt)
+        } else {
+            stages[s].startingReplicas = []
+            stages[s].pendingReplacement = (choice, variant, variantIndex, now + delay)
+            events.schedule(.replicasReady, at: now + delay, stage: Int32(s))
+        }
+    }
+
+    /// Starting replicas of stage `s` whose delay is over begin to serve (or the replacement takes over).
+    mutating func activateStartedReplicas(stage s: Int) {
+        accountReplicas()
+        if let p = stages[s].pendingReplacement {
+            guard p.readyAt <= now else { return }
+            stages[s].pendingReplacement = nil
+            stages[s].variant = p.variant
+            stages[s].variantIndex = p.variantIndex
+            Self.apply(p.choice, to: &stages[s])
+            // The old replicas finish what they run, then go; the new ones are all free.
+            stages[s].retiringBusy += stages[s].busy
+            stages[s].busy = 0
+            stages[s].epoch &+= 1
+            stages[s].startingReplicas = []
+        } else {
+            var ready = 0
+            stages[s].startingReplicas.removeAll { entry in
+                guard entry.readyAt <= now else { return false }
+                ready += entry.count
+                return true
+            }
+            guard ready > 0 else { return }
+            stages[s].replicas += ready
+        }
+        if stages[s].batchSize > memberStride { restride(stages[s].batchSize) }
+        stages[s].peakInstances = max(stages[s].peakInstances, stages[s].replicas)
+        while stages[s].busy < stages[s].replicas, let next = stages[s].waiting.popFirst() {
+            start(invocation: Int(next), stage: s, cold: false)
+        }
+        while stages[s].buffer.count >= stages[s].batchSize { flush(stage: s) }
+    }
+
+    /// Replaces the arrivals still to come with `process` (its times at or after now), for a caller
+    /// that learns the arrivals step by step. Arrivals of the old process not yet arrived are dropped.
+    public mutating func continueArrivals(with process: any ArrivalProcess) {
+        arrivals = process
+        arrivalsExhausted = false
+        scheduleNextArrival()
+    }
+
+    /// The runs completed since the last call (only with `SimulationOptions.recordCompletedRuns`).
+    public mutating func drainCompletedRuns() -> [CompletedRun] {
+        defer { completedRuns = [] }
+        return completedRuns
     }
 
     // MARK: Events
@@ -271,7 +379,10 @@ public struct Simulator {
     mutating func handleCompletion(invocation inv: Int, stage s: Int) {
         if !invocationThrottled[inv] {
             // The freed instance or replica takes the next queued invocation, if any.
-            if let next = stages[s].release(at: now, serverless: mode == .serverless) {
+            if mode == .kubernetes, invocationEpoch[inv] != stages[s].epoch {
+                // A replaced replica finished its last invocation and goes.
+                stages[s].retiringBusy -= 1
+            } else if let next = stages[s].release(at: now, serverless: mode == .serverless) {
                 start(invocation: Int(next), stage: s, cold: false)
                 if mode == .kubernetes {
                     while stages[s].busy < stages[s].replicas, let more = stages[s].waiting.popFirst() {
@@ -395,6 +506,11 @@ public struct Simulator {
     mutating func start(invocation inv: Int, stage s: Int, cold: Bool) {
         let size = Int(invocationSize[inv])
         let duration = stages[s].begin(batch: size, cold: cold, waited: now - invocationQueuedAt[inv], rng: &rng, spareNormal: &spareNormal)
+        invocationEpoch[inv] = stages[s].epoch
+        if options.recordCompletedRuns {
+            let stride = stages.count
+            for k in 0..<size { runVariants[Int(invocationMembers[inv * memberStride + k]) * stride + s] = Int16(stages[s].variantIndex) }
+        }
         if mode == .serverless {
             serverlessCost += platform.invocationCost(memoryMB: stages[s].memoryMB, latencyMs: duration * 1000)
         }
@@ -408,6 +524,11 @@ public struct Simulator {
             let ms = (now - runArrival[run]) * 1000
             // Into the interval's recorder only; it is merged into the total when the interval closes.
             interval.record(milliseconds: ms)
+            if options.recordCompletedRuns {
+                let stride = stages.count
+                completedRuns.append(CompletedRun(arrival: runArrival[run], latencyMs: ms,
+                                                  variants: runVariants[(run * stride)..<((run + 1) * stride)].map(Int.init)))
+            }
             if options.recordTimeline {
                 timelineCompletions += 1
                 _ = timelineHistogram.record(UInt64(max(ms, 1).rounded()))
@@ -421,11 +542,17 @@ public struct Simulator {
 
     mutating func allocateRun() -> Int {
         runsInFlight += 1
-        if let slot = freeRuns.popLast() { return Int(slot) }
+        if let slot = freeRuns.popLast() {
+            if options.recordCompletedRuns {
+                for k in 0..<stages.count { runVariants[Int(slot) * stages.count + k] = -1 }
+            }
+            return Int(slot)
+        }
         let slot = runArrival.count
         runArrival.append(0)
         runFailed.append(false)
         joinState.append(contentsOf: repeatElement(0, count: graph.joinCount))
+        if options.recordCompletedRuns { runVariants.append(contentsOf: repeatElement(-1, count: stages.count)) }
         return slot
     }
 
@@ -435,6 +562,7 @@ public struct Simulator {
         invocationSize.append(0)
         invocationQueuedAt.append(0)
         invocationThrottled.append(false)
+        invocationEpoch.append(0)
         invocationMembers.append(contentsOf: repeatElement(-1, count: memberStride))
         return slot
     }
@@ -453,14 +581,21 @@ public struct Simulator {
 
     mutating func accountReplicas() {
         guard mode == .kubernetes, now > replicaAccountedAt else { return }
-        for s in stages.indices { stages[s].replicaSeconds += Double(stages[s].replicas) * stages[s].cores * (now - replicaAccountedAt) }
+        let dt = now - replicaAccountedAt
+        for s in stages.indices {
+            stages[s].replicaSeconds += Double(stages[s].replicas) * stages[s].cores * dt
+            let starting = stages[s].startingReplicas.reduce(0) { $0 + $1.count }
+            var startingCores = Double(starting) * stages[s].cores
+            if let p = stages[s].pendingReplacement { startingCores += Double(max(1, p.choice.replicas ?? 1)) * (p.choice.cores ?? 1) }
+            stages[s].startupCoreSeconds += startingCores * dt
+        }
         replicaAccountedAt = now
     }
 
     var costSoFar: Double {
         switch mode {
         case .serverless: return serverlessCost
-        case .kubernetes: return stages.reduce(0) { $0 + $1.replicaSeconds } / 3600 * pricePerCoreHour
+        case .kubernetes: return stages.reduce(0) { $0 + $1.replicaSeconds + $1.startupCoreSeconds } / 3600 * pricePerCoreHour
         }
     }
 

@@ -25,6 +25,18 @@ struct StageRuntime {
     var waiting = RingBuffer<Int32>()
     var buffer: [Int32] = []
     var bufferGeneration: Int32 = 0
+    /// Index of `variant` among the stage's variants.
+    var variantIndex = 0
+    /// Kubernetes start-up delay: replicas added but not yet serving, with when they will.
+    var startingReplicas: [(readyAt: Double, count: Int)] = []
+    /// Kubernetes start-up delay: a new variant/memory/cores whose replicas are starting.
+    var pendingReplacement: (choice: StageChoice, variant: Variant, variantIndex: Int, readyAt: Double)?
+    /// Incremented when the replicas are replaced; invocations of an older epoch run on retiring replicas.
+    var epoch: Int32 = 0
+    /// Invocations still running on replaced (retiring) replicas.
+    var retiringBusy = 0
+    /// Core-seconds of replicas that were starting (billed, not serving).
+    var startupCoreSeconds = 0.0
 
     // Counters.
     var invocations = 0
