@@ -95,6 +95,25 @@ import TrimtabSim
         }
     }
 
+    /// MBS's measured DeepSpeech service (size class 0, 3072 MB) in a subset of hours (1, 7, 13,
+    /// 19; 24 cases, about 60,000 requests each): latency dominated by service steps of ~250 ms
+    /// per request. The full table, hour 22's service-step case included, is in the benchmark.
+    @Test(arguments: ["1", "7", "13", "19"])
+    func mbsServiceAgreesWithTrimtabSim(hour: String) throws {
+        let timeouts = [100.0, 500.0]
+        let table = try MBSServiceTable.load(path: referencePath("mbs/service_time_256.json"))
+        let times = (1...20).map { table.latencyMs(memoryMB: 3072, sizeClass: 0, batchSize: $0) ?? .nan }
+        let wf = try Self.workflow(serviceMs: times, memoryMB: 3072, timeoutsMs: timeouts)
+        let cases = try Self.compare(workflow: wf, hour: hour, batchSizes: [4, 10, 20], timeoutsMs: timeouts,
+                                     requests: 60_000, seed: 100 + (UInt64(hour) ?? 1))
+        #expect(cases.count == 6)
+        for c in cases {
+            #expect(c.p95Error < 0.05, "hour \(hour) B=\(c.b) T=\(c.t): p95 model \(c.modelP95) sim \(c.simP95)")
+            #expect(c.meanBatchError < 0.05, "hour \(hour) B=\(c.b) T=\(c.t): mean batch model \(c.modelMeanBatch) sim \(c.simMeanBatch)")
+            #expect(c.costError < 0.05, "hour \(hour) B=\(c.b) T=\(c.t): cost/1M model \(c.modelCost) sim \(c.simCost)")
+        }
+    }
+
     /// The simulator takes any batching the issue describes (batch size, time-out), not only the
     /// planner's candidates: a workflow without `load_rps` and a time-out outside
     /// `batch_timeouts_ms` (after the merge the simulator validated through the planner's
