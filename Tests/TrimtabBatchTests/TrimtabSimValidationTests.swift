@@ -8,8 +8,9 @@ import TrimtabSim
 /// stage batches (serverless, cold starts off, no concurrency limit, deterministic service from
 /// `latency_ms_by_batch`), arrivals from BATCH's hourly Twitter MAPs through TrimtabSim's own
 /// `MarkovianArrivals`. Compared: p95 request latency, mean batch size and cost per request.
-/// The full 24 hours × B {4, 10, 20} × T {100, 500} ms table runs in release through
-/// `trimtab-bench batch-vs-sim` (figures in `docs/batch-note.md`); the debug test runs a stated subset.
+/// Here: the fast service in all 24 hours × B {4, 10, 20} × T {100, 500} ms, the MBS service in
+/// four hours; the release benchmark `trimtab-bench batch-vs-sim` runs both services in every
+/// case with more requests and seeds (figures in `docs/batch-note.md`).
 @Suite struct TrimtabSimValidationTests {
     /// One model-vs-simulator comparison.
     struct Comparison {
