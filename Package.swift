@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "TrimtabSolveTests", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel"]),
         .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel"]),
-        .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel"]),
+        .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabServerTests", dependencies: [

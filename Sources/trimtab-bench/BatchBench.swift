@@ -7,12 +7,7 @@ import TrimtabModel
 /// memory × B 1–25 × the default timeouts) — its time, its cost against no batching at the same
 /// p95 bound — and the quality of a 60-evaluation random search over the same grid (10 seeds).
 extension Bench {
-    /// CPU seconds used by the process so far (all threads).
-    static func cpuSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    // CPU seconds: `cpuSeconds()` of SimBench.swift (getrusage, all threads).
 
     static func batchBench(_ args: [String]) throws {
         let bound = args.first.flatMap(Double.init) ?? 3000

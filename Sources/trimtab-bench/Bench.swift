@@ -27,6 +27,7 @@ struct Bench {
         if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
         if what == "sim" { try simBench(Array(args.dropFirst())) }
         if what == "batch" { try batchBench(Array(args.dropFirst())) }
+        if what == "batch-vs-sim" { try batchVersusSimBench(Array(args.dropFirst())) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

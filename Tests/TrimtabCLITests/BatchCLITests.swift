@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TrimtabCLI
 
-func reference(_ name: String) -> String { root() + "/../shared/reference/" + name }
+private func reference(_ name: String) -> String { root() + "/../shared/reference/" + name }
 
 @Suite struct BatchCLITests {
     static let coarse = ["--timeouts-ms", "50,200,800,2000"]
@@ -112,5 +112,31 @@ func reference(_ name: String) -> String { root() + "/../shared/reference/" + na
         let r = CLI.run(["evaluate", example("speech-batching.yaml"), "--config", config])
         #expect(r.status == 2)
         #expect(r.stderr.contains("configuration.transcribe.batch_timeout_ms"), "\(r.stderr)")
+    }
+}
+
+/// Workflow-level batching against the simulator: the planned configuration of
+/// `examples/speech-batching.yaml` (goal with `load_rps` 40), simulated under Poisson arrivals at
+/// the goal's load (deterministic service, cold starts off). The chain's transcribe stage sees
+/// Poisson arrivals (fetch delays every request by the same time), so the plan's mean latency
+/// (mean batching wait + request-weighted batch service) should match up to sampling error.
+@Suite struct BatchedPlanVersusSimulatorTests {
+    @Test func plannedMeanLatencyMatchesTheSimulator() throws {
+        let plan = CLI.run(["plan", example("speech-batching.yaml"), "--format", "json"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let p = try json(plan.stdout)
+        let predicted = try #require((p["predicted"] as? [String: Any])?["latency_ms"] as? Double)
+        let stages = try #require((p["configuration"] as? [String: Any]))
+        let transcribe = try #require(stages["transcribe"] as? [String: Any])
+        #expect((transcribe["batch_size"] as? Int ?? 1) > 1)
+        let sim = CLI.run(["simulate", example("speech-batching.yaml"), "--plan", "--duration", "1800", "--cold-start-ms", "0",
+                           "--service-time", "deterministic", "--format", "json"])
+        #expect(sim.status == 0, "\(sim.stderr)")
+        let s = try json(sim.stdout)
+        let latency = try #require(s["latency_ms"] as? [String: Any])
+        let mean = try #require(latency["mean"] as? Double)
+        #expect((s["requests"] as? Int ?? 0) > 70_000)
+        print(String(format: "speech-batching: plan mean %.2f ms, simulated mean %.2f ms (%+.2f%%)", predicted, mean, (mean / predicted - 1) * 100))
+        #expect(abs(mean / predicted - 1) < 0.02, "plan \(predicted) ms, simulated \(mean) ms")
     }
 }

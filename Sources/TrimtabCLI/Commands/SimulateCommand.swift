@@ -48,7 +48,7 @@ struct SimulateCommand: ResultCommand {
         switch (config, plan) {
         case (let path?, false):
             configuration = try ConfigurationParser.load(path: path)
-            do { _ = try model.optionIndices(for: configuration.withoutBatching) } catch { throw error.inFile(path) }
+            do { try Simulator.check(configuration, fits: model) } catch { throw error.inFile(path) }
         case (nil, true):
             guard let goal = model.workflow.goal else {
                 throw TrimtabError(file: options.file, field: "goal", "--plan needs a goal in the file")

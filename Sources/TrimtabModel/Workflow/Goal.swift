@@ -108,17 +108,3 @@ public struct StageChoice: Sendable, Equatable, Hashable {
 
 /// A configuration: a choice for every stage, by stage name.
 public typealias Configuration = [String: StageChoice]
-
-extension Dictionary where Key == String, Value == StageChoice {
-    /// The configuration with batching left out: each stage's (variant, memory) alone. The
-    /// simulator checks a configuration this way, since it batches by itself whatever the goal's
-    /// `load_rps` (the analytic model plans batching only with a load to plan for).
-    public var withoutBatching: Configuration {
-        mapValues { choice in
-            var c = choice
-            c.batchSize = nil
-            c.batchTimeoutMs = nil
-            return c
-        }
-    }
-}

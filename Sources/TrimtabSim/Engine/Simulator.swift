@@ -102,8 +102,7 @@ public struct Simulator {
     /// size) or a sample file cannot be read.
     public init(workflow: Workflow, configuration: Configuration, arrivals: any ArrivalProcess,
                 options: SimulationOptions = SimulationOptions()) throws(TrimtabError) {
-        let model = try WorkflowModel(workflow)
-        _ = try model.optionIndices(for: configuration.withoutBatching)
+        try Self.check(configuration, fits: WorkflowModel(workflow))
         self.workflow = workflow
         self.options = options
         self.configuration = configuration
@@ -151,6 +150,18 @@ public struct Simulator {
         for s in stages.indices where mode == .kubernetes { stages[s].peakInstances = stages[s].replicas }
         if options.recordTimeline { timelineHistogram.autoResize = true }
         scheduleNextArrival()
+    }
+
+    /// Checks stages, variants and memory sizes against the workflow. Batching is simulated as
+    /// given (any batch size, with or without a time-out), so it is not matched against the
+    /// planner's batched options, which exist only for `load_rps` goals and candidate time-outs.
+    public static func check(_ configuration: Configuration, fits model: WorkflowModel) throws(TrimtabError) {
+        var unbatched = configuration
+        for name in configuration.keys {
+            unbatched[name]?.batchSize = nil
+            unbatched[name]?.batchTimeoutMs = nil
+        }
+        _ = try model.optionIndices(for: unbatched)
     }
 
     static func apply(_ choice: StageChoice, to stage: inout StageRuntime) {
@@ -237,7 +248,7 @@ public struct Simulator {
     public mutating func reconfigure(_ changes: Configuration) throws(TrimtabError) {
         var merged = configuration
         for (name, choice) in changes { merged[name] = choice }
-        _ = try WorkflowModel(workflow).optionIndices(for: merged.withoutBatching)
+        try Self.check(merged, fits: WorkflowModel(workflow))
         accountReplicas()
         for (s, stage) in workflow.stages.enumerated() {
             guard let choice = changes[stage.name] else { continue }
