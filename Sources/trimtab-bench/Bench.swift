@@ -32,6 +32,14 @@ struct Bench {
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 
+    /// CPU time of this process (s): on a shared machine, wall time also counts other people's work.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
     static func peakRSSMiB() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
         for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TrimtabCLI
 
-private func reference(_ name: String) -> String { root() + "/../shared/reference/" + name }
+func reference(_ name: String) -> String { root() + "/../shared/reference/" + name }
 
 @Suite struct BatchCLITests {
     static let coarse = ["--timeouts-ms", "50,200,800,2000"]
