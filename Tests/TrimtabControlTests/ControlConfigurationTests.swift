@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrimtabAdapters
+import TrimtabForecast
 import TrimtabModel
 @testable import TrimtabControl
 
@@ -53,7 +54,7 @@ import TrimtabModel
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\nheadrom: 2",
              "headrom: unknown field"),
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\npredictor: oracle",
-             "predictor: unknown predictor 'oracle' (expected one of reactive)"),
+             "predictor: unknown predictor 'oracle' (expected one of \(ForecasterCatalog.names.joined(separator: ", ")))"),
         ]
         for (text, message) in cases {
             let path = try Self.write(text)
