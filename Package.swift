@@ -116,6 +116,6 @@ for target in package.targets where target.name == "TrimtabCLI" {
     target.dependencies += ["TrimtabControl", "TrimtabAdapters"]
 }
 for target in package.targets where target.name == "TrimtabCLITests" {
-    target.dependencies += ["TrimtabTestSupport"]
+    target.dependencies += ["TrimtabTestSupport", "TrimtabControl"]
 }
 // MARK: - END control (issue 8)

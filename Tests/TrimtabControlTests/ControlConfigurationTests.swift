@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrimtabAdapters
+import TrimtabForecast
 import TrimtabModel
 @testable import TrimtabControl
 

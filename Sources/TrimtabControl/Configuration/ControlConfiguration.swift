@@ -1,4 +1,5 @@
 import TrimtabAdapters
+import TrimtabForecast
 
 /// A controller's configuration file: the workflow, the metrics source, the interval, the
 /// predictor and headroom, the sink, the guardrails and the history database.
@@ -16,11 +17,19 @@ public struct ControlConfiguration: Sendable {
     public var databasePath: String
     /// Port of the loop's own `/metrics` endpoint on 127.0.0.1; none when nil.
     public var metricsPort: Int?
+    /// The Kubernetes pipeline planner's objective (`objective:` and `weights:`); nil: weighted with
+    /// α = 3, β = 1, γ = 0.0001, as `trimtab adapt`. Only for Kubernetes pipeline workflows.
+    public var pipelineObjective: PipelineObjective?
+    /// The pipeline planner's end-to-end latency SLO (`slo_ms:`); nil: the workflow goal's latency bound.
+    public var sloMs: Double?
+
+    /// The pipeline planner's objective when none is configured: `trimtab adapt`'s default.
+    public static let defaultPipelineObjective = PipelineObjective.weighted(alpha: 3, beta: 1, gamma: 0.0001)
 
     public init(workflowPath: String, prometheus: PrometheusSettings, intervalSeconds: Double = 30,
                 predictor: String = "reactive", headroom: Double = 1.2, sink: SinkSettings,
                 guardrails: Guardrails = Guardrails(), databasePath: String = "trimtab-history.sqlite",
-                metricsPort: Int? = nil) {
+                metricsPort: Int? = nil, pipelineObjective: PipelineObjective? = nil, sloMs: Double? = nil) {
         self.workflowPath = workflowPath
         self.prometheus = prometheus
         self.intervalSeconds = intervalSeconds
@@ -30,6 +39,8 @@ public struct ControlConfiguration: Sendable {
         self.guardrails = guardrails
         self.databasePath = databasePath
         self.metricsPort = metricsPort
+        self.pipelineObjective = pipelineObjective
+        self.sloMs = sloMs
     }
 }
 

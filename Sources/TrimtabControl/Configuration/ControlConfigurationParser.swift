@@ -6,6 +6,7 @@ import TrimtabModel
 extension ControlConfiguration {
     static let topLevelKeys: Set<String> = [
         "workflow", "prometheus", "interval_seconds", "predictor", "headroom", "sink", "guardrails", "database", "metrics_port",
+        "objective", "weights", "slo_ms",
     ]
 
     /// Reads a controller configuration file (YAML or JSON). Relative paths in it (workflow,
@@ -58,9 +59,11 @@ extension ControlConfiguration {
             guard (0...65535).contains(port) else { throw portReader.error("\(port) is not a port number") }
             metricsPort = port
         }
+        let objective = try parseObjective(try root.optional("objective"), weights: try root.optional("weights"))
+        let slo = try positive(root.optional("slo_ms"))
         return ControlConfiguration(workflowPath: workflow, prometheus: prometheus, intervalSeconds: interval,
                                     predictor: predictor, headroom: headroom, sink: sink, guardrails: guardrails,
-                                    databasePath: database, metricsPort: metricsPort)
+                                    databasePath: database, metricsPort: metricsPort, pipelineObjective: objective, sloMs: slo)
     }
 
     static func parseSink(_ reader: FieldReader, resolve: (String) -> String) throws(TrimtabError) -> SinkSettings {
@@ -134,6 +137,39 @@ extension ControlConfiguration {
             guard g.maxReplicas >= g.minReplicas else { throw r.error("must be at least min_replicas (\(g.minReplicas))") }
         }
         return g
+    }
+
+    /// `objective: weighted | accuracy | cost` (the names of `trimtab adapt --objective`;
+    /// `accuracy-then-cost` and `cost-then-accuracy` are accepted too) and, for weighted,
+    /// `weights: {alpha, beta, gamma}` (defaults 3, 1, 0.0001 as `trimtab adapt`).
+    static func parseObjective(_ reader: FieldReader?, weights: FieldReader?) throws(TrimtabError) -> PipelineObjective? {
+        guard reader != nil || weights != nil else { return nil }
+        let name = try reader?.string() ?? "weighted"
+        switch name {
+        case "weighted":
+            var alpha = 3.0, beta = 1.0, gamma = 0.0001
+            if let weights {
+                guard case .map = weights.value else { throw weights.error("must be a mapping {alpha, beta, gamma}") }
+                try weights.rejectUnknownKeys(["alpha", "beta", "gamma"])
+                for (key, target) in [("alpha", 0), ("beta", 1), ("gamma", 2)] {
+                    guard let r = try weights.optional(key) else { continue }
+                    let v = try r.double()
+                    guard v.isFinite, v >= 0 else { throw r.error("\(v) must be a non-negative number") }
+                    switch target {
+                    case 0: alpha = v
+                    case 1: beta = v
+                    default: gamma = v
+                    }
+                }
+            }
+            return .weighted(alpha: alpha, beta: beta, gamma: gamma)
+        case "accuracy", "accuracy-then-cost", "cost", "cost-then-accuracy":
+            if let weights { throw weights.error("weights apply only to objective weighted (objective is \(name))") }
+            return name.hasPrefix("accuracy") ? .accuracyThenCost : .costThenAccuracy
+        default:
+            throw TrimtabError(field: reader?.path ?? "objective",
+                               "'\(name)' is not an objective (expected weighted, accuracy or cost)")
+        }
     }
 
     static func stringMap(_ reader: FieldReader) throws(TrimtabError) -> [String: String] {

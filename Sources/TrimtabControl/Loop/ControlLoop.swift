@@ -61,7 +61,7 @@ public actor ControlLoop {
         }
         if let observable = sink as? any ObservableConfigurationSink {
             do {
-                for setting in try await observable.observe(stages: planner.model.workflow.stages.map(\.name)) {
+                for setting in try await observable.observe(stages: planner.workflow.stages.map(\.name)) {
                     running[setting.stage] = setting
                     if let r = setting.replicas ?? setting.concurrency { metrics?.setCapacity(stage: setting.stage, r) }
                 }

@@ -1,78 +1,63 @@
-import Foundation
 import TrimtabAdapters
+import TrimtabForecast
 import TrimtabModel
 import TrimtabSolve
 
-/// A plan for one interval: the settings per stage, and the model's prediction for it.
-public struct ControlPlan: Sendable, Equatable {
-    /// One setting per stage, in the workflow's stage order.
-    public var settings: [StageSetting]
-    public var prediction: Prediction
-    /// The planned variant and memory size per stage, by stage name.
-    public var choices: Configuration
-    /// The planner's status (`optimal`, `feasible`).
-    public var status: String
-}
-
-/// Plans an interval: the exact planner chooses variant and memory per stage for the goal (the
-/// choice does not depend on the load), the `ReplicaPlanner` sizes capacity for the forecast.
+/// Plans each interval of the control loop with the planner that fits the workflow:
+/// the exact Kubernetes pipeline planner for a Kubernetes pipeline (variant, batch size, cores and
+/// replicas per stage for the forecast), otherwise the exact serverless planner with the interim
+/// `ReplicaPlanner` for capacity.
 public struct ControlPlanner: Sendable {
-    public let model: WorkflowModel
-    public let goal: Goal
-    public let capacity: CapacityKind
-    public let replicas: ReplicaPlanner
-    let solver: any Solver
+    /// Which planner plans the intervals.
+    public enum Method: Sendable {
+        case serverless(ServerlessControlPlanner)
+        case pipeline(PipelineControlPlanner)
+    }
 
+    public let method: Method
+
+    /// The serverless/interim planner (the exact planner for variant and memory, `ReplicaPlanner` for capacity).
     public init(model: WorkflowModel, goal: Goal, capacity: CapacityKind, replicas: ReplicaPlanner,
                 solver: any Solver = ExactSolver()) {
-        self.model = model
-        self.goal = goal
-        self.capacity = capacity
-        self.replicas = replicas
-        self.solver = solver
+        method = .serverless(ServerlessControlPlanner(model: model, goal: goal, capacity: capacity, replicas: replicas, solver: solver))
     }
 
-    /// The plan for `forecast` requests/s; throws when no configuration meets the goal's bounds.
-    /// - Complexity: one exact solve (see `ExactSolver`) plus O(stages).
+    /// The Kubernetes pipeline planner.
+    public init(pipeline: PipelineControlPlanner) {
+        method = .pipeline(pipeline)
+    }
+
+    /// The workflow planned for.
+    public var workflow: Workflow {
+        switch method {
+        case .serverless(let p): return p.model.workflow
+        case .pipeline(let p): return p.pipeline.workflow
+        }
+    }
+
+    /// `pipeline` for the Kubernetes pipeline planner, `serverless` otherwise.
+    public var name: String {
+        switch method {
+        case .serverless: return "serverless"
+        case .pipeline: return "pipeline"
+        }
+    }
+
+    /// The plan for `forecast` requests/s; throws when nothing meets the goal's bounds.
+    /// - Complexity: that of the chosen planner.
     public func plan(forecast: Double) throws -> ControlPlan {
-        let result = try solver.solve(model, goal: goal)
-        guard result.status != .infeasible, let indices = result.optionIndices, let prediction = result.prediction else {
-            throw TrimtabError(field: "goal", "no configuration meets the goal's bounds")
+        switch method {
+        case .serverless(let p): return try p.plan(forecast: forecast)
+        case .pipeline(let p): return try p.plan(forecast: forecast)
         }
-        var settings: [StageSetting] = []
-        for (s, k) in indices.enumerated() {
-            let option = model.options[s][k]
-            let stage = model.workflow.stages[s]
-            let count = replicas.capacity(forecast: forecast, executions: model.executions[s], latencyMs: option.latencyMs)
-            var setting = StageSetting(stage: stage.name, variant: stage.hasVariants ? stage.variants[option.variant].name : nil)
-            switch capacity {
-            case .replicas: setting.replicas = count
-            case .concurrency:
-                setting.memoryMB = option.memoryMB
-                setting.concurrency = count
-            }
-            settings.append(setting)
-        }
-        return ControlPlan(settings: settings, prediction: prediction,
-                           choices: model.configuration(optionIndices: indices), status: result.status.rawValue)
     }
 
-    /// The relative gain of `plan`'s variant/memory choice over `running` for the goal's objective;
-    /// nil when the running choice is unknown or breaks a bound (then any change is worth it).
+    /// The relative gain of the plan over what runs, in the chosen planner's objective (what
+    /// `min_gain` compares); nil when any change is worth it.
     public func gain(of plan: ControlPlan, over running: [String: StageSetting]) -> Double? {
-        var configuration: Configuration = [:]
-        for stage in model.workflow.stages {
-            guard let current = running[stage.name], let planned = plan.choices[stage.name] else { return nil }
-            let variant = stage.hasVariants ? (current.variant ?? planned.variant) : nil
-            // Kubernetes does not run memory sizes: keep the plan's so that only variants compare.
-            let memory = capacity == .concurrency ? (current.memoryMB ?? planned.memoryMB) : planned.memoryMB
-            configuration[stage.name] = StageChoice(variant: variant, memoryMB: memory)
+        switch method {
+        case .serverless(let p): return p.gain(of: plan, over: running)
+        case .pipeline(let p): return p.gain(of: plan, over: running)
         }
-        guard let prediction = try? model.predict(configuration) else { return nil }
-        guard goal.bounds.admits(prediction) else { return nil }
-        let old = prediction.score(goal.objective)
-        let new = plan.prediction.score(goal.objective)
-        guard old != 0 else { return new < old ? .infinity : 0 }
-        return (old - new) / abs(old)
     }
 }

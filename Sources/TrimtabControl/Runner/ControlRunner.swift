@@ -20,17 +20,10 @@ public struct ControlRunner: Sendable {
         self.configuration = configuration
         self.logger = logger
         let workflow = try WorkflowParser.load(path: configuration.workflowPath)
-        let model: WorkflowModel
-        do { model = try WorkflowModel(workflow) } catch { throw error.inFile(configuration.workflowPath) }
-        guard let goal = workflow.goal else {
-            throw TrimtabError(file: configuration.workflowPath, field: "goal", "the controller needs the workflow's goal")
-        }
         let sink = try Self.makeSink(configuration.sink, stages: workflow.stages.map(\.name), file: configurationFile,
                                      environment: environment)
+        let planner = try Self.planner(configuration, workflow: workflow, file: configurationFile)
         let g = configuration.guardrails
-        let planner = ControlPlanner(model: model, goal: goal, capacity: configuration.sink.capacityKind,
-                                     replicas: ReplicaPlanner(headroom: configuration.headroom, minimum: g.minReplicas,
-                                                              maximum: g.maxReplicas))
         // A query must not take more than a quarter of the interval (1–10 s): a dead Prometheus is
         // noticed within the iteration, and the loop keeps its configuration and backs off.
         let timeout = min(10, max(1, configuration.intervalSeconds / 4))
@@ -41,6 +34,35 @@ public struct ControlRunner: Sendable {
         loop = ControlLoop(source: source, sink: sink, forecaster: try Self.forecaster(configuration.predictor, intervalSeconds: configuration.intervalSeconds),
                            planner: planner, guardrails: g, clock: clock, history: history, metrics: metrics,
                            dryRun: dryRun, logger: logger)
+    }
+
+    /// The Kubernetes pipeline planner when the workflow is a Kubernetes pipeline (platform
+    /// kubernetes, a chain; `KubernetesPipeline` accepts it) and the sink runs replicas; otherwise
+    /// the serverless planner with the interim `ReplicaPlanner`. The pipeline planner's request:
+    /// λ = forecast, headroom = `headroom`, SLO = `slo_ms` or the goal's latency bound, at most
+    /// `guardrails.max_replicas` replicas per stage, `objective`/`weights` (as `trimtab adapt`).
+    public static func planner(_ configuration: ControlConfiguration, workflow: Workflow, file: String) throws -> ControlPlanner {
+        let g = configuration.guardrails
+        if configuration.sink.capacityKind == .replicas, let pipeline = try? KubernetesPipeline(workflow) {
+            guard let slo = configuration.sloMs ?? workflow.goal?.bounds.maxLatencyMs, slo.isFinite, slo > 0 else {
+                throw TrimtabError(file: file, field: "slo_ms",
+                                   "give the latency SLO (or a goal with subject_to.latency_ms in \(configuration.workflowPath))")
+            }
+            let request = PipelinePlanRequest(loadRps: 0, sloMs: slo, headroom: configuration.headroom, maxReplicas: g.maxReplicas,
+                                              objective: configuration.pipelineObjective ?? ControlConfiguration.defaultPipelineObjective)
+            return ControlPlanner(pipeline: PipelineControlPlanner(pipeline: pipeline, request: request, minReplicas: g.minReplicas))
+        }
+        let reason = "only the Kubernetes pipeline planner takes it, and \(configuration.workflowPath) is not planned by it "
+            + "(it needs platform kubernetes, a chain of stages and a kubernetes or file sink)"
+        if configuration.pipelineObjective != nil { throw TrimtabError(file: file, field: "objective", reason) }
+        if configuration.sloMs != nil { throw TrimtabError(file: file, field: "slo_ms", reason) }
+        let model: WorkflowModel
+        do { model = try WorkflowModel(workflow) } catch { throw error.inFile(configuration.workflowPath) }
+        guard let goal = workflow.goal else {
+            throw TrimtabError(file: configuration.workflowPath, field: "goal", "the controller needs the workflow's goal")
+        }
+        return ControlPlanner(model: model, goal: goal, capacity: configuration.sink.capacityKind,
+                              replicas: ReplicaPlanner(headroom: configuration.headroom, minimum: g.minReplicas, maximum: g.maxReplicas))
     }
 
     /// The named predictor of `TrimtabForecast`, on bins of one interval: as IPA, 12 bins of

@@ -1,0 +1,111 @@
+import TrimtabAdapters
+import TrimtabForecast
+import TrimtabModel
+
+/// Plans an interval of a Kubernetes pipeline (`platform: kubernetes`, a chain of stages) with the
+/// exact pipeline planner of `TrimtabForecast` — the one `trimtab adapt` uses: per stage the
+/// variant, batch size, CPU millicores and replicas for λ = the forecast, with the configuration's
+/// headroom as the planner's capacity factor (replicas × throughput ≥ headroom × λ, as
+/// `trimtab adapt --headroom`).
+public struct PipelineControlPlanner: Sendable {
+    public let pipeline: KubernetesPipeline
+    /// The request for every interval; `loadRps` is replaced by the forecast.
+    public let request: PipelinePlanRequest
+    /// Replicas are raised to at least this many after planning (more replicas only lower latency).
+    public let minReplicas: Int
+
+    public init(pipeline: KubernetesPipeline, request: PipelinePlanRequest, minReplicas: Int = 1) {
+        self.pipeline = pipeline
+        self.request = request
+        self.minReplicas = max(1, minReplicas)
+    }
+
+    /// The request for `forecast` requests/s.
+    public func request(forecast: Double) -> PipelinePlanRequest {
+        var r = request
+        r.loadRps = forecast.isFinite ? max(0, forecast) : 0
+        return r
+    }
+
+    /// The plan for `forecast` requests/s; throws when no setting meets the SLO within the replica limit.
+    /// - Complexity: one `PipelinePlanner.plan` (see there) plus O(stages).
+    public func plan(forecast: Double) throws -> ControlPlan {
+        let r = request(forecast: forecast)
+        guard let plan = PipelinePlanner().plan(pipeline, r) else {
+            throw TrimtabError(field: "goal", "no setting meets the latency SLO of \(r.sloMs) ms at \(r.loadRps) requests/s "
+                               + "with at most \(r.maxReplicas) replicas per stage")
+        }
+        var settings: [StageSetting] = []
+        var choices: Configuration = [:]
+        for (k, s) in plan.settings.enumerated() {
+            let stage = pipeline.stage(k)
+            let variant = stage.hasVariants ? stage.variants[s.variant].name : nil
+            settings.append(StageSetting(stage: stage.name, variant: variant, batchSize: s.batchSize,
+                                         cpuCores: Double(s.millicores) / 1000, replicas: max(minReplicas, s.replicas)))
+            // As `trimtab adapt --format json`: the table key (millicores) stands in the memory field.
+            choices[stage.name] = StageChoice(variant: variant, memoryMB: s.millicores)
+        }
+        // Workflow stage order, as the serverless planner gives it.
+        let order = pipeline.workflow.stages.map(\.name)
+        settings.sort { (order.firstIndex(of: $0.stage) ?? 0) < (order.firstIndex(of: $1.stage) ?? 0) }
+        let perMillion = r.loadRps > 0 ? plan.costPerHour / (r.loadRps * 3600) * 1_000_000 : 0
+        return ControlPlan(settings: settings,
+                           prediction: Prediction(latencyMs: plan.latencyMs, costPerMillion: perMillion, accuracy: plan.accuracy),
+                           choices: choices, status: "optimal", pipeline: plan, pipelineLoad: r.loadRps)
+    }
+
+    /// The relative gain of the plan over what runs, in the planner's objective at the plan's load.
+    ///
+    /// The running variant, batch size and cores of every stage are scored at their best replica
+    /// counts for the same load (the replicas are not what `min_gain` guards). nil when something
+    /// running is unknown, is not in the workflow's tables, or cannot meet the SLO at this load
+    /// (then any change is worth it). Lexicographic objectives compare the first criterion, and the
+    /// second when the first ties.
+    /// - Complexity: O(S · F · R) for S stages, a front of F labels and R replica counts.
+    public func gain(of plan: ControlPlan, over running: [String: StageSetting]) -> Double? {
+        guard let planned = plan.pipeline else { return nil }
+        let r = request(forecast: plan.pipelineLoad ?? 0)
+        var variants: [Int] = []
+        var front: [(latency: Double, penalty: Double)] = [(0, 0)]
+        for k in 0..<pipeline.stageCount {
+            let stage = pipeline.stage(k)
+            guard let current = running[stage.name], let batch = current.batchSize, let cores = current.cpuCores else { return nil }
+            let v: Int
+            if stage.hasVariants {
+                guard let name = current.variant, let index = stage.variants.firstIndex(where: { $0.name == name }) else { return nil }
+                v = index
+            } else {
+                v = 0
+            }
+            variants.append(v)
+            let millicores = Int((cores * 1000).rounded())
+            let options = PipelineStageOption.all(pipeline, stage: k, r)[v]
+                .filter { $0.setting.batchSize == batch && $0.setting.millicores == millicores }
+            guard !options.isEmpty else { return nil }
+            var merged: [(latency: Double, penalty: Double)] = []
+            for a in front { for o in options { merged.append((a.latency + o.latencyMs, a.penalty + o.penalty)) } }
+            merged.sort { ($0.latency, $0.penalty) < ($1.latency, $1.penalty) }
+            front = []
+            for m in merged where front.last.map({ m.penalty < $0.penalty }) ?? true { front.append(m) }
+        }
+        let slo = r.sloMs * (1 + 1e-12)
+        guard let least = front.filter({ $0.latency <= slo }).map(\.penalty).min() else { return nil }
+        let old = Self.score(r.objective, accuracy: pipeline.pipelineAccuracy(variants: variants), penalty: least)
+        let new = (planned.score.primary, planned.score.secondary)
+        let close = { (a: Double, b: Double) in abs(a - b) <= 1e-12 * max(1, abs(a), abs(b)) }
+        let relative = { (new: Double, old: Double) -> Double in
+            guard old != 0 else { return new > old ? .infinity : 0 }
+            return (new - old) / abs(old)
+        }
+        return close(new.0, old.0) ? relative(new.1, old.1) : relative(new.0, old.0)
+    }
+
+    /// The planner's score (as `PipelineObjective`), larger is better, compared lexicographically.
+    static func score(_ objective: PipelineObjective, accuracy: Double, penalty: Double) -> (Double, Double) {
+        switch objective {
+        case .weighted(let alpha, _, _): return (alpha * accuracy - penalty, 0)
+        case .accuracyThenCost: return (accuracy, -penalty)
+        case .costThenAccuracy: return (-penalty, accuracy)
+        }
+    }
+}
