@@ -47,11 +47,14 @@ struct LambdaProfileInvoker: Invoker {
     func invoke(_ setting: ProfileSetting, timeout: Double) -> InvocationOutcome {
         let sink = self.sink, function = self.function, payload = self.payload
         return AsyncBridge.wait {
+            let start = ContinuousClock.now
             do {
                 let invocation = try await sink.invoke(function: function, payload: payload)
                 if let reason = invocation.failureReason { return .failure(reason) }
                 return .success(latencyMs: invocation.latencyMs)
             } catch {
+                // The transport's deadline is --timeout: say so rather than the HTTP client's error name.
+                if ContinuousClock.now - start >= .milliseconds(Int64(timeout * 1000)) { return .failure("timed out after \(timeout) s") }
                 return .failure("\(error)")
             }
         }
