@@ -139,9 +139,4 @@ final class LoopbackServer {
         let stages = try #require(json["stages"] as? [[String: Any]])
         #expect(stages.count == 2 && stages.allSatisfy { ($0["cv_mape_percent"] as? Double ?? 100) < 0.5 })
     }
-
-    @Test func lambdaIsReportedAsNotYetAvailable() {
-        let r = CLI.run(["profile", "--lambda", "f", "--memory", "128,256"])
-        #expect(r.status == 2 && r.stderr.contains("--lambda"))
-    }
 }

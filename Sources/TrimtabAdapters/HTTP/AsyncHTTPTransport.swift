@@ -28,6 +28,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
         let millis = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         let response = try await HTTPClient.shared.execute(outgoing, timeout: .milliseconds(millis))
         let buffer = try await response.body.collect(upTo: 16 << 20)
-        return HTTPResponseData(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+        return HTTPResponseData(status: Int(response.status.code), body: Data(buffer.readableBytesView),
+                                headers: response.headers.map { ($0.name, $0.value) })
     }
 }

@@ -29,9 +29,17 @@ public struct HTTPRequestData: Sendable, Equatable {
 public struct HTTPResponseData: Sendable, Equatable {
     public var status: Int
     public var body: Data
-    public init(status: Int, body: Data = Data()) {
+    /// Response headers, in order (the production transport keeps them; scripted answers may omit them).
+    public var headers: [(String, String)] = []
+    public init(status: Int, body: Data = Data(), headers: [(String, String)] = []) {
         self.status = status
         self.body = body
+        self.headers = headers
+    }
+
+    public static func == (a: HTTPResponseData, b: HTTPResponseData) -> Bool {
+        a.status == b.status && a.body == b.body
+            && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
     }
 
     public var text: String { String(decoding: body, as: UTF8.self) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrimtabAdapters
 import TrimtabFit
 import TrimtabModel
 
@@ -7,13 +8,15 @@ import TrimtabModel
 struct ProfileCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "Measure a real function (HTTP endpoint or local command) and write the CSV that fit reads.",
+        abstract: "Measure a real function (AWS Lambda, HTTP endpoint or local command) and write the CSV that fit reads.",
         discussion: """
         Each setting (memory, batch size, concurrency) is repeated until the coefficient of variation of its
         latencies is at most --cv (after --min-repeats) or --max-repeats is reached; a setting that fails or
         times out is recorded as infeasible and skipped. --command gets the setting in TRIMTAB_MEMORY_MB,
         TRIMTAB_BATCH_SIZE and TRIMTAB_CONCURRENCY and the payload on stdin; --url gets a POST of the payload
-        with X-Trimtab-Memory-MB and X-Trimtab-Batch-Size headers. --adaptive measures the ends and the middle
+        with X-Trimtab-Memory-MB and X-Trimtab-Batch-Size headers. --lambda sets the function's memory through the
+        Lambda API (SigV4, credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) before
+        each series, waits for the update, and invokes it with the payload; --memory is required. --adaptive measures the ends and the middle
         of --memory, then bisects towards the cheapest size (GB-seconds per item) until it is bracketed.
         """)
 
@@ -21,14 +24,18 @@ struct ProfileCommand: ResultCommand {
     var url: String?
     @Option(help: "Run this shell command per invocation.")
     var command: String?
-    @Option(help: "AWS Lambda function name (not in this build: needs the SigV4 client of the control loop).")
+    @Option(help: "AWS Lambda function name: memory is set through the Lambda API before each series.")
     var lambda: String?
+    @Option(help: "Lambda API endpoint (default https://lambda.REGION.amazonaws.com; e.g. a moto_server URL).")
+    var endpoint: String?
+    @Option(help: "AWS region for --lambda (default AWS_REGION, AWS_DEFAULT_REGION, then us-east-1).")
+    var region: String?
     @Option(help: "Request body (--url) or standard input (--command).")
     var payload: String?
     @Option(help: "Stage name written in the CSV.")
     var stage: String = "function"
-    @Option(help: "Memory sizes: FROM:TO:STEP and/or a comma list (for --url/--command a label passed to the function).")
-    var memory: String = "1024"
+    @Option(help: "Memory sizes: FROM:TO:STEP and/or a comma list (for --url/--command a label passed to the function; required with --lambda).")
+    var memory: String?
     @Option(name: .customLong("batch-sizes"), help: "Comma list of batch sizes.")
     var batchSizes: String = "1"
     @Option(help: "Comma list of concurrency levels (simultaneous invocations per round).")
@@ -57,9 +64,6 @@ struct ProfileCommand: ResultCommand {
     }
 
     func execute() throws -> CommandResult {
-        if lambda != nil {
-            throw TrimtabError(code: .unsupported, field: "--lambda", "is not available in this build yet (it needs the SigV4 Lambda client); use --url or --command")
-        }
         guard minRepeats >= 2, maxRepeats >= minRepeats else {
             throw TrimtabError(field: "--max-repeats", "need 2 ≤ --min-repeats ≤ --max-repeats")
         }
@@ -72,16 +76,18 @@ struct ProfileCommand: ResultCommand {
         }
         let invoker: any Invoker
         switch (url, command) {
-        case (let u?, nil):
+        case (nil, nil) where lambda != nil:
+            invoker = try lambdaInvoker(payload: body)
+        case (let u?, nil) where lambda == nil:
             guard let parsed = URL(string: u), let scheme = parsed.scheme, ["http", "https"].contains(scheme) else {
                 throw TrimtabError(field: "--url", "'\(u)' is not an http(s) URL")
             }
             guard let body else { throw TrimtabError(field: "--payload", "is required with --url") }
             invoker = HTTPInvoker(url: parsed, payload: body)
-        case (nil, let c?): invoker = CommandInvoker(command: c, payload: body)
-        default: throw TrimtabError(field: "--url", "give exactly one of --url or --command")
+        case (nil, let c?) where lambda == nil: invoker = CommandInvoker(command: c, payload: body)
+        default: throw TrimtabError(field: "--url", "give exactly one of --lambda, --url or --command")
         }
-        let plan = ProfilePlan(memorySizes: try MemoryGrid.parse(memory), batchSizes: try Self.list(batchSizes, flag: "--batch-sizes"),
+        let plan = ProfilePlan(memorySizes: try MemoryGrid.parse(memory ?? "1024"), batchSizes: try Self.list(batchSizes, flag: "--batch-sizes"),
                                concurrency: try Self.list(concurrency, flag: "--concurrency"), minRepeats: minRepeats,
                                maxRepeats: maxRepeats, targetCV: cv, timeout: timeout, adaptive: adaptive)
         let terminal = isatty(STDERR_FILENO) == 1
@@ -95,6 +101,24 @@ struct ProfileCommand: ResultCommand {
         var result = try FitCommand.deliver(report.csv, to: output)
         result.stderr = Self.summary(report, plan: plan) + result.stderr
         return result
+    }
+
+    /// The Lambda runner: needs --memory (the sizes to set) and credentials in the environment.
+    func lambdaInvoker(payload: Data?) throws(TrimtabError) -> LambdaProfileInvoker {
+        guard let name = lambda, !name.isEmpty else { throw TrimtabError(field: "--lambda", "needs a function name") }
+        guard memory != nil else { throw TrimtabError(field: "--memory", "is required with --lambda (the sizes to set, e.g. 128,512,1024)") }
+        if let endpoint {
+            guard let parsed = URL(string: endpoint), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
+                throw TrimtabError(field: "--endpoint", "'\(endpoint)' is not an http(s) URL")
+            }
+        }
+        let environment = ProcessInfo.processInfo.environment
+        guard let credentials = AWSCredentials.fromEnvironment(environment) else {
+            throw TrimtabError(field: "--lambda", "AWS credentials are missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        }
+        let chosenRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        return LambdaProfileInvoker(function: name, endpoint: endpoint, region: chosenRegion, credentials: credentials,
+                                    payload: payload, timeout: timeout)
     }
 
     static func summary(_ report: ProfileReport, plan: ProfilePlan) -> String {
