@@ -29,12 +29,10 @@ public actor LoadExporter {
         last = now
     }
 
-    /// The exposition text at this moment. The sample carries the time it was computed at, so
-    /// that a scrape answered late (a loaded machine) still gives Prometheus the exact rate.
+    /// The exposition text at this moment.
     public func exposition() -> String {
         advance()
-        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded())
-        return "# HELP requests_total Requests received.\n# TYPE requests_total counter\nrequests_total \(total) \(milliseconds)\n"
+        return "# HELP requests_total Requests received.\n# TYPE requests_total counter\nrequests_total \(total)\n"
     }
 
     /// Serves `/metrics` on a free loopback port in the background.
