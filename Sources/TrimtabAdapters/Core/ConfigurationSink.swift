@@ -9,6 +9,28 @@ public protocol ConfigurationSink: Sendable {
     func apply(_ settings: [StageSetting]) async -> SinkReport
 }
 
+/// A sink that applies each stage on its own (an API call per stage): a stage's failure is
+/// reported and the others still go ahead.
+public protocol StageByStageSink: ConfigurationSink {
+    /// Applies one stage's setting; throws `AdapterError` on failure.
+    func apply(_ setting: StageSetting) async throws
+}
+
+extension StageByStageSink {
+    public func apply(_ settings: [StageSetting]) async -> SinkReport {
+        var report = SinkReport()
+        for setting in settings {
+            do {
+                try await apply(setting)
+                report.applied.append(setting.stage)
+            } catch {
+                report.failed.append(StageFailure(stage: setting.stage, message: "\(error)"))
+            }
+        }
+        return report
+    }
+}
+
 /// The outcome of applying settings: which stages were applied and which failed, and why.
 public struct SinkReport: Sendable, Equatable {
     public var applied: [String]

@@ -7,7 +7,7 @@ import Foundation
 /// pod template that carries `metadata.resourceVersion`, so a concurrent writer makes the
 /// server answer 409 Conflict: the sink then re-reads and retries. 5xx answers and timeouts are
 /// retried with backoff; any other 4xx is reported at once with the server's message.
-public struct KubernetesSink: ConfigurationSink {
+public struct KubernetesSink: StageByStageSink {
     public let kind = "kubernetes"
     public var settings: KubernetesSettings
     public var transport: any HTTPTransport
@@ -21,19 +21,6 @@ public struct KubernetesSink: ConfigurationSink {
         self.transport = transport ?? AsyncHTTPTransport(caFile: settings.caFile)
         self.retry = retry
         self.conflictRetries = conflictRetries
-    }
-
-    public func apply(_ stageSettings: [StageSetting]) async -> SinkReport {
-        var report = SinkReport()
-        for setting in stageSettings {
-            do {
-                try await apply(setting)
-                report.applied.append(setting.stage)
-            } catch {
-                report.failed.append(StageFailure(stage: setting.stage, message: "\(error)"))
-            }
-        }
-        return report
     }
 
     /// Applies one stage's setting; throws `AdapterError` on failure.

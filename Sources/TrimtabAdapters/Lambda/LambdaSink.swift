@@ -22,7 +22,7 @@ public struct LambdaSettings: Sendable, Equatable {
 /// Applies settings to AWS Lambda functions: memory (and the variant's environment variable)
 /// through UpdateFunctionConfiguration, reserved concurrency through PutFunctionConcurrency.
 /// Every request is SigV4-signed. 5xx, 429 and 409 (an update in progress) are retried.
-public struct LambdaSink: ConfigurationSink {
+public struct LambdaSink: StageByStageSink {
     public let kind = "lambda"
     public var settings: LambdaSettings
     public var signer: SigV4Signer
@@ -35,19 +35,6 @@ public struct LambdaSink: ConfigurationSink {
         self.signer = SigV4Signer(credentials: credentials, region: settings.region, service: "lambda")
         self.transport = transport
         self.retry = retry
-    }
-
-    public func apply(_ stageSettings: [StageSetting]) async -> SinkReport {
-        var report = SinkReport()
-        for setting in stageSettings {
-            do {
-                try await apply(setting)
-                report.applied.append(setting.stage)
-            } catch {
-                report.failed.append(StageFailure(stage: setting.stage, message: "\(error)"))
-            }
-        }
-        return report
     }
 
     public func apply(_ setting: StageSetting) async throws {
