@@ -26,26 +26,6 @@ extension Bench {
         return (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)).squareRoot()
     }
 
-    /// A one-stage workflow `infer` with the given batch service times (ms, sizes 1…n) at one memory size.
-    static func oneStageWorkflow(serviceMs: [Double], memoryMB: Int, timeoutsMs: [Double]) throws -> Workflow {
-        let rows = serviceMs.enumerated().map { "      \($0.offset + 1): {\(memoryMB): \($0.element)}" }.joined(separator: "\n")
-        let text = """
-        version: 1
-        name: batch-vs-sim
-        platform: {kind: aws-lambda, billing_granularity_ms: 1}
-        stages:
-          - name: infer
-            latency_ms_by_batch:
-        \(rows)
-            batch_timeouts_ms: [\(timeoutsMs.map { String($0) }.joined(separator: ", "))]
-        edges:
-          - {from: start, to: infer}
-          - {from: infer, to: end}
-        goal: {minimize: cost, load_rps: 1}
-        """
-        return try WorkflowParser.parse(text: text, name: "batch-vs-sim")
-    }
-
     static func batchVersusSimBench(_ args: [String]) throws {
         let requests = args.first.flatMap(Int.init) ?? 400_000
         let seedCount = args.count > 1 ? Int(args[1]) ?? 3 : 3
@@ -68,7 +48,7 @@ extension Bench {
         let began = now(), cpuBegan = cpuSeconds()
         var simulatedRequests = 0
         for (name, memory, serviceMs) in services {
-            let workflow = try oneStageWorkflow(serviceMs: serviceMs, memoryMB: memory, timeoutsMs: timeouts)
+            let workflow = BatchedFunctionWorkflow.make(serviceMs: serviceMs, memoryMB: memory, timeoutsMs: timeouts)
             let service = StageServiceModel(variant: workflow.stages[0].variants[0])
             for hour in maps.hours(of: "twitter") {
                 let process = try maps.process(trace: "twitter", hour: hour)

@@ -24,27 +24,6 @@ import TrimtabSim
         var costError: Double { abs(modelCost - simCost) / simCost }
     }
 
-    /// A one-stage workflow `infer` with the given service time (ms) for batch sizes 1…n at
-    /// `memoryMB`, candidate timeouts `timeoutsMs` (the simulator accepts only plannable choices).
-    static func workflow(serviceMs: [Double], memoryMB: Int, timeoutsMs: [Double]) throws -> Workflow {
-        let rows = serviceMs.enumerated().map { "      \($0.offset + 1): {\(memoryMB): \($0.element)}" }.joined(separator: "\n")
-        let text = """
-        version: 1
-        name: batch-vs-sim
-        platform: {kind: aws-lambda, billing_granularity_ms: 1}
-        stages:
-          - name: infer
-            latency_ms_by_batch:
-        \(rows)
-            batch_timeouts_ms: [\(timeoutsMs.map { String($0) }.joined(separator: ", "))]
-        edges:
-          - {from: start, to: infer}
-          - {from: infer, to: end}
-        goal: {minimize: cost, load_rps: 1}
-        """
-        return try WorkflowParser.parse(text: text, name: "batch-vs-sim")
-    }
-
     /// Model and simulator for every (B, T) of one Twitter hour; the simulation covers about
     /// `requests` arrivals (duration = requests / rate).
     static func compare(workflow: Workflow, hour: String, batchSizes: [Int], timeoutsMs: [Double], requests: Int,
@@ -81,7 +60,7 @@ import TrimtabSim
     @Test(arguments: (1...24).map(String.init))
     func fastServiceAgreesWithTrimtabSim(hour: String) throws {
         let timeouts = [100.0, 500.0]
-        let wf = try Self.workflow(serviceMs: (1...20).map { 10 + 2 * Double($0) }, memoryMB: 1024, timeoutsMs: timeouts)
+        let wf = BatchedFunctionWorkflow.make(serviceMs: (1...20).map { 10 + 2 * Double($0) }, memoryMB: 1024, timeoutsMs: timeouts)
         let cases = try Self.compare(workflow: wf, hour: hour, batchSizes: [4, 10, 20], timeoutsMs: timeouts,
                                      requests: 60_000, seed: UInt64(hour) ?? 1)
         #expect(cases.count == 6)
@@ -104,7 +83,7 @@ import TrimtabSim
         let timeouts = [100.0, 500.0]
         let table = try MBSServiceTable.load(path: referencePath("mbs/service_time_256.json"))
         let times = (1...20).map { table.latencyMs(memoryMB: 3072, sizeClass: 0, batchSize: $0) ?? .nan }
-        let wf = try Self.workflow(serviceMs: times, memoryMB: 3072, timeoutsMs: timeouts)
+        let wf = BatchedFunctionWorkflow.make(serviceMs: times, memoryMB: 3072, timeoutsMs: timeouts)
         let cases = try Self.compare(workflow: wf, hour: hour, batchSizes: [4, 10, 20], timeoutsMs: timeouts,
                                      requests: 60_000, seed: 100 + (UInt64(hour) ?? 1))
         #expect(cases.count == 6)
