@@ -16,12 +16,15 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Core: workflow files, validation, structure and the analytic model. No networking.
         .target(name: "TrimtabModel", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Optimisers: exact, greedy, exhaustive, Pareto.
-        .target(name: "TrimtabSolve", dependencies: ["TrimtabModel"]),
+        .target(name: "TrimtabSolve", dependencies: [
+            "TrimtabModel", .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         // Measurements to models: curve fitting, Step Functions import, profiling.
         .target(name: "TrimtabFit", dependencies: ["TrimtabModel"]),
         // Discrete-event simulation of a workflow under a trace.

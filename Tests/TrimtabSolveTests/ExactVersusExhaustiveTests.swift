@@ -39,6 +39,20 @@ func smallWorkflow(seed: UInt64) -> Workflow {
     return w
 }
 
+/// Three to five stages with up to 16 memory sizes and variants: label sets of hundreds.
+func wideWorkflow(seed: UInt64) -> Workflow {
+    var rng = SeededGenerator(seed: seed &* 104_729)
+    let stages = Int.random(in: 3...5, using: &rng)
+    var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(16), variantShare: 0.4,
+                                            maxVariants: 3, loopChance: 0.2, bridgeChance: 0.3)
+    var w = generator.make(stages: stages, seed: seed)
+    while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 60_000 {
+        generator.memorySizes = RandomWorkflowGenerator.lambdaSizes(generator.memorySizes.count - 2)
+        w = generator.make(stages: stages, seed: seed)
+    }
+    return w
+}
+
 @Suite struct ExactVersusExhaustiveTests {
     /// The exact planner agrees with enumeration on 300 random workflows × 3 goals.
     @Test func exactEqualsExhaustive() throws {
@@ -68,12 +82,39 @@ func smallWorkflow(seed: UInt64) -> Workflow {
         #expect(infeasible > 20 && infeasible < 600)
     }
 
-    /// The Pareto front equals the non-dominated set found by enumeration.
-    @Test func paretoEqualsExhaustive() throws {
+    /// The same with every label product searched by `ParetoProduct` (as large workflows
+    /// are), on wider workflows: fewer stages, more options each.
+    @Test func exactWithProductSearchEqualsExhaustive() throws {
+        var rng = SeededGenerator(seed: 2027)
+        var solver = ExactSolver()
+        solver.productThreshold = 1
+        var compared = 0
+        for seed in UInt64(1)...150 {
+            let w = seed % 3 == 0 ? wideWorkflow(seed: seed) : smallWorkflow(seed: seed + 1000)
+            let model = try WorkflowModel(w)
+            for goal in randomGoals(model, &rng) {
+                let exact = try solver.solve(model, goal: goal)
+                let brute = try ExhaustiveSolver().solve(model, goal: goal)
+                #expect(exact.status == brute.status, "seed \(seed) \(goal)")
+                compared += 1
+                guard let e = exact.prediction, let b = brute.prediction else { continue }
+                let se = e.score(goal.objective), sb = b.score(goal.objective)
+                #expect(abs(se - sb) <= 1e-9 * max(1, abs(sb)), "seed \(seed) \(goal): exact \(se) vs exhaustive \(sb)")
+                #expect(goal.bounds.admits(e))
+            }
+        }
+        #expect(compared == 450)
+    }
+
+    /// The Pareto front equals the non-dominated set found by enumeration, with and without
+    /// the product search.
+    @Test(arguments: [4096, 1]) func paretoEqualsExhaustive(productThreshold: Int) throws {
+        var solver = ExactSolver()
+        solver.productThreshold = productThreshold
         for seed in UInt64(301)...420 {
             let w = smallWorkflow(seed: seed)
             let model = try WorkflowModel(w)
-            let exact = ExactSolver().pareto(model, bounds: Bounds())
+            let exact = solver.pareto(model, bounds: Bounds())
             let brute = try ExhaustiveSolver().pareto(model, bounds: Bounds())
             #expect(exact.count == brute.count, "seed \(seed)")
             for (a, b) in zip(exact, brute) {

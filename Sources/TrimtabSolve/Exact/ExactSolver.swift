@@ -8,13 +8,18 @@ import TrimtabModel
 /// 1. Each stage keeps only options not dominated in the quantities that matter for the goal.
 /// 2. Blocks under parallel joins (and general regions) build Pareto sets of
 ///    (latency distribution, cost, accuracy) bottom-up; dominated labels are dropped
-///    (first-order stochastic dominance for latency: exact, since every composition
-///    above is monotone).
+///    (latency in the increasing convex order: exact, since every composition above is an
+///    increasing convex function of a label's latency and only means are finally compared).
+///    Products of label sets are searched best-first by `ParetoProduct`.
 /// 3. The rest of the workflow is linear in expected latency (series add, branches mix,
 ///    loops scale), so it flattens into a multiple-choice knapsack whose items are stages
 ///    and joined blocks. A fold over the items keeps the Pareto set of partial sums and
-///    drops a partial label when the best completion of the remaining items would break
-///    a bound or could not beat an incumbent (found first by a narrow beam of the same fold).
+///    drops a partial label when the best completion of the remaining items (a
+///    `ResourceRelaxation` per bounded quantity, and Lagrangian cuts) would break a bound or
+///    could not beat the incumbent.
+/// 4. Incumbents come from a scalarised search, a capped beam, and the problem with join
+///    latencies relaxed to their largest mean, whose optimum is also a lower bound: when the
+///    incumbent reaches it, no exact pass is needed.
 ///
 /// - Complexity: O(Σ_k L_k · o_k · log) for L_k labels alive before item k with o_k options;
 ///   L_k is bounded by the Pareto front size, in practice thousands for 100 stages.
@@ -24,6 +29,8 @@ public struct ExactSolver: Solver {
     /// returned as `feasible` (not proven optimal). Nil: no limit.
     public var timeLimit: Double?
     public init(timeLimit: Double? = nil) { self.timeLimit = timeLimit }
+    /// Label products of at least this many pairs are searched by `ParetoProduct`.
+    var productThreshold = 4096
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
@@ -32,6 +39,7 @@ public struct ExactSolver: Solver {
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
                                 objective: goal.objective)
         limits.deadline = deadline
+        limits.productThreshold = productThreshold
         // The incumbent, and the pruning state derived from it (fold bound, cut thresholds).
         var incumbent: Candidate? = nil
         var cuts: [LinearCut] = []
@@ -64,24 +72,76 @@ public struct ExactSolver: Solver {
         roughLimits.cuts = cuts
         roughLimits.beamWidth = 256
         let rough = KnapsackFold(items: roughItems, dims: dims, algebra: model.accuracy, limits: roughLimits)
-        let before = incumbent?.prediction
         adopt(bestAdmitted(rough.run(), model: model, goal: goal))
-        if incumbent?.prediction != before {
-            engine = LabelEngine(model: model, dims: dims, limits: limits)
-            engine.install(cuts: cuts)
+
+        // The same workflow with every join's latency relaxed to its largest mean (point labels
+        // only, so cheap): each configuration's relaxed latency is at most its true one, so
+        // the relaxed optimum bounds the true one from below, and its answers, evaluated
+        // exactly, are near-optimal candidates. A beam over it first makes its fold cheap.
+        var relaxed = engine
+        relaxed.meanOnly = true
+        var relaxedItems: [[ItemOption]] = []
+        relaxed.flatten(model.root, coefficient: 1, context: nil, into: &relaxedItems)
+        // Repeated while it improves: each better incumbent prunes the next beam harder, so
+        // its width goes to more promising labels.
+        var beamWork = 0
+        for _ in 0..<Self.relaxedBeamRounds {
+            var relaxedBeamLimits = limits
+            relaxedBeamLimits.cuts = cuts
+            relaxedBeamLimits.beamWidth = 1024
+            let relaxedBeam = KnapsackFold(items: relaxedItems, dims: dims, algebra: model.accuracy, limits: relaxedBeamLimits)
+            let before = limits.incumbent
+            adopt(bestAdmitted(relaxedBeam.run(), model: model, goal: goal))
+            beamWork += relaxedBeam.stats.totalLabels
+            guard let now = limits.incumbent, let was = before, now < was - 1e-3 * abs(was) else { break }
         }
+        // The relaxed fold keeps every label that could still beat the incumbent, so it is
+        // slow when the incumbent is far from the optimum: it first runs with a threshold a
+        // little above a Lagrangian lower bound, then higher; a run that finds anything has
+        // found the relaxed optimum.
+        var relaxedResults: [FoldResult] = []
+        var work = beamWork
+        var windows: [Double?] = [nil]
+        if let score = limits.incumbent, let bound = cutBound(relaxedItems, limits: limits, cuts: cuts, goal: goal, model: model),
+           bound < score {
+            windows = Self.relaxedWindows.map { bound + (score - bound) * $0 } + [nil]
+        }
+        for window in windows {
+            var relaxedLimits = limits
+            relaxedLimits.cuts = cuts
+            if let top = window {
+                relaxedLimits.incumbent = top
+                let threshold = objectiveThreshold(top, goal: goal, model: model)
+                for i in relaxedLimits.cuts.indices where relaxedLimits.cuts[i].isObjective { relaxedLimits.cuts[i].threshold = threshold }
+            }
+            let relaxedFold = KnapsackFold(items: relaxedItems, dims: dims, algebra: model.accuracy, limits: relaxedLimits)
+            relaxedResults = relaxedFold.run()
+            work += relaxedFold.stats.totalLabels
+            if !relaxedResults.isEmpty || deadline.expired { break }
+        }
+        adopt(bestAdmitted(relaxedResults, model: model, goal: goal))
+        let lowerBound = relaxedResults.map { score($0, goal) }.min()
 
-        var items: [[ItemOption]] = []
-        engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
-        // A narrow beam of the fold usually improves the incumbent further.
-        var beamLimits = limits
-        beamLimits.beamWidth = 1024
-        let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
-        adopt(bestAdmitted(beam.run(), model: model, goal: goal))
-        limits.cuts = cuts
-
-        let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: limits)
-        let results = fold.run()
+        var results: [FoldResult] = []
+        if deadline.expired {
+            // Out of time: report the incumbent below.
+        } else if incumbent == nil && relaxedResults.isEmpty {
+            // Not even the relaxation meets the bounds: infeasible.
+        } else if let score = limits.incumbent, let lowerBound, lowerBound >= score - 1e-12 * max(1, abs(score)) {
+            // The incumbent reaches the lower bound: optimal.
+        } else {
+            // The exact pass. The rest of the workflow is bounded with the relaxed items.
+            engine = LabelEngine(model: model, dims: dims, limits: limits)
+            engine.relaxedTopItems = relaxedItems
+            engine.install(cuts: cuts)
+            var items: [[ItemOption]] = []
+            engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
+            var passLimits = limits
+            passLimits.cuts = cuts
+            let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)
+            results = fold.run()
+            work += fold.stats.totalLabels
+        }
         let found = bestAdmitted(results, model: model, goal: goal)
         var best = found ?? incumbent
         if let f = found, let i = incumbent, Self.better(i.prediction, than: f.prediction, goal: goal) { best = i }
@@ -91,13 +151,35 @@ public struct ExactSolver: Solver {
                 throw TrimtabError(code: .unsupported, field: "--time-limit",
                                    "no configuration meeting the bounds was found within \(timeLimit ?? 0) s and infeasibility is not proven; allow more time")
             }
-            return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: fold.stats.totalLabels)
+            return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: work)
         }
         guard let best else {
-            return PlanResult(status: .infeasible, closestBounds: closestBounds(model, goal: goal), work: fold.stats.totalLabels)
+            return PlanResult(status: .infeasible, closestBounds: closestBounds(model, goal: goal), work: work)
         }
-        return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction,
-                          work: fold.stats.totalLabels + beam.stats.totalLabels)
+        return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
+    }
+
+    /// Where the relaxed fold's first runs stop, as fractions of the way from the Lagrangian
+    /// lower bound to the incumbent.
+    static let relaxedWindows = [0.05, 0.25]
+    /// At most this many beams over the relaxed problem.
+    static let relaxedBeamRounds = 3
+
+    /// A lower bound of the objective's fold score from the relaxations that keep one bounded
+    /// quantity exact and price the other with an objective cut's multiplier.
+    func cutBound(_ items: [[ItemOption]], limits: FoldLimits, cuts: [LinearCut], goal: Goal, model: WorkflowModel) -> Double? {
+        let relaxations = ResourceRelaxation.plan(limits: limits, cuts: cuts, items: items, algebra: model.accuracy)
+        guard let value = relaxations.filter(\.cut.isObjective).map(\.lowerBound).filter(\.isFinite).max() else { return nil }
+        switch goal.objective {
+        case .minimizeCost, .minimizeLatency: return value
+        case .maximizeAccuracy:
+            // The value bounds −(the measure of the accuracy term) from below.
+            switch model.accuracy.operation {
+            case .product: return -exp(-value)
+            case .sum: return value
+            case .minimum: return nil
+            }
+        }
     }
 
     /// Every non-dominated (latency ↓, cost ↓, accuracy ↑) point meeting `bounds`, one per
@@ -106,8 +188,9 @@ public struct ExactSolver: Solver {
     public func pareto(_ model: WorkflowModel, bounds: Bounds) -> [ParetoPoint] {
         let hasAccuracy = model.workflow.stages.contains { $0.hasVariants }
         let dims = Dimensions(latency: true, cost: true, accuracy: hasAccuracy)
-        let limits = FoldLimits(maxLatency: bounds.maxLatencyMs, maxCost: bounds.maxCostPerMillion,
+        var limits = FoldLimits(maxLatency: bounds.maxLatencyMs, maxCost: bounds.maxCostPerMillion,
                                 minAccuracyTerm: bounds.minAccuracy.map { model.accuracy.unfinish($0) })
+        limits.productThreshold = productThreshold
         let engine = LabelEngine(model: model, dims: dims, limits: limits)
         var items: [[ItemOption]] = []
         engine.flatten(model.root, coefficient: 1, context: nil, into: &items)

@@ -22,6 +22,9 @@ struct FoldLimits {
     var cutOutside: [Double] = []
     /// Stop early (the result is then incomplete) once this has passed.
     var deadline: Deadline? = nil
+    /// Products of at least this many pairs go through `ParetoProduct` (tests set 1 to run
+    /// every product through it).
+    var productThreshold = 4096
 
     /// Whether lower bounds on the final latency and cost and an upper bound on the final
     /// accuracy term (here already including the outside) can still meet the goal.
@@ -92,6 +95,10 @@ struct KnapsackFold {
             }
         }
         let cutOutside = limits.cutOutside.count == cuts.count ? limits.cutOutside : Array(repeating: 0, count: cuts.count)
+        // Only for a whole workflow: inner folds see the rest of the workflow through minima.
+        let whole = limits.outsideLatency == 0 && limits.latencyScale == 1 && limits.outsideCost == 0
+            && limits.outsideAccuracy == nil && limits.cutOutside.allSatisfy { $0 == 0 }
+        let relaxations = whole ? ResourceRelaxation.plan(limits: limits, cuts: cuts, items: sorted, algebra: algebra) : []
 
         var lat: [Double] = [0], cost: [Double] = [0], acc: [Double] = [algebra.identity]
         var trace: [Int32] = [-1]
@@ -102,39 +109,41 @@ struct KnapsackFold {
             let options = sorted[k]
             var cLat: [Double] = [], cCost: [Double] = [], cAcc: [Double] = []
             var cParent: [Int32] = [], cOption: [Int32] = []
-            let capacity = lat.count * options.count
-            cLat.reserveCapacity(capacity); cCost.reserveCapacity(capacity); cAcc.reserveCapacity(capacity)
-            cParent.reserveCapacity(capacity); cOption.reserveCapacity(capacity)
+            var kept: [Int]
             let restLat = sufLat[k + 1], restCost = sufCost[k + 1], restAcc = sufAcc[k + 1]
-            for i in 0..<lat.count {
-                if limits.deadline?.check() == true { return [] }
-                for (j, o) in options.enumerated() {
-                    let l = lat[i] + o.latency
-                    let c = cost[i] + o.cost
-                    let a = algebra.combine(acc[i], o.accuracy)
-                    var accBound = algebra.combine(a, restAcc)
-                    if let outside = limits.outsideAccuracy { accBound = algebra.combine(accBound, outside) }
-                    guard limits.admits(latency: limits.outsideLatency + limits.latencyScale * (l + restLat),
-                                        cost: limits.outsideCost + c + restCost, accuracy: accBound) else { continue }
-                    if !cuts.isEmpty {
-                        let m = CutPlanner.measure(a, algebra)
-                        var pruned = false
-                        for ci in 0..<cuts.count {
-                            let v = cuts[ci].value(latency: scale * l, cost: c, accuracyMeasure: m) + sufCut[ci][k + 1] + cutOutside[ci]
-                            if cuts[ci].prunes(v) { pruned = true; break }
-                        }
-                        if pruned { continue }
+            let step = FoldStepAlgebra(
+                left: PairKeys(latency: lat, cost: cost, accuracy: acc),
+                right: PairKeys(latency: options.map(\.latency), cost: options.map(\.cost), accuracy: options.map(\.accuracy)),
+                accuracyAlgebra: algebra, limits: limits, restLatency: restLat, restCost: restCost, restAccuracy: restAcc,
+                cuts: cuts, cutRest: cuts.indices.map { sufCut[$0][k + 1] + cutOutside[$0] },
+                relaxations: relaxations, suffix: k + 1)
+            if lat.count * options.count >= limits.productThreshold {
+                // Large steps: walk a tree of pairs, skipping dominated and hopeless regions.
+                guard let pairs = ParetoProduct.run(step, dims: dims, deadline: limits.deadline) else { return [] }
+                cLat = pairs.map(\.latency); cCost = pairs.map(\.cost); cAcc = pairs.map(\.accuracy)
+                cParent = pairs.map(\.left); cOption = pairs.map(\.right)
+                kept = Array(pairs.indices)
+            } else {
+                let capacity = lat.count * options.count
+                cLat.reserveCapacity(capacity); cCost.reserveCapacity(capacity); cAcc.reserveCapacity(capacity)
+                cParent.reserveCapacity(capacity); cOption.reserveCapacity(capacity)
+                for i in 0..<lat.count {
+                    if limits.deadline?.check() == true { return [] }
+                    for (j, o) in options.enumerated() {
+                        let l = lat[i] + o.latency
+                        let c = cost[i] + o.cost
+                        let a = algebra.combine(acc[i], o.accuracy)
+                        guard step.admits(latency: l, cost: c, accuracy: a) else { continue }
+                        cLat.append(l); cCost.append(c); cAcc.append(a)
+                        cParent.append(Int32(i)); cOption.append(Int32(j))
                     }
-                    cLat.append(l); cCost.append(c); cAcc.append(a)
-                    cParent.append(Int32(i)); cOption.append(Int32(j))
                 }
-            }
-            var kept = ParetoFilter.nondominated(count: cLat.count, x: dims.latency ? cLat : nil,
+                kept = ParetoFilter.nondominated(count: cLat.count, x: dims.latency ? cLat : nil,
                                                  y: dims.cost ? cCost : nil, z: dims.accuracy ? cAcc.map { -$0 } : nil)
+            }
             if let beam = limits.beamWidth, kept.count > beam {
-                kept.sort { cLat[$0] != cLat[$1] ? cLat[$0] < cLat[$1] : cCost[$0] < cCost[$1] }
-                let step = Double(kept.count - 1) / Double(beam - 1)
-                kept = (0..<beam).map { kept[Int((Double($0) * step).rounded())] }
+                kept = beamSelection(kept, beam: beam, lat: cLat, cost: cCost, acc: cAcc,
+                                     relaxations: relaxations.filter(\.cut.isObjective), suffix: k + 1)
             }
             var nLat: [Double] = [], nCost: [Double] = [], nAcc: [Double] = [], nTrace: [Int32] = []
             nLat.reserveCapacity(kept.count); nCost.reserveCapacity(kept.count)
@@ -167,10 +176,79 @@ struct KnapsackFold {
         return results
     }
 
+    /// The labels a beam keeps: half with the best lower bounds of the objective (from the
+    /// relaxations), the rest spread evenly along latency for diversity.
+    func beamSelection(_ kept: [Int], beam: Int, lat: [Double], cost: [Double], acc: [Double],
+                       relaxations: [ResourceRelaxation], suffix: Int) -> [Int] {
+        var chosen: [Int] = []
+        var taken = Set<Int>()
+        if !relaxations.isEmpty {
+            let bounds = kept.map { i -> Double in
+                let m = CutPlanner.measure(acc[i], algebra)
+                return relaxations.map { $0.bound(latency: lat[i], cost: cost[i], measure: m, suffix: suffix) }.max() ?? 0
+            }
+            let ranked = kept.indices.sorted { bounds[$0] < bounds[$1] }
+            for r in ranked.prefix(beam / 2) where bounds[r].isFinite {
+                chosen.append(kept[r])
+                taken.insert(kept[r])
+            }
+        }
+        let rest = kept.filter { !taken.contains($0) }.sorted { lat[$0] != lat[$1] ? lat[$0] < lat[$1] : cost[$0] < cost[$1] }
+        let room = beam - chosen.count
+        guard room > 0, !rest.isEmpty else { return chosen }
+        if rest.count <= room { return chosen + rest }
+        let step = Double(rest.count - 1) / Double(max(room - 1, 1))
+        var seen = Set<Int>()
+        for t in 0..<room {
+            let i = rest[Int((Double(t) * step).rounded())]
+            if seen.insert(i).inserted { chosen.append(i) }
+        }
+        return chosen
+    }
+
     func spread(_ options: [ItemOption]) -> Double {
         let values: [Double]
         if dims.latency { values = options.map(\.latency) } else if dims.cost { values = options.map(\.cost) } else { values = options.map(\.accuracy) }
         guard let lo = values.min(), let hi = values.max() else { return 0 }
         return hi - lo
+    }
+}
+
+/// One step of a fold as a product of the labels so far and an item's options: latency and
+/// cost add, accuracy combines; a pair is admissible when the best completion by the
+/// remaining items can still meet the bounds, beat the incumbent and pass every cut.
+struct FoldStepAlgebra: PairAlgebra {
+    let left: PairKeys
+    let right: PairKeys
+    let accuracyAlgebra: AccuracyAlgebra
+    let limits: FoldLimits
+    let restLatency: Double
+    let restCost: Double
+    let restAccuracy: Double
+    let cuts: [LinearCut]
+    /// Per cut: the least the remaining items and the outside add.
+    let cutRest: [Double]
+    let relaxations: [ResourceRelaxation]
+    /// The first item not yet chosen.
+    let suffix: Int
+
+    @inline(__always) func latencyBound(_ left: Double, _ right: Double) -> Double { left + right }
+    @inline(__always) func accuracy(_ left: Double, _ right: Double) -> Double { accuracyAlgebra.combine(left, right) }
+    @inline(__always) func latency(_ i: Int, _ j: Int) -> Double { left.latency[i] + right.latency[j] }
+
+    @inline(__always) func admits(latency l: Double, cost c: Double, accuracy a: Double) -> Bool {
+        var accuracyBound = accuracyAlgebra.combine(a, restAccuracy)
+        if let outside = limits.outsideAccuracy { accuracyBound = accuracyAlgebra.combine(accuracyBound, outside) }
+        guard limits.admits(latency: limits.outsideLatency + limits.latencyScale * (l + restLatency),
+                            cost: limits.outsideCost + c + restCost, accuracy: accuracyBound) else { return false }
+        if !cuts.isEmpty || !relaxations.isEmpty {
+            let m = CutPlanner.measure(a, accuracyAlgebra)
+            for ci in 0..<cuts.count {
+                let v = cuts[ci].value(latency: limits.latencyScale * l, cost: c, accuracyMeasure: m) + cutRest[ci]
+                if cuts[ci].prunes(v) { return false }
+            }
+            for r in relaxations where r.prunes(latency: l, cost: c, accuracy: a, measure: m, suffix: suffix) { return false }
+        }
+        return true
     }
 }

@@ -50,6 +50,17 @@ struct Context {
     /// Per Lagrangian cut: the least the other top-level items add, plus the least the
     /// stages of this item add through cost and accuracy alone.
     var cutOutside: [Double] = []
+    /// Bounds over the other top-level items that keep one bounded quantity exact.
+    var relaxations: [ResourceRelaxation] = []
+    /// The stages of the top-level item this block belongs to.
+    var itemStages: [Int] = []
+
+    /// The same place with the block's latency weighted by `weight` instead.
+    func weighted(_ weight: Double) -> Context {
+        var c = self
+        c.weight = weight
+        return c
+    }
 }
 
 /// Builds Pareto sets bottom-up over the block tree.
@@ -80,9 +91,19 @@ struct LabelEngine {
     var stageCutMinimum: [[Double]] = []
     /// Per cut, the sum over top-level items of their least contribution.
     var cutTotal: [Double] = []
+    /// The top-level items (block, latency coefficient), in flattening order.
+    var topLevel: [(Block, Double)] = []
     /// When set, every block keeps at most this many labels: a fast heuristic pass whose
     /// answer seeds the exact pass with an incumbent. Nil for exact work.
     var labelCap: Int? = nil
+    /// When set, latencies compose by their means only (a join's latency is the largest
+    /// mean, not the mean of the largest): every label's latency is then a lower bound of the
+    /// true one (Jensen: the compositions are convex), so the fold's optimum is a lower bound
+    /// of the true optimum, found with point labels only.
+    var meanOnly = false
+    /// Options of each top-level item from a `meanOnly` pass (lower bounds of the true ones),
+    /// used instead of a block's ideal corner when bounding the rest of the workflow.
+    var relaxedTopItems: [[ItemOption]]? = nil
 
     init(model: WorkflowModel, dims: Dimensions, limits: FoldLimits) {
         self.model = model
@@ -148,6 +169,31 @@ struct LabelEngine {
         var items: [(Block, Double)] = []
         topItems(model.root, coefficient: 1, into: &items)
         cutTotal = cuts.indices.map { c in items.reduce(0) { $0 + itemCutMinimum($1.0, $1.1, c) } }
+        topLevel = items
+    }
+
+    /// The top-level items other than the one holding `stage`, as knapsack items for a
+    /// `ResourceRelaxation`: stages with their options, blocks as one ideal option (least
+    /// latency and cost, best accuracy of their stages).
+    func otherItems(than stage: Int) -> [[ItemOption]] {
+        topLevel.enumerated().compactMap { index, item in
+            let (block, coefficient) = item
+            let stages = block.stages
+            guard !stages.contains(stage) else { return nil }
+            if let relaxed = relaxedTopItems, relaxed.count == topLevel.count, !relaxed[index].isEmpty {
+                return relaxed[index]
+            }
+            if case .stage(let s) = block {
+                return stageOptions[s].map { k in
+                    ItemOption(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
+                               accuracy: stageAccuracy(s, k), assignment: [])
+                }
+            }
+            let cost = stages.reduce(0) { $0 + minCost[$1] }
+            let accuracy = stages.reduce(algebra.identity) { algebra.combine($0, bestAccuracy[$1]) }
+            return [ItemOption(latency: coefficient * WorkflowModel.distribution(block, minLatency).mean,
+                               cost: cost, accuracy: accuracy, assignment: [])]
+        }
     }
 
     /// A lower bound of a top-level item's contribution to cut `c`.
@@ -222,8 +268,7 @@ struct LabelEngine {
         case .parallel, .general:
             let itemContext: Context
             if let context {
-                itemContext = Context(restLatency: context.restLatency, weight: context.weight * coefficient,
-                                      cutOutside: context.cutOutside)
+                itemContext = context.weighted(context.weight * coefficient)
             } else {
                 let own = coefficient * WorkflowModel.distribution(block, minLatency).mean
                 let stages = block.stages
@@ -232,7 +277,13 @@ struct LabelEngine {
                 let outside = cuts.indices.map { c in
                     cutTotal[c] - itemCutMinimum(block, coefficient, c) + stages.reduce(0) { $0 + stageCutMinimum[c][$1] }
                 }
-                itemContext = Context(restLatency: totalMinLatency - own, weight: coefficient, cutOutside: outside)
+                var top = Context(restLatency: totalMinLatency - own, weight: coefficient, cutOutside: outside)
+                if labelCap == nil, let first = stages.first {
+                    top.relaxations = ResourceRelaxation.plan(limits: limits, cuts: cuts, items: otherItems(than: first),
+                                                              algebra: algebra, binCount: 1024)
+                    top.itemStages = stages
+                }
+                itemContext = top
             }
             let labels = blockLabels(block, itemContext, keepDistribution: false)
             let options = labels.map {
@@ -265,6 +316,16 @@ struct LabelEngine {
                 if cuts[c].prunes(v) { return false }
             }
         }
+        if !context.relaxations.isEmpty {
+            // The item: this label plus the least its other stages add; the rest: the table.
+            let itemCost = cost + rest.itemCost
+            let itemAccuracy = algebra.combine(accuracy, rest.itemAccuracy)
+            let m = CutPlanner.measure(itemAccuracy, algebra)
+            for r in context.relaxations
+            where r.prunes(latency: context.weight * mean, cost: itemCost, accuracy: itemAccuracy, measure: m, suffix: 0) {
+                return false
+            }
+        }
         return true
     }
 
@@ -273,18 +334,30 @@ struct LabelEngine {
         var cost: Double
         var accuracy: Double
         var cuts: [Double]
+        /// The least cost and best accuracy term of the stages of the top-level item outside
+        /// the block (for the item's relaxations).
+        var itemCost: Double = 0
+        var itemAccuracy: Double
     }
 
     func rest(_ block: Block, _ context: Context) -> Rest {
         let o = outside(block)
-        return Rest(cost: o.cost, accuracy: o.accuracy, cuts: cutOutside(block, context))
+        var result = Rest(cost: o.cost, accuracy: o.accuracy, cuts: cutOutside(block, context), itemAccuracy: algebra.identity)
+        if !context.itemStages.isEmpty {
+            let inside = Set(block.stages)
+            for s in context.itemStages where !inside.contains(s) {
+                result.itemCost += minCost[s]
+                result.itemAccuracy = algebra.combine(result.itemAccuracy, bestAccuracy[s])
+            }
+        }
+        return result
     }
 
     /// The Pareto set of a block's labels.
     /// `keepDistribution`: false when only the mean of the result matters (a join in the
     /// linear part), which makes the last composition cheap.
     func blockLabels(_ block: Block, _ context: Context, keepDistribution: Bool = true) -> [BlockLabel] {
-        let labels = exactBlockLabels(block, context, keepDistribution: keepDistribution)
+        let labels = exactBlockLabels(block, context, keepDistribution: keepDistribution && !meanOnly)
         guard let cap = labelCap, labels.count > cap else { return labels }
         // Heuristic mode: keep an even spread along the front (by mean latency).
         let sorted = labels.sorted { $0.mean != $1.mean ? $0.mean < $1.mean : $0.cost < $1.cost }
@@ -330,17 +403,17 @@ struct LabelEngine {
             let sets = children.map { blockLabels($0, context) }
             return compose(sets, rest, context, .max, keepDistribution)
         case .mixture(let arms):
-            var acc = blockLabels(arms[0].block, Context(restLatency: context.restLatency, weight: context.weight * arms[0].probability, cutOutside: context.cutOutside))
+            var acc = blockLabels(arms[0].block, context.weighted(context.weight * arms[0].probability))
             var weight = arms[0].probability
             for arm in arms.dropFirst() {
-                let next = blockLabels(arm.block, Context(restLatency: context.restLatency, weight: context.weight * arm.probability, cutOutside: context.cutOutside))
+                let next = blockLabels(arm.block, context.weighted(context.weight * arm.probability))
                 let last = arm.block.stages == arms[arms.count - 1].block.stages
                 acc = combine(acc, next, rest, context, .mixture(weight / (weight + arm.probability)), keepDistribution || !last)
                 weight += arm.probability
             }
             return acc
         case .general(let region):
-            let perEdge = region.edges.map { blockLabels($0.block, Context(restLatency: context.restLatency, weight: 0, cutOutside: context.cutOutside)) }
+            let perEdge = region.edges.map { blockLabels($0.block, context.weighted(0)) }
             var result: [BlockLabel] = []
             var pick = Array(repeating: 0, count: perEdge.count)
             func visit(_ e: Int) {
@@ -387,8 +460,24 @@ struct LabelEngine {
     /// for the survivors.
     func combine(_ a: [BlockLabel], _ b: [BlockLabel], _ rest: Rest, _ context: Context,
                  _ op: Composition, _ keepDistribution: Bool) -> [BlockLabel] {
-        if case .max = op, dims.latency, a.allSatisfy({ $0.distribution == nil }), b.allSatisfy({ $0.distribution == nil }) {
+        let keepDistribution = keepDistribution && !meanOnly
+        let allPoints = a.allSatisfy({ $0.distribution == nil }) && b.allSatisfy({ $0.distribution == nil })
+        if case .max = op, dims.latency, allPoints {
             return combineMaximumOfPoints(a, b, rest, context)
+        }
+        let pointResult: Bool = {
+            if !keepDistribution || !dims.latency { return true }
+            if case .sum = op { return allPoints }
+            return false
+        }()
+        if pointResult && a.count * b.count >= limits.productThreshold {
+            // Only means matter: walk a tree of pairs, skipping dominated and hopeless regions.
+            let join = JoinAlgebra(a, b, op: op, dims: dims, engine: self, rest: rest, context: context)
+            guard let pairs = ParetoProduct.run(join, dims: dims, deadline: limits.deadline) else { return [] }
+            return pairs.map {
+                BlockLabel(mean: $0.latency, distribution: nil, cost: $0.cost, accuracy: $0.accuracy,
+                           assignment: a[Int($0.left)].assignment + b[Int($0.right)].assignment)
+            }
         }
         var out: [BlockLabel] = []
         var parents: [(Int32, Int32)] = []
@@ -522,20 +611,161 @@ struct LabelEngine {
         }
         // A dominating label never has a larger mean, so sorting by mean lets each label be
         // checked against the kept ones only; scalar tests first, the distribution last.
-        let order = labels.indices.sorted {
-            labels[$0].mean != labels[$1].mean ? labels[$0].mean < labels[$1].mean : labels[$0].cost < labels[$1].cost
-        }
+        // Latency is compared in the increasing convex order: every use of a label's latency
+        // (sums, maxima and mixtures with independent parts, then the mean) is an increasing
+        // convex function of it, so a label that is no worse there is no worse anywhere.
+        let mean = labels.map(\.mean), cost = labels.map(\.cost), accuracy = labels.map(\.accuracy)
+        let support = LatencySupport(labels)
+        let order = labels.indices.sorted { mean[$0] != mean[$1] ? mean[$0] < mean[$1] : cost[$0] < cost[$1] }
+        let useCost = dims.cost, useAccuracy = dims.accuracy, useLatency = dims.latency
         var kept: [Int] = []
+        var keptMean: [Double] = [], keptCost: [Double] = [], keptAccuracy: [Double] = []
         for i in order {
-            let candidate = labels[i]
-            let dominated = kept.contains { j in
-                let k = labels[j]
-                return (!dims.cost || k.cost <= candidate.cost)
-                    && (!dims.accuracy || k.accuracy >= candidate.accuracy)
-                    && (!dims.latency || (k.mean <= candidate.mean && k.latency.isStochasticallyAtMost(candidate.latency)))
+            let m = mean[i], c = cost[i], a = accuracy[i]
+            var dominated = false
+            // Most recent first: labels of similar mean are the likeliest to dominate.
+            var k = kept.count - 1
+            while k >= 0 {
+                if (!useCost || keptCost[k] <= c) && (!useAccuracy || keptAccuracy[k] >= a)
+                    && (!useLatency || (keptMean[k] <= m && support.isIncreasingConvexAtMost(kept[k], i))) {
+                    dominated = true
+                    break
+                }
+                k -= 1
             }
-            if !dominated { kept.append(i) }
+            if !dominated {
+                kept.append(i)
+                keptMean.append(m); keptCost.append(c); keptAccuracy.append(a)
+            }
         }
         return kept
+    }
+}
+
+/// The latency supports of labels, flat: label k's values are `values[start[k]..<start[k + 1]]`
+/// (a point label has one value with probability 1).
+struct LatencySupport {
+    var start: [Int] = [0]
+    var values: [Double] = []
+    var probabilities: [Double] = []
+
+    init(_ labels: [BlockLabel]) {
+        for l in labels {
+            if let d = l.distribution {
+                values += d.values
+                probabilities += d.probabilities
+            } else {
+                values.append(l.mean)
+                probabilities.append(1)
+            }
+            start.append(values.count)
+        }
+    }
+
+    /// Whether label x's latency is at most label y's in the increasing convex order:
+    /// E[(X − t)⁺] ≤ E[(Y − t)⁺] for every t. Both sides are piecewise linear in t with
+    /// breaks at the support points, so checking those points (and the means, for t below
+    /// both supports, which the caller compares) is enough.
+    /// - Complexity: O(s_x + s_y).
+    func isIncreasingConvexAtMost(_ x: Int, _ y: Int) -> Bool {
+        let xs = start[x], ys = start[y]
+        var p = start[x + 1] - 1, q = start[y + 1] - 1
+        // Tails above t: probability mass and first moment.
+        var xMass = 0.0, xMoment = 0.0, yMass = 0.0, yMoment = 0.0
+        while p >= xs || q >= ys {
+            let u = p >= xs ? values[p] : -Double.infinity
+            let v = q >= ys ? values[q] : -Double.infinity
+            let t = Swift.max(u, v)
+            // E[(X − t)⁺] with the points above t only.
+            let xExcess = xMoment - t * xMass, yExcess = yMoment - t * yMass
+            if xExcess > yExcess + 1e-12 * Swift.max(1, abs(yExcess)) { return false }
+            if u == t { xMass += probabilities[p]; xMoment += probabilities[p] * u; p -= 1 }
+            if v == t { yMass += probabilities[q]; yMoment += probabilities[q] * v; q -= 1 }
+        }
+        return true
+    }
+}
+
+/// Two label sets of a block combined by their means only (a join or branch whose
+/// distribution is no longer needed, or a sum), for `ParetoProduct`.
+struct JoinAlgebra: PairAlgebra {
+    let left: PairKeys
+    let right: PairKeys
+    let op: LabelEngine.Composition
+    let useLatency: Bool
+    let engine: LabelEngine
+    let rest: LabelEngine.Rest
+    let context: Context
+    let leftSupport: LatencySupport
+    let rightSupport: LatencySupport
+
+    init(_ a: [BlockLabel], _ b: [BlockLabel], op: LabelEngine.Composition, dims: Dimensions,
+         engine: LabelEngine, rest: LabelEngine.Rest, context: Context) {
+        left = PairKeys(latency: a.map(\.mean), cost: a.map(\.cost), accuracy: a.map(\.accuracy))
+        right = PairKeys(latency: b.map(\.mean), cost: b.map(\.cost), accuracy: b.map(\.accuracy))
+        self.op = op
+        useLatency = dims.latency
+        self.engine = engine
+        self.rest = rest
+        self.context = context
+        if case .max = op, dims.latency {
+            leftSupport = LatencySupport(a)
+            rightSupport = LatencySupport(b)
+        } else {
+            leftSupport = LatencySupport([])
+            rightSupport = LatencySupport([])
+        }
+    }
+
+    @inline(__always) func latencyBound(_ x: Double, _ y: Double) -> Double {
+        guard useLatency else { return 0 }
+        switch op {
+        case .sum: return x + y
+        case .max: return Swift.max(x, y)  // E[max(X, Y)] ≥ max(E[X], E[Y])
+        case .mixture(let w): return w * x + (1 - w) * y
+        }
+    }
+
+    @inline(__always) func accuracy(_ x: Double, _ y: Double) -> Double { engine.algebra.combine(x, y) }
+
+    func latency(_ i: Int, _ j: Int) -> Double {
+        guard useLatency else { return 0 }
+        switch op {
+        case .sum: return left.latency[i] + right.latency[j]
+        case .mixture(let w): return w * left.latency[i] + (1 - w) * right.latency[j]
+        case .max:
+            let xs = leftSupport.start[i], xe = leftSupport.start[i + 1]
+            let ys = rightSupport.start[j], ye = rightSupport.start[j + 1]
+            if xe - xs == 1 && ye - ys == 1 { return Swift.max(left.latency[i], right.latency[j]) }
+            if ye - ys == 1 { return Self.meanOfMaximum(leftSupport, xs, xe, withPoint: right.latency[j]) }
+            if xe - xs == 1 { return Self.meanOfMaximum(rightSupport, ys, ye, withPoint: left.latency[i]) }
+            // E[max] from the product of the two distribution functions (as `Distribution`).
+            let xv = leftSupport.values, xp = leftSupport.probabilities
+            let yv = rightSupport.values, yp = rightSupport.probabilities
+            var p = xs, q = ys
+            var fx = 0.0, fy = 0.0, previous = 0.0, mean = 0.0
+            while p < xe || q < ye {
+                let u = p < xe ? xv[p] : Double.infinity
+                let v = q < ye ? yv[q] : Double.infinity
+                let next = Swift.min(u, v)
+                if u == next { fx += xp[p]; p += 1 }
+                if v == next { fy += yp[q]; q += 1 }
+                let cdf = fx * fy
+                mean += (cdf - previous) * next
+                previous = cdf
+            }
+            return mean
+        }
+    }
+
+    /// E[max(X, b)], summed in the order `Distribution.meanOfMaximum(withPoint:)` uses.
+    @inline(__always) static func meanOfMaximum(_ s: LatencySupport, _ start: Int, _ end: Int, withPoint b: Double) -> Double {
+        var sum = 0.0
+        for k in start..<end { sum += s.probabilities[k] * Swift.max(s.values[k], b) }
+        return sum
+    }
+
+    @inline(__always) func admits(latency: Double, cost: Double, accuracy: Double) -> Bool {
+        engine.admissible(mean: latency, cost: cost, accuracy: accuracy, rest: rest, context)
     }
 }
