@@ -17,9 +17,9 @@ import TrimtabModel
 ///    drops a partial label when the best completion of the remaining items (a
 ///    `ResourceRelaxation` per bounded quantity, and Lagrangian cuts) would break a bound or
 ///    could not beat the incumbent.
-/// 4. Incumbents come from a scalarised search, a capped beam, and the problem with join
-///    latencies relaxed to their largest mean, whose optimum is also a lower bound: when the
-///    incumbent reaches it, no exact pass is needed.
+/// 4. Incumbents come from a scalarised search, a capped beam, and beams over the problem with
+///    join latencies relaxed to their largest mean, whose items (lower bounds of the true
+///    ones) also bound the rest of the workflow when a join's labels are built.
 ///
 /// - Complexity: O(Σ_k L_k · o_k · log) for L_k labels alive before item k with o_k options;
 ///   L_k is bounded by the Pareto front size, in practice thousands for 100 stages.
@@ -75,16 +75,15 @@ public struct ExactSolver: Solver {
         adopt(bestAdmitted(rough.run(), model: model, goal: goal))
 
         // The same workflow with every join's latency relaxed to its largest mean (point labels
-        // only, so cheap): each configuration's relaxed latency is at most its true one, so
-        // the relaxed optimum bounds the true one from below, and its answers, evaluated
-        // exactly, are near-optimal candidates. A beam over it first makes its fold cheap.
+        // only, so cheap to build): each configuration's relaxed latency is at most its true
+        // one, so the relaxed items bound the rest of the workflow from below in the exact
+        // pass, and a beam over them finds near-optimal incumbents (evaluated exactly).
+        // Repeated while it improves: each better incumbent prunes the next beam harder.
         var relaxed = engine
         relaxed.meanOnly = true
         var relaxedItems: [[ItemOption]] = []
         relaxed.flatten(model.root, coefficient: 1, context: nil, into: &relaxedItems)
-        // Repeated while it improves: each better incumbent prunes the next beam harder, so
-        // its width goes to more promising labels.
-        var beamWork = 0
+        var work = 0
         for _ in 0..<Self.relaxedBeamRounds {
             var relaxedBeamLimits = limits
             relaxedBeamLimits.cuts = cuts
@@ -92,45 +91,13 @@ public struct ExactSolver: Solver {
             let relaxedBeam = KnapsackFold(items: relaxedItems, dims: dims, algebra: model.accuracy, limits: relaxedBeamLimits)
             let before = limits.incumbent
             adopt(bestAdmitted(relaxedBeam.run(), model: model, goal: goal))
-            beamWork += relaxedBeam.stats.totalLabels
+            work += relaxedBeam.stats.totalLabels
             guard let now = limits.incumbent, let was = before, now < was - 1e-3 * abs(was) else { break }
         }
-        // The relaxed fold keeps every label that could still beat the incumbent, so it is
-        // slow when the incumbent is far from the optimum: it first runs with a threshold a
-        // little above a Lagrangian lower bound, then higher; a run that finds anything has
-        // found the relaxed optimum.
-        var relaxedResults: [FoldResult] = []
-        var work = beamWork
-        var windows: [Double?] = [nil]
-        if let score = limits.incumbent, let bound = cutBound(relaxedItems, limits: limits, cuts: cuts, goal: goal, model: model),
-           bound < score {
-            windows = Self.relaxedWindows.map { bound + (score - bound) * $0 } + [nil]
-        }
-        for window in windows {
-            var relaxedLimits = limits
-            relaxedLimits.cuts = cuts
-            if let top = window {
-                relaxedLimits.incumbent = top
-                let threshold = objectiveThreshold(top, goal: goal, model: model)
-                for i in relaxedLimits.cuts.indices where relaxedLimits.cuts[i].isObjective { relaxedLimits.cuts[i].threshold = threshold }
-            }
-            let relaxedFold = KnapsackFold(items: relaxedItems, dims: dims, algebra: model.accuracy, limits: relaxedLimits)
-            relaxedResults = relaxedFold.run()
-            work += relaxedFold.stats.totalLabels
-            if !relaxedResults.isEmpty || deadline.expired { break }
-        }
-        adopt(bestAdmitted(relaxedResults, model: model, goal: goal))
-        let lowerBound = relaxedResults.map { score($0, goal) }.min()
 
+        // The exact pass; the rest of the workflow is bounded with the relaxed items.
         var results: [FoldResult] = []
-        if deadline.expired {
-            // Out of time: report the incumbent below.
-        } else if incumbent == nil && relaxedResults.isEmpty {
-            // Not even the relaxation meets the bounds: infeasible.
-        } else if let score = limits.incumbent, let lowerBound, lowerBound >= score - 1e-12 * max(1, abs(score)) {
-            // The incumbent reaches the lower bound: optimal.
-        } else {
-            // The exact pass. The rest of the workflow is bounded with the relaxed items.
+        if !deadline.expired {
             engine = LabelEngine(model: model, dims: dims, limits: limits)
             engine.relaxedTopItems = relaxedItems
             engine.install(cuts: cuts)
@@ -159,28 +126,8 @@ public struct ExactSolver: Solver {
         return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
     }
 
-    /// Where the relaxed fold's first runs stop, as fractions of the way from the Lagrangian
-    /// lower bound to the incumbent.
-    static let relaxedWindows = [0.05, 0.25]
     /// At most this many beams over the relaxed problem.
-    static let relaxedBeamRounds = 3
-
-    /// A lower bound of the objective's fold score from the relaxations that keep one bounded
-    /// quantity exact and price the other with an objective cut's multiplier.
-    func cutBound(_ items: [[ItemOption]], limits: FoldLimits, cuts: [LinearCut], goal: Goal, model: WorkflowModel) -> Double? {
-        let relaxations = ResourceRelaxation.plan(limits: limits, cuts: cuts, items: items, algebra: model.accuracy)
-        guard let value = relaxations.filter(\.cut.isObjective).map(\.lowerBound).filter(\.isFinite).max() else { return nil }
-        switch goal.objective {
-        case .minimizeCost, .minimizeLatency: return value
-        case .maximizeAccuracy:
-            // The value bounds −(the measure of the accuracy term) from below.
-            switch model.accuracy.operation {
-            case .product: return -exp(-value)
-            case .sum: return value
-            case .minimum: return nil
-            }
-        }
-    }
+    static let relaxedBeamRounds = 2
 
     /// Every non-dominated (latency ↓, cost ↓, accuracy ↑) point meeting `bounds`, one per
     /// distinct vector, sorted by latency.

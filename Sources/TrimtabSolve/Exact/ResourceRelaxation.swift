@@ -125,10 +125,6 @@ struct ResourceRelaxation {
         }
     }
 
-    /// The least value any complete configuration meeting the bound on q can have, minus
-    /// the cut's constant: a lower bound of the objective for an objective cut.
-    var lowerBound: Double { (table.first?.last ?? .infinity) - cut.constant }
-
     /// The least value minus the cut's constant of any completion of a partial label (items
     /// before `suffix` chosen) that meets the bound on q; +∞ when none does. For an
     /// objective cut, a lower bound of the objective.
