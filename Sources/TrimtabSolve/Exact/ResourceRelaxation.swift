@@ -125,10 +125,9 @@ struct ResourceRelaxation {
         }
     }
 
-    /// The least value minus the cut's constant of any completion of a partial label (items
-    /// before `suffix` chosen) that meets the bound on q; +∞ when none does. For an
-    /// objective cut, a lower bound of the objective.
-    func bound(latency: Double, cost: Double, measure: Double, suffix: Int) -> Double {
+    /// The least cut value of any completion of a partial label (items before `suffix`
+    /// chosen) that meets the bound on q, the label's own value included; +∞ when none does.
+    @inline(__always) func leastValue(latency: Double, cost: Double, measure: Double, suffix: Int) -> Double {
         let spent: Double
         switch quantity {
         case .latency: spent = latency
@@ -137,26 +136,22 @@ struct ResourceRelaxation {
         }
         let room = limit - spent - suffixShift[suffix]
         guard room >= 0 else { return .infinity }
+        // One bin of slack against rounding in the division.
         let bin = min(binCount - 1, Int((room / width).rounded(.down)) + 1)
-        return cut.value(latency: latency, cost: cost, accuracyMeasure: measure) + table[suffix][bin] - cut.constant
+        return cut.value(latency: latency, cost: cost, accuracyMeasure: measure) + table[suffix][bin]
+    }
+
+    /// `leastValue` minus the cut's constant: for an objective cut, a lower bound of the
+    /// objective of any completion.
+    func bound(latency: Double, cost: Double, measure: Double, suffix: Int) -> Double {
+        leastValue(latency: latency, cost: cost, measure: measure, suffix: suffix) - cut.constant
     }
 
     /// Whether a partial label (items before `suffix` chosen) can be pruned.
     @inline(__always) func prunes(latency: Double, cost: Double, accuracy: Double, measure: Double,
                                   suffix: Int) -> Bool {
-        let spent: Double
-        switch quantity {
-        case .latency: spent = latency
-        case .cost: spent = cost
-        case .accuracy: spent = -measure
-        }
-        let room = limit - spent - suffixShift[suffix]
-        guard room >= 0 else { return true }
-        // One bin of slack against rounding in the division.
-        let bin = min(binCount - 1, Int((room / width).rounded(.down)) + 1)
-        let rest = table[suffix][bin]
-        guard rest.isFinite else { return true }
-        return cut.prunes(cut.value(latency: latency, cost: cost, accuracyMeasure: measure) + rest)
+        let value = leastValue(latency: latency, cost: cost, measure: measure, suffix: suffix)
+        return !value.isFinite || cut.prunes(value)
     }
 
     /// The relaxations worth building for a fold. For each bounded quantity q other than the
