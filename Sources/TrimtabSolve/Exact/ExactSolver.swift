@@ -103,6 +103,14 @@ public struct ExactSolver: Solver {
             engine.install(cuts: cuts)
             var items: [[ItemOption]] = []
             engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
+            // A beam over the exact items usually improves the incumbent once more, which
+            // tightens every bound of the fold.
+            var beamLimits = limits
+            beamLimits.cuts = cuts
+            beamLimits.beamWidth = 1024
+            let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
+            adopt(bestAdmitted(beam.run(), model: model, goal: goal))
+            work += beam.stats.totalLabels
             var passLimits = limits
             passLimits.cuts = cuts
             let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)
