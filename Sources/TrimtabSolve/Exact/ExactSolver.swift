@@ -51,6 +51,16 @@ public struct ExactSolver: Solver {
             let threshold = objectiveThreshold(score, goal: goal, model: model)
             for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = threshold }
         }
+        /// A beam of the fold over `items`: its best answer, evaluated exactly, is adopted.
+        /// Returns the labels it kept (its work).
+        func beam(_ items: [[ItemOption]], width: Int) -> Int {
+            var beamLimits = limits
+            beamLimits.cuts = cuts
+            beamLimits.beamWidth = width
+            let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
+            adopt(bestAdmitted(fold.run(), model: model, goal: goal))
+            return fold.stats.totalLabels
+        }
 
         // A quick scalarised search gives a first incumbent for the bounds.
         adopt(ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) })
@@ -68,11 +78,7 @@ public struct ExactSolver: Solver {
         heuristic.labelCap = 32
         var roughItems: [[ItemOption]] = []
         heuristic.flatten(model.root, coefficient: 1, context: nil, into: &roughItems)
-        var roughLimits = limits
-        roughLimits.cuts = cuts
-        roughLimits.beamWidth = 256
-        let rough = KnapsackFold(items: roughItems, dims: dims, algebra: model.accuracy, limits: roughLimits)
-        adopt(bestAdmitted(rough.run(), model: model, goal: goal))
+        var work = beam(roughItems, width: 256)
 
         // The same workflow with every join's latency relaxed to its largest mean (point labels
         // only, so cheap to build): each configuration's relaxed latency is at most its true
@@ -83,15 +89,9 @@ public struct ExactSolver: Solver {
         relaxed.meanOnly = true
         var relaxedItems: [[ItemOption]] = []
         relaxed.flatten(model.root, coefficient: 1, context: nil, into: &relaxedItems)
-        var work = 0
         for _ in 0..<Self.relaxedBeamRounds {
-            var relaxedBeamLimits = limits
-            relaxedBeamLimits.cuts = cuts
-            relaxedBeamLimits.beamWidth = 1024
-            let relaxedBeam = KnapsackFold(items: relaxedItems, dims: dims, algebra: model.accuracy, limits: relaxedBeamLimits)
             let before = limits.incumbent
-            adopt(bestAdmitted(relaxedBeam.run(), model: model, goal: goal))
-            work += relaxedBeam.stats.totalLabels
+            work += beam(relaxedItems, width: 1024)
             guard let now = limits.incumbent, let was = before, now < was - 1e-3 * abs(was) else { break }
         }
 
@@ -105,12 +105,7 @@ public struct ExactSolver: Solver {
             engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
             // A beam over the exact items usually improves the incumbent once more, which
             // tightens every bound of the fold.
-            var beamLimits = limits
-            beamLimits.cuts = cuts
-            beamLimits.beamWidth = 1024
-            let beam = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: beamLimits)
-            adopt(bestAdmitted(beam.run(), model: model, goal: goal))
-            work += beam.stats.totalLabels
+            work += beam(items, width: 1024)
             var passLimits = limits
             passLimits.cuts = cuts
             let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)

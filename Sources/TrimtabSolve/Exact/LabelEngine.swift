@@ -173,8 +173,9 @@ struct LabelEngine {
     }
 
     /// The top-level items other than the one holding `stage`, as knapsack items for a
-    /// `ResourceRelaxation`: stages with their options, blocks as one ideal option (least
-    /// latency and cost, best accuracy of their stages).
+    /// `ResourceRelaxation`: stages with their options; blocks with their `relaxedTopItems`
+    /// options when known, else as one ideal option (least latency and cost, best accuracy
+    /// of their stages).
     func otherItems(than stage: Int) -> [[ItemOption]] {
         topLevel.enumerated().compactMap { index, item in
             let (block, coefficient) = item
