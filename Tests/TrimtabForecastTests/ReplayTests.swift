@@ -35,6 +35,17 @@ func setting(batch: Int = 1, replicas: Int = 1) -> PipelineStageSetting {
     PipelineStageSetting(variant: 0, batchSize: batch, millicores: 1000, replicas: replicas)
 }
 
+/// The replay scenario both replay tests run: a two-stage pipeline, 120 s of warm-up at 4 rps
+/// then 300 s cycling 3–7 rps, and an AR(12) forecaster trained on the 10-second maxima.
+func replayScenario() throws -> (KubernetesPipeline, [Double], AdaptiveReplay, AutoregressiveForecaster) {
+    let pipeline = try smallPipeline(stages: 2)
+    let load = Array(repeating: 4.0, count: 120) + (0..<300).map { Double(3 + $0 % 5) }
+    let request = PipelinePlanRequest(loadRps: 0, sloMs: 1000, headroom: 1.2, maxReplicas: 8)
+    var f = AutoregressiveForecaster(name: "ar", window: ForecastWindow(), order: 12)
+    f.train(on: LoadTrace(perSecond: load).binMaxima(binSeconds: 10))
+    return (pipeline, load, AdaptiveReplay(pipeline: pipeline, request: request), f)
+}
+
 @Suite struct ReplayTests {
     @Test func priceIsParsedAndStored() throws {
         #expect(try smallPipeline().pricePerCoreHour == 0.04)
@@ -93,12 +104,7 @@ func setting(batch: Int = 1, replicas: Int = 1) -> PipelineStageSetting {
     }
 
     @Test func replayCountsEveryRequestOnce() throws {
-        let pipeline = try smallPipeline(stages: 2)
-        let load = Array(repeating: 4.0, count: 120) + (0..<300).map { Double(3 + $0 % 5) }
-        let request = PipelinePlanRequest(loadRps: 0, sloMs: 1000, headroom: 1.2, maxReplicas: 8)
-        let replay = AdaptiveReplay(pipeline: pipeline, request: request)
-        var f = AutoregressiveForecaster(name: "ar", window: ForecastWindow(), order: 12)
-        f.train(on: LoadTrace(perSecond: load).binMaxima(binSeconds: 10))
+        let (pipeline, load, replay, f) = try replayScenario()
         let (summary, intervals) = try replay.run(load: load, warmup: 120, policy: .adaptive(f),
                                               simulation: QueueingPipelineSimulation(pipeline: pipeline, startupDelaySeconds: 5))
         #expect(summary.requests == Int(load[120...].reduce(0, +)))
@@ -231,12 +237,7 @@ func runFixed<S: PipelineSimulation>(_ simulation: S, _ settings: [PipelineStage
     /// The whole loop on TrimtabSim: every request counted once, few misses, re-plans every interval;
     /// and the same totals' order of magnitude as the queueing model.
     @Test func replayOnTrimtabSimCountsEveryRequestOnce() throws {
-        let pipeline = try smallPipeline(stages: 2)
-        let load = Array(repeating: 4.0, count: 120) + (0..<300).map { Double(3 + $0 % 5) }
-        let request = PipelinePlanRequest(loadRps: 0, sloMs: 1000, headroom: 1.2, maxReplicas: 8)
-        let replay = AdaptiveReplay(pipeline: pipeline, request: request)
-        var f = AutoregressiveForecaster(name: "ar", window: ForecastWindow(), order: 12)
-        f.train(on: LoadTrace(perSecond: load).binMaxima(binSeconds: 10))
+        let (pipeline, load, replay, f) = try replayScenario()
         let (summary, intervals) = try replay.run(load: load, warmup: 120, policy: .adaptive(f),
                                                   simulation: SimulatorPipelineSimulation(pipeline: pipeline, startupDelaySeconds: 5))
         let (queueing, _) = try replay.run(load: load, warmup: 120, policy: .adaptive(f),
