@@ -49,7 +49,7 @@ public struct TrimtabCommand: ParsableCommand {
         """,
         subcommands: [
             ValidateCommand.self, EvaluateCommand.self, PlanCommand.self, ParetoCommand.self,
-            FitCommand.self, ImportCommand.self, ProfileCommand.self,
+            FitCommand.self, ImportCommand.self, CalibrateCommand.self, ProfileCommand.self,
             SimulateCommand.self,
             BatchCommand.self,
             ForecastCommand.self, AdaptCommand.self,

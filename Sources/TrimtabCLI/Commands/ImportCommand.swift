@@ -19,7 +19,12 @@ struct ImportStepFunctionsCommand: ResultCommand {
         Task states become stages (named by the Lambda function in their Resource); Choice branch and loop
         probabilities come from the invocation counts in the logs; latency tables are fitted from the logs and
         hold the measured memory sizes (add sizes from the fitted curves with --memory). With --runs, Step
-        Functions' own overhead per invocation is estimated and written as each stage's overhead_ms.
+        Functions' own overhead per invocation is estimated and written as each stage's overhead_ms. A workflow
+        that has not run has no run log: give --platform with a profile from `trimtab calibrate step-functions`
+        instead (it then also sets the platform's overhead_spread_ms, used by composed tails).
+
+        Example:
+          trimtab import step-functions App12.json --logs App12_Lambda_Logs.csv --platform platform.yaml -o app12.yaml
         """)
 
     @Argument(help: "The state machine definition (Amazon States Language JSON).")
@@ -32,6 +37,8 @@ struct ImportStepFunctionsCommand: ResultCommand {
     var memory: String?
     @Option(help: "Overhead written as overhead_ms: calibrated (default: reproduces the run log's mean duration) or per-run (Step Functions' share only).")
     var overhead: String = "calibrated"
+    @Option(help: "A platform profile (trimtab calibrate step-functions) for the overhead; replaces --overhead.")
+    var platform: String?
     @Option(help: "The workflow's name (default: the definition's file name).")
     var name: String?
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the workflow to this file instead of stdout.")
@@ -45,13 +52,14 @@ struct ImportStepFunctionsCommand: ResultCommand {
         let machine = try StateMachine.load(path: definition)
         let measurements = try MeasurementReader.load(path: logs)
         let runRecords = try runs.map { path throws(TrimtabError) in try RunLogReader.load(path: path) }
+        let profile = try platform.map { path throws(TrimtabError) in try PlatformProfile.load(path: path) }
         let workflowName = name ?? URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
         let result = try StepFunctionsImporter.run(machine: machine, name: workflowName, logs: measurements, runs: runRecords,
-                                                   grid: grid, rule: rule, logsFile: logs)
+                                                   grid: grid, rule: rule, platform: profile, logsFile: logs)
         var report = ""
         for note in result.notes { report += "note: \(note)\n" }
         for o in result.overheadEstimates {
-            let used = o.method == result.overhead?.method ? " (written as overhead_ms)" : ""
+            let used = profile == nil && o.method == result.overhead?.method ? " (written as overhead_ms)" : ""
             report += String(format: "overhead %.2f ms per invocation on the critical path, %.1f ms per run: %@, %d of %d runs%@\n",
                              o.perInvocationMs, o.meanOverheadPerRunMs, o.method.rawValue, o.runsUsed, o.runsGiven, used)
         }

@@ -30,7 +30,7 @@ struct PlanCommand: ResultCommand {
         let model = try options.load()
         let goal = try Self.resolveGoal(model.workflow, minimize: minimize, maximize: maximize, bounds: bounds, file: options.file)
         let tails = try tailBounds.bounds()
-        if !tails.isEmpty { return try TailBoundOptions.plan(model, goal: goal, tails: tails, format: options.format, file: options.file) }
+        if !tails.isEmpty { return try tailBounds.plan(model, goal: goal, tails: tails, format: options.format, file: options.file) }
         guard let solver = Solvers.named(solver, timeLimit: timeLimit) else {
             throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected \(Solvers.names.joined(separator: ", ")))")
         }

@@ -6,11 +6,30 @@ import TrimtabModel
 /// (docs/fit.md states the rule), planned exactly by `TailBoundPlanner`.
 struct TailBoundOptions: ParsableArguments {
     @Option(name: .customLong("max-latency-p95-ms"),
-            help: "Bound on the end-to-end p95 latency (ms), composed conservatively from the latency_p95_ms tables.")
+            help: "Bound on the end-to-end p95 latency (ms), composed as --tail-rule says.")
     var maxLatencyP95Ms: Double?
     @Option(name: .customLong("max-latency-p99-ms"),
-            help: "Bound on the end-to-end p99 latency (ms), composed from the latency_p99_ms tables.")
+            help: "Bound on the end-to-end p99 latency (ms), composed as --tail-rule says.")
     var maxLatencyP99Ms: Double?
+    @Option(name: .customLong("tail-rule"),
+            help: "composed: Monte Carlo over every stage's latency_spread (default when every stage has one); conservative: the comonotone bound from latency_p95_ms/latency_p99_ms (default otherwise).")
+    var tailRule: String?
+    @Option(name: .customLong("tail-runs"), help: "Monte Carlo runs of the composed rule (default 20000).")
+    var tailRuns: Int?
+
+    func rule() throws(TrimtabError) -> TailRule? {
+        guard let text = tailRule else { return nil }
+        guard let r = TailRule(rawValue: text) else {
+            throw TrimtabError(field: "--tail-rule", "'\(text)' is not a tail rule (expected composed or conservative)")
+        }
+        return r
+    }
+
+    func runs() throws(TrimtabError) -> Int {
+        guard let n = tailRuns else { return ComposedTailLatency.defaultRuns }
+        guard n >= 100, n <= 10_000_000 else { throw TrimtabError(field: "--tail-runs", "\(n) is not in 100...10000000") }
+        return n
+    }
 
     func bounds() throws(TrimtabError) -> [TailBound] {
         var result: [TailBound] = []
@@ -25,11 +44,16 @@ struct TailBoundOptions: ParsableArguments {
     static func key(_ b: TailBound) -> String { b.quantile >= 0.99 ? "latency_p99_ms" : "latency_p95_ms" }
 
     /// Plans under the tail bounds and renders like `plan` (the tail values join `predicted`).
-    static func plan(_ model: WorkflowModel, goal: Goal, tails: [TailBound], format: OutputFormat, file: String) throws(TrimtabError) -> CommandResult {
+    func plan(_ model: WorkflowModel, goal: Goal, tails: [TailBound], format: OutputFormat, file: String) throws(TrimtabError) -> CommandResult {
         let r: TailPlan
-        do { r = try TailBoundPlanner.plan(model, goal: goal, tails: tails) } catch { throw error.code == .invalidInput ? error.inFile(file) : error }
+        let rule = try rule(), runs = try runs()
+        do { r = try TailBoundPlanner.plan(model, goal: goal, tails: tails, rule: rule, runs: runs) } catch {
+            throw error.code == .invalidInput ? error.inFile(file) : error
+        }
         let status = r.status == .infeasible ? ExitStatus.infeasible : ExitStatus.success
-        let solver = "tail-bound (branch and bound)"
+        let solver = r.rule == .composed
+            ? "tail-bound (branch and bound; composed tails, Monte Carlo \(r.runs ?? runs) runs)"
+            : "tail-bound (branch and bound; conservative tails)"
         switch format {
         case .json:
             var fields: [(String, JSONValue)] = [("status", .string(r.status.rawValue))]
@@ -37,11 +61,11 @@ struct TailBoundOptions: ParsableArguments {
                 fields.append(("configuration", Render.configuration(model, indices)))
                 var predicted: [(String, JSONValue)] = [("latency_ms", .number(p.latencyMs)), ("cost_per_million_usd", .number(p.costPerMillion)),
                                                         ("accuracy", .number(p.accuracy))]
-                for (b, v) in zip(tails, r.tails) { predicted.append((key(b), .number(v))) }
+                for (b, v) in zip(tails, r.tails) { predicted.append((Self.key(b), .number(v))) }
                 fields.append(("predicted", .object(predicted)))
             } else {
                 let closest = zip(tails, r.closestTails).map { b, best -> JSONValue in
-                    .object([("bound", .string(key(b))), ("limit", .number(b.maxMs)), ("best", best.map { .number($0) } ?? .null),
+                    .object([("bound", .string(Self.key(b))), ("limit", .number(b.maxMs)), ("best", best.map { .number($0) } ?? .null),
                              ("relative_gap", best.map { .number(($0 - b.maxMs) / b.maxMs) } ?? .null)])
                 }
                 fields.append(("closest", .array(closest)))
@@ -50,16 +74,16 @@ struct TailBoundOptions: ParsableArguments {
             return CommandResult(stdout: JSONValue.object(fields).render() + "\n", status: status)
         case .table:
             var goalText = PlanCommand.describe(goal)
-            for b in tails { goalText += "; \(key(b)) ≤ \(JSONValue.format(b.maxMs)) ms" }
+            for b in tails { goalText += "; \(Self.key(b)) ≤ \(JSONValue.format(b.maxMs)) ms" }
             var out = "\(model.workflow.name): \(goalText)\n"
             guard let indices = r.optionIndices, let p = r.prediction else {
                 out += "status: infeasible (\(solver)) — no configuration meets the bounds\n"
                 for (b, best) in zip(tails, r.closestTails) {
                     if let best {
-                        out += "  \(key(b)): limit \(JSONValue.format(b.maxMs)), best reachable with the other bounds kept \(Render.fixed(best, 4))"
+                        out += "  \(Self.key(b)): limit \(JSONValue.format(b.maxMs)), best reachable with the other bounds kept \(Render.fixed(best, 4))"
                             + " (\(Render.fixed((best - b.maxMs) / b.maxMs * 100, 1))% short)\n"
                     } else {
-                        out += "  \(key(b)): the other bounds cannot all be met even without this one\n"
+                        out += "  \(Self.key(b)): the other bounds cannot all be met even without this one\n"
                     }
                 }
                 return CommandResult(stdout: out, status: status)
@@ -67,7 +91,7 @@ struct TailBoundOptions: ParsableArguments {
             out += "status: \(r.status.rawValue) (\(solver))\n\n"
             out += Render.stageTable(model, indices) + "\n"
             out += "predicted: " + Render.summary(p)
-            for (b, v) in zip(tails, r.tails) { out += ", \(key(b)) \(Render.fixed(v, 1)) ms" }
+            for (b, v) in zip(tails, r.tails) { out += ", \(Self.key(b)) \(Render.fixed(v, 1)) ms" }
             return CommandResult(stdout: out + "\n", status: status)
         }
     }

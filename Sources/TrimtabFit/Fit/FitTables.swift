@@ -9,6 +9,7 @@ public enum FitTables {
         var measured: [Int: Double] = [:]
         if measuredMeans { for s in fit.settings where s.batchSize == batch { measured[s.memoryMB] = s.latencyMs } }
         var t = StageTables.Tables(latency: [])
+        t.spread = fit.spread
         let q95 = Quantile.of(sorted: fit.ratios, 0.95), q99 = Quantile.of(sorted: fit.ratios, 0.99)
         for m in sizes {
             let mean = measured[m] ?? fit.latency(memoryMB: m, batchSize: batch)

@@ -56,6 +56,8 @@ public enum LatencyFitter {
         var meanByKey: [[Int]: Double] = [:]
         for s in settings { meanByKey[[s.memoryMB, s.batchSize]] = s.latencyMs }
         let ratios = ms.compactMap { m in meanByKey[settingKey(m)].map { m.latencyMs / $0 } }.sorted()
+        // A cold invocation's response also waits for its init.
+        let spreadRatios = ms.compactMap { m in meanByKey[settingKey(m)].map { (m.latencyMs + max(m.initMs ?? 0, 0)) / $0 } }.sorted()
 
         var billedMeans: [Int: Double] = [:]
         var granularity: Double? = nil
@@ -77,7 +79,7 @@ public enum LatencyFitter {
                         curve: curve, cvMAPE: chosenScore, validation: validation, ratios: ratios,
                         billedMeans: billedMeans, billingGranularityMs: granularity, invocations: ms.count,
                         coldStarts: inits.count, meanInitMs: inits.isEmpty ? nil : inits.reduce(0, +) / Double(inits.count),
-                        extrapolation: extrapolation)
+                        extrapolation: extrapolation, spread: QuantileFunction.from(sorted: spreadRatios))
     }
 
     /// MAPE (%) of each fold's setting means predicted by the monotone fit to the other folds.

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// How a fit's error was cross-validated.
 public enum ValidationMethod: String, Sendable {
@@ -39,6 +40,9 @@ public struct StageFit: Sendable {
     /// parametric curve, used beyond the measured sizes (scaled to meet the piecewise curve
     /// at the nearest measured size). Nil when no parametric family could be fitted.
     public var extrapolation: LatencyCurve? = nil
+    /// The distribution of one invocation's response relative to its setting's mean (init time
+    /// of cold starts included): the `latency_spread` written for composed tails.
+    public var spread: QuantileFunction? = nil
 
     public var memorySizes: [Int] { Set(settings.map(\.memoryMB)).sorted() }
     public var batchSizes: [Int] { Set(settings.map(\.batchSize)).sorted() }

@@ -70,25 +70,33 @@ struct CriticalPath {
     }
 }
 
+/// One run's orchestration time: its duration minus the longest path through the
+/// invocations logged in its window, and the invocations on that path.
+public struct RunOverhead: Sendable, Equatable {
+    public var overheadMs: Double
+    public var criticalInvocations: Int
+}
+
 enum OverheadEstimator {
-    /// Per-run estimate. An invocation belongs to a run when its log time lies in
+    /// Per-run samples. An invocation belongs to a run when its log time lies in
     /// [start − 1 s, end + 1 s] (Lambda log times are whole seconds); runs whose windows overlap
-    /// another run's are skipped (their invocations cannot be told apart).
-    /// Returns nil when no run can be used.
-    static func perRun(runs: [RunRecord], stageOf: [Int: [(time: Double, ms: Double)]], stageCount: Int,
-                       edges: [(from: Int, to: Int)]) -> OverheadEstimate? {
+    /// another run's are skipped (their invocations cannot be told apart), and so are runs
+    /// with no invocation in their window.
+    /// - Complexity: O((R + N) log N) for R runs and N invocations.
+    static func samples(runs: [RunRecord], stageOf: [Int: [(time: Double, ms: Double)]], stageCount: Int,
+                        edges: [(from: Int, to: Int)]) -> [RunOverhead] {
         let path = CriticalPath(stageCount: stageCount, edges: edges)
         var events: [(time: Double, stage: Int, ms: Double)] = []
         for (s, list) in stageOf { for e in list { events.append((e.time, s, e.ms)) } }
         events.sort { $0.time < $1.time }
-        guard !events.isEmpty else { return nil }
+        guard !events.isEmpty else { return [] }
         let times = events.map(\.time)
         func lowerBound(_ x: Double) -> Int {
             var lo = 0, hi = times.count
             while lo < hi { let mid = (lo + hi) / 2; if times[mid] < x { lo = mid + 1 } else { hi = mid } }
             return lo
         }
-        var totalOverhead = 0.0, totalK = 0, used = 0
+        var result: [RunOverhead] = []
         for (i, run) in runs.enumerated() {
             let lo = run.start - 1, hi = run.end + 1
             if i > 0 && runs[i - 1].end + 1 >= lo { continue }
@@ -103,10 +111,19 @@ enum OverheadEstimator {
             }
             let (length, k) = path.longest(duration: duration, count: count)
             guard k > 0 else { continue }
-            totalOverhead += run.durationMs - length
-            totalK += k
-            used += 1
+            result.append(RunOverhead(overheadMs: run.durationMs - length, criticalInvocations: k))
         }
+        return result
+    }
+
+    /// Per-run estimate: the mean overhead per invocation on the critical path.
+    /// Returns nil when no run can be used.
+    static func perRun(runs: [RunRecord], stageOf: [Int: [(time: Double, ms: Double)]], stageCount: Int,
+                       edges: [(from: Int, to: Int)]) -> OverheadEstimate? {
+        let samples = samples(runs: runs, stageOf: stageOf, stageCount: stageCount, edges: edges)
+        let totalOverhead = samples.reduce(0) { $0 + $1.overheadMs }
+        let totalK = samples.reduce(0) { $0 + $1.criticalInvocations }
+        let used = samples.count
         guard used > 0, totalK > 0 else { return nil }
         let mean = runs.reduce(0) { $0 + $1.durationMs } / Double(runs.count)
         return OverheadEstimate(method: .perRun, perInvocationMs: max(totalOverhead / Double(totalK), 0), runsUsed: used,

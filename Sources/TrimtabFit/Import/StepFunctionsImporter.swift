@@ -14,6 +14,12 @@ public struct StepFunctionsImport: Sendable {
     public var overhead: OverheadEstimate?
     /// Every estimate that could be made (per-run critical path, calibrated).
     public var overheadEstimates: [OverheadEstimate]
+    /// Per-run orchestration samples (runs given, every invocation timestamped).
+    public var runOverheads: [RunOverhead] = []
+    /// Functions in the logs that no Task of the definition invokes.
+    public var unmatchedFunctions: [String] = []
+    /// The platform profile applied, if any.
+    public var platform: PlatformProfile? = nil
     public var notes: [String]
 }
 
@@ -34,7 +40,8 @@ public enum StepFunctionsImporter {
     ///   - grid: memory sizes to add from the fitted curves (nil: only the measured sizes).
     /// - Complexity: O(N log N) in the invocations, plus the fits (see `LatencyFitter`).
     public static func run(machine: StateMachine, name: String, logs: [MeasuredInvocation], runs: [RunRecord]?,
-                           grid: [Int]?, rule: OverheadRule = .calibrated, logsFile: String = "logs") throws(TrimtabError) -> StepFunctionsImport {
+                           grid: [Int]?, rule: OverheadRule = .calibrated, platform: PlatformProfile? = nil,
+                           logsFile: String = "logs") throws(TrimtabError) -> StepFunctionsImport {
         let graph = StateGraph(machine)
         var notes = graph.notes
         let logNames = Set(logs.map(\.stage))
@@ -84,9 +91,16 @@ public enum StepFunctionsImporter {
             names.append(stage)
         }
 
+        let matched = Set(functionOf.values)
+        let unmatched = logNames.subtracting(matched).sorted()
+        if !unmatched.isEmpty {
+            notes.append("functions in the logs that no Task invokes were left out: \(unmatched.joined(separator: ", "))")
+        }
+
         // Step Functions' overhead per invocation on the critical path.
         var overhead: OverheadEstimate? = nil
         var alternatives: [OverheadEstimate] = []
+        var samples: [RunOverhead] = []
         if let runs, !runs.isEmpty {
             var timed: [Int: [(time: Double, ms: Double)]] = [:]
             var allTimed = true
@@ -96,6 +110,9 @@ public enum StepFunctionsImporter {
                     guard let t = m.timestamp else { allTimed = false; break }
                     timed[s, default: []].append((t, m.latencyMs))
                 }
+            }
+            if allTimed {
+                samples = OverheadEstimator.samples(runs: runs, stageOf: timed, stageCount: kept.count, edges: edges.map { ($0.from, $0.to) })
             }
             let perRun = allTimed ? OverheadEstimator.perRun(runs: runs, stageOf: timed, stageCount: kept.count,
                                                              edges: edges.map { ($0.from, $0.to) }) : nil
@@ -107,24 +124,48 @@ public enum StepFunctionsImporter {
             }
         }
 
+        // A platform profile replaces what the run log would give: its per-run time spread over
+        // the invocations expected on the critical path, plus its per-Task time.
+        var perInvocation = overhead?.perInvocationMs ?? 0
+        if let platform {
+            let k = criticalInvocations(name: name, fits: fits, edges: edges, names: names, perInvocationMs: platform.perTaskMs)
+            perInvocation = platform.perTaskMs + (k > 0 ? platform.perRunMs / k : 0)
+            notes.append(String(format: "overhead from the platform profile: %.2f ms per run + %.2f ms per Task = %.2f ms per invocation over %.3f expected invocations on the critical path",
+                                platform.perRunMs, platform.perTaskMs, perInvocation, k))
+        }
+
         let granularity = fits.compactMap(\.billingGranularityMs).max()
         let sizes: (StageFit) -> [Int]? = { fit in grid.map { Array(Set($0).union(fit.memorySizes)).sorted() } }
         var stages: [StageTables] = []
         for (s, fit) in fits.enumerated() {
             let wait = waits[kept[s]] ?? 0
-            let o = (overhead?.perInvocationMs ?? 0) + wait
+            let o = perInvocation + wait
             var comments = FitTables.comments(fit)
             comments.insert("Lambda function \(functionOf[fit.stage] ?? fit.stage) (invoked \(fit.invocations) times)", at: 0)
             stages.append(StageTables(name: fit.stage, tables: FitTables.tables(fit, grid: sizes(fit), measuredMeans: true),
                                       overheadMs: o > 0 ? o : nil, comments: comments))
         }
-        let yaml = document(name: name, granularity: granularity, stages: stages, edges: edges, names: names, overhead: overhead)
+        let yaml = document(name: name, granularity: granularity, stages: stages, edges: edges, names: names,
+                            overhead: platform == nil ? overhead : nil, platform: platform)
         let workflow: Workflow
         do { workflow = try WorkflowParser.parse(text: yaml, name: name) } catch {
             throw TrimtabError(field: error.field, "the imported workflow is not valid: \(error.message)")
         }
         return StepFunctionsImport(yaml: yaml, workflow: workflow, fits: fits, functions: functionOf, overhead: overhead,
-                                   overheadEstimates: alternatives, notes: notes)
+                                   overheadEstimates: alternatives, runOverheads: samples, unmatchedFunctions: unmatched,
+                                   platform: platform, notes: notes)
+    }
+
+    /// Expected Task invocations on the critical path of the mean-value model, with every
+    /// invocation taking its measured mean plus `perInvocationMs`: the growth of the modelled
+    /// response time per millisecond added to every invocation.
+    static func criticalInvocations(name: String, fits: [StageFit], edges: [(from: Int, to: Int, probability: Double)],
+                                    names: [String], perInvocationMs: Double) -> Double {
+        let stages = fits.map { StageTables(name: $0.stage, tables: StageTables.Tables(latency: FitTables.tables($0, grid: nil, measuredMeans: true).latency)) }
+        let text = document(name: name, granularity: nil, stages: stages, edges: edges, names: names, overhead: nil)
+        guard let workflow = try? WorkflowParser.parse(text: text, name: name), let model = try? WorkflowModel(workflow) else { return 0 }
+        let means = workflow.stages.map { ($0.variants[0].latency.first?.latencyMs ?? 0) + perInvocationMs }
+        return model.expectedLatency(stageLatencies: means.map { $0 + 1 }) - model.expectedLatency(stageLatencies: means)
     }
 
     /// Overhead when invocations cannot be assigned to runs: (mean run duration − modelled
@@ -151,8 +192,12 @@ public enum StepFunctionsImporter {
     }
 
     static func document(name: String, granularity: Double?, stages: [StageTables], edges: [(from: Int, to: Int, probability: Double)],
-                         names: [String], overhead: OverheadEstimate?) -> String {
+                         names: [String], overhead: OverheadEstimate?, platform: PlatformProfile? = nil) -> String {
         var out = "# Imported by trimtab import step-functions.\n"
+        if let p = platform {
+            out += String(format: "# Step Functions overhead from a platform profile (%d runs of %@): %.2f ms per run + %.2f ms per Task invocation.\n",
+                          p.runs, p.workflows.isEmpty ? "unnamed workflows" : p.workflows.joined(separator: ", "), p.perRunMs, p.perTaskMs)
+        }
         if let o = overhead {
             out += String(format: "# Step Functions overhead: %.2f ms per invocation on the critical path (%@, %d of %d runs; mean run %.1f ms).\n",
                           o.perInvocationMs, o.method.rawValue, o.runsUsed, o.runsGiven, o.meanRunMs)
@@ -160,6 +205,7 @@ public enum StepFunctionsImporter {
         out += "version: 1\nname: \(YAMLWriter.scalar(name))\n"
         out += "platform:\n  kind: aws-lambda\n"
         if let g = granularity { out += "  billing_granularity_ms: \(YAMLWriter.number(g))\n" }
+        if let spread = platform?.spreadMs { out += "  overhead_spread_ms: \(YAMLWriter.quantileFunction(spread))\n" }
         out += YAMLWriter.stages(stages)
         out += "edges:\n"
         func label(_ id: Int) -> String { id == 0 ? "start" : id == 1 ? "end" : YAMLWriter.scalar(names[id - 2]) }

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// One stage's tables for the `stages:` part of a v1 workflow file.
 public struct StageTables: Sendable {
@@ -15,11 +16,15 @@ public struct StageTables: Sendable {
         public var p95: [(Int, Double)]
         public var p99: [(Int, Double)]
         public var billed: [(Int, Double)]
-        public init(latency: [(Int, Double)], p95: [(Int, Double)] = [], p99: [(Int, Double)] = [], billed: [(Int, Double)] = []) {
+        /// `latency_spread`: latency relative to the mean, as a quantile function.
+        public var spread: QuantileFunction?
+        public init(latency: [(Int, Double)], p95: [(Int, Double)] = [], p99: [(Int, Double)] = [], billed: [(Int, Double)] = [],
+                    spread: QuantileFunction? = nil) {
             self.latency = latency
             self.p95 = p95
             self.p99 = p99
             self.billed = billed
+            self.spread = spread
         }
     }
 
@@ -61,7 +66,14 @@ public enum YAMLWriter {
         if !t.p95.isEmpty { out += "\(indent)latency_p95_ms: \(table(t.p95))\n" }
         if !t.p99.isEmpty { out += "\(indent)latency_p99_ms: \(table(t.p99))\n" }
         if !t.billed.isEmpty { out += "\(indent)billed_ms: \(table(t.billed))\n" }
+        if let f = t.spread { out += "\(indent)latency_spread: \(quantileFunction(f))\n" }
         return out
+    }
+
+    /// `{quantiles: [...], values: [...]}` in flow style.
+    public static func quantileFunction(_ f: QuantileFunction) -> String {
+        "{quantiles: [" + f.quantiles.map { number($0) }.joined(separator: ", ") + "], values: ["
+            + f.values.map { number($0) }.joined(separator: ", ") + "]}"
     }
 
     public static func table(_ entries: [(Int, Double)]) -> String {

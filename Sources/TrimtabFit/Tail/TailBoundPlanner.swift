@@ -13,8 +13,27 @@ public struct TailBound: Sendable, Equatable {
     }
 }
 
+/// How end-to-end tail latency is obtained from the stages' measurements.
+public enum TailRule: String, Sendable, CaseIterable {
+    /// From every stage's `latency_spread`, composed through the graph by Monte Carlo with
+    /// common random numbers (`ComposedTailLatency`): an estimate of the quantile itself.
+    case composed
+    /// From the stages' `latency_p95_ms`/`latency_p99_ms` by the comonotone rule
+    /// (`TailLatency`): an upper bound for series, loops and branches, exact only when all
+    /// stages are slow together.
+    case conservative
+
+    /// `composed` when every variant of every stage has a `latency_spread`, else `conservative`.
+    public static func automatic(for workflow: Workflow) -> TailRule {
+        workflow.stages.allSatisfy { $0.variants.allSatisfy { $0.tails.spread != nil } } ? .composed : .conservative
+    }
+}
+
 /// The outcome of planning under tail bounds.
 public struct TailPlan: Sendable {
+    /// The rule the tails were planned with, and (composed) the Monte Carlo runs.
+    public var rule: TailRule = .conservative
+    public var runs: Int? = nil
     public enum Status: String, Sendable { case optimal, feasible, infeasible }
     public var status: Status
     public var optionIndices: [Int]?
@@ -37,15 +56,32 @@ public enum TailBoundPlanner {
     enum Objective { case cost, latency, accuracy, tail(Int) }
 
     /// - Complexity: O(Π o_s · V) in the worst case; far less when bounds and the incumbent cut.
-    public static func plan(_ model: WorkflowModel, goal: Goal, tails: [TailBound], nodeLimit: Int = 5_000_000) throws(TrimtabError) -> TailPlan {
-        let quantiles = try tails.map { b throws(TrimtabError) in try TailLatency.stageQuantiles(model, quantile: b.quantile, flag: b.flag) }
+    ///   With `rule` `.composed` (the default where the workflow has every `latency_spread`), each
+    ///   node evaluates the Monte Carlo composition with the undecided stages at their least
+    ///   latency: O(runs × invocations) per node.
+    public static func plan(_ model: WorkflowModel, goal: Goal, tails: [TailBound], rule: TailRule? = nil,
+                            runs: Int = ComposedTailLatency.defaultRuns, nodeLimit: Int = 5_000_000) throws(TrimtabError) -> TailPlan {
+        let rule = rule ?? TailRule.automatic(for: model.workflow)
+        let composed: ComposedTailLatency?
+        let quantiles: [[[Double]]]
+        switch rule {
+        case .composed:
+            composed = try ComposedTailLatency(model, runs: runs, flag: tails.first?.flag ?? "--tail-rule composed")
+            // Per option a sort key for the option order only (the mean).
+            quantiles = tails.map { _ in model.options.map { $0.map(\.latencyMs) } }
+        case .conservative:
+            composed = nil
+            quantiles = try tails.map { b throws(TrimtabError) in try TailLatency.stageQuantiles(model, quantile: b.quantile, flag: b.flag) }
+        }
         let objective: Objective
         switch goal.objective {
         case .minimizeCost: objective = .cost
         case .minimizeLatency: objective = .latency
         case .maximizeAccuracy: objective = .accuracy
         }
-        var result = search(model, objective: objective, bounds: goal.bounds, tails: tails, quantiles: quantiles, nodeLimit: nodeLimit)
+        var result = search(model, objective: objective, bounds: goal.bounds, tails: tails, quantiles: quantiles, composed: composed, nodeLimit: nodeLimit)
+        result.rule = rule
+        result.runs = composed?.runs
         if result.optionIndices == nil && result.status == .feasible {
             throw TrimtabError(code: .unsupported, field: tails.first?.flag,
                                "the search stopped after \(nodeLimit) partial configurations without finding one that meets the bounds")
@@ -54,7 +90,7 @@ public enum TailBoundPlanner {
             result.closestTails = tails.indices.map { k in
                 var others = tails
                 others[k].maxMs = .infinity
-                let r = search(model, objective: .tail(k), bounds: goal.bounds, tails: others, quantiles: quantiles, nodeLimit: nodeLimit)
+                let r = search(model, objective: .tail(k), bounds: goal.bounds, tails: others, quantiles: quantiles, composed: composed, nodeLimit: nodeLimit)
                 return r.tails.isEmpty ? nil : r.tails[k]
             }
         }
@@ -62,7 +98,7 @@ public enum TailBoundPlanner {
     }
 
     static func search(_ model: WorkflowModel, objective: Objective, bounds: Bounds, tails: [TailBound],
-                       quantiles: [[[Double]]], nodeLimit: Int) -> TailPlan {
+                       quantiles: [[[Double]]], composed: ComposedTailLatency?, nodeLimit: Int) -> TailPlan {
         let n = model.options.count
         let ne = model.executions
         let acc = model.accuracy
@@ -75,6 +111,17 @@ public enum TailBoundPlanner {
         var suffixCost = Array(repeating: 0.0, count: n + 1)
         for s in stride(from: n - 1, through: 0, by: -1) { suffixCost[s] = suffixCost[s + 1] + bestCost[s] }
 
+        // Composed tails: option j's latency is nowhere above k's at any draw.
+        func spreadNoWorse(_ s: Int, _ j: Int, _ k: Int) -> Bool {
+            guard composed != nil else { return true }
+            let a = model.options[s][j], b = model.options[s][k]
+            if a.variant == b.variant { return true }
+            let variants = model.workflow.stages[s].variants
+            guard let fa = variants[a.variant].tails.spread, let fb = variants[b.variant].tails.spread else { return false }
+            let o = model.workflow.stages[s].overheadMs
+            let ma = a.latencyMs - o, mb = b.latencyMs - o
+            return Set(fa.quantiles).union(fb.quantiles).allSatisfy { ma * fa.value(at: $0) <= mb * fb.value(at: $0) }
+        }
         // An option no better than another of its stage in every quantity is never needed
         // (all quantities are monotone in each stage's values). Then the options in the order
         // most likely to give a good incumbent early.
@@ -82,7 +129,7 @@ public enum TailBoundPlanner {
             let all = Array(model.options[s].indices)
             func noWorse(_ j: Int, _ k: Int) -> Bool {
                 lat[s][j] <= lat[s][k] && cost[s][j] <= cost[s][k] && term[s][j] >= term[s][k]
-                    && quantiles.allSatisfy { $0[s][j] <= $0[s][k] }
+                    && quantiles.allSatisfy { $0[s][j] <= $0[s][k] } && spreadNoWorse(s, j, k)
             }
             let idx = all.filter { k in !all.contains { j in j != k && noWorse(j, k) && (!noWorse(k, j) || j < k) } }
             switch objective {
@@ -117,10 +164,22 @@ public enum TailBoundPlanner {
             let latency = model.expectedLatency(stageLatencies: t)
             let c = costSoFar + suffixCost[s]
             let a = acc.finish(terms.reduce(acc.identity) { acc.combine($0, $1) })
-            let tl = tails.indices.map { TailLatency.evaluate(model.root, tailT[$0], quantile: tails[$0].quantile) }
             guard within(latency, bounds.maxLatencyMs), within(c, bounds.maxCostPerMillion.map { $0 / 1e6 }),
-                  bounds.minAccuracy.map({ a >= $0 - tol * max(1, abs($0)) }) ?? true,
-                  tails.indices.allSatisfy({ within(tl[$0], tails[$0].maxMs) }) else { return }
+                  bounds.minAccuracy.map({ a >= $0 - tol * max(1, abs($0)) }) ?? true else { return }
+            // The cheap cut first: the objective against the incumbent (unless it is a tail).
+            if case .tail = objective {} else if let best, value(latency, c, a, []) >= best.value - 1e-12 * max(1, abs(best.value)) { return }
+            let tl: [Double]
+            if let composed {
+                let settings: [ComposedTailLatency.StageSetting] = (0..<n).map { i in
+                    guard i < s else { return .undecided }
+                    let o = model.options[i][choice[i]]
+                    return .chosen(meanMs: o.latencyMs - model.workflow.stages[i].overheadMs, variant: o.variant)
+                }
+                tl = composed.quantiles(settings, tails.map(\.quantile))
+            } else {
+                tl = tails.indices.map { TailLatency.evaluate(model.root, tailT[$0], quantile: tails[$0].quantile) }
+            }
+            guard tails.indices.allSatisfy({ within(tl[$0], tails[$0].maxMs) }) else { return }
             let v = value(latency, c, a, tl)
             if let best, v >= best.value - 1e-12 * max(1, abs(best.value)) { return }
             if s == n { best = (v, choice); return }
@@ -140,8 +199,13 @@ public enum TailBoundPlanner {
         guard let best else {
             return TailPlan(status: truncated ? .feasible : .infeasible, optionIndices: nil, prediction: nil, tails: [], closestTails: [], nodes: nodes)
         }
-        let tailValues = tails.indices.map { j in
-            TailLatency.evaluate(model.root, (0..<n).map { quantiles[j][$0][best.choice[$0]] }, quantile: tails[j].quantile)
+        let tailValues: [Double]
+        if let composed {
+            tailValues = composed.quantiles(ComposedTailLatency.settings(model, optionIndices: best.choice), tails.map(\.quantile))
+        } else {
+            tailValues = tails.indices.map { j in
+                TailLatency.evaluate(model.root, (0..<n).map { quantiles[j][$0][best.choice[$0]] }, quantile: tails[j].quantile)
+            }
         }
         return TailPlan(status: truncated ? .feasible : .optimal, optionIndices: best.choice,
                         prediction: model.predict(optionIndices: best.choice), tails: tailValues, closestTails: [], nodes: nodes)

@@ -9,6 +9,9 @@ public struct TailTables: Sendable, Equatable {
     /// it replaces the rounded-up mean latency in the cost model (the mean of rounded-up
     /// durations is not the rounded-up mean).
     public var billed: [Int: Double] = [:]
+    /// `latency_spread`: one invocation's latency relative to its setting's mean, as a quantile
+    /// function (the same at every memory size). Used to compose end-to-end tails.
+    public var spread: QuantileFunction? = nil
     public init(p95: [Int: Double] = [:], p99: [Int: Double] = [:], billed: [Int: Double] = [:]) {
         self.p95 = p95
         self.p99 = p99
@@ -33,7 +36,7 @@ extension Variant {
 }
 
 extension WorkflowParser {
-    static let tailKeys: Set<String> = ["latency_p95_ms", "latency_p99_ms", "billed_ms"]
+    static let tailKeys: Set<String> = ["latency_p95_ms", "latency_p99_ms", "billed_ms", "latency_spread"]
 
     /// Stage-level extensions: tail tables of a plain stage, and `overhead_ms`.
     static func parseStageExtensions(_ reader: FieldReader, into stage: inout Stage) throws(TrimtabError) {
@@ -76,6 +79,11 @@ extension WorkflowParser {
         variant.tails.p95 = try table("latency_p95_ms", complete: true)
         variant.tails.p99 = try table("latency_p99_ms", complete: true)
         variant.tails.billed = try table("billed_ms", complete: false)
+        if let r = try reader.optional("latency_spread") {
+            let spread = try quantileFunction(r)
+            guard spread.values[0] > 0 else { throw TrimtabError(field: "\(r.path).values[0]", "\(format(spread.values[0])) must be positive (values are latency / mean)") }
+            variant.tails.spread = spread
+        }
         for (m, v) in variant.tails.p95 where v < (mean[m] ?? 0) * (1 - 1e-9) {
             throw TrimtabError(field: "\(reader.path).latency_p95_ms.\(m)", "\(format(v)) is below the mean latency \(format(mean[m] ?? 0))")
         }
@@ -85,5 +93,31 @@ extension WorkflowParser {
                 throw TrimtabError(field: "\(reader.path).latency_p99_ms.\(m)", "\(format(v)) is below the 95th percentile \(format(floor))")
             }
         }
+    }
+}
+
+extension WorkflowParser {
+    /// Reads `{quantiles: [...], values: [...]}`: probabilities strictly increasing from 0 to
+    /// 1, values non-decreasing, as many values as probabilities.
+    public static func quantileFunction(_ reader: FieldReader) throws(TrimtabError) -> QuantileFunction {
+        try reader.rejectUnknownKeys(["quantiles", "values"])
+        let qr = try reader.required("quantiles"), vr = try reader.required("values")
+        var qs: [Double] = [], vs: [Double] = []
+        for item in try qr.items() {
+            let q = try item.double()
+            guard q >= 0, q <= 1 else { throw item.error("\(format(q)) is not in [0, 1]") }
+            if let last = qs.last, q <= last { throw item.error("\(format(q)) does not increase on \(format(last))") }
+            qs.append(q)
+        }
+        for item in try vr.items() {
+            let v = try item.double()
+            if let last = vs.last, v < last { throw item.error("\(format(v)) is below the value before it (\(format(last))): values must not decrease") }
+            vs.append(v)
+        }
+        guard qs.count >= 2 else { throw qr.error("needs at least 2 probabilities") }
+        guard qs.first == 0, qs.last == 1 else { throw qr.error("must start at 0 and end at 1") }
+        guard vs.count == qs.count else { throw vr.error("has \(vs.count) values for \(qs.count) quantiles") }
+        guard let f = QuantileFunction(quantiles: qs, values: vs) else { throw reader.error("is not a quantile function") }
+        return f
     }
 }

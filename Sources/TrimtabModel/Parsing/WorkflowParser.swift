@@ -100,7 +100,8 @@ public enum WorkflowParser {
     static func parsePlatform(_ reader: FieldReader?) throws(TrimtabError) -> Platform {
         var platform = Platform()
         guard let reader else { return platform }
-        try reader.rejectUnknownKeys(["kind", "price_per_gb_second", "price_per_request", "billing_granularity_ms", "price_per_core_hour"])
+        try reader.rejectUnknownKeys(["kind", "price_per_gb_second", "price_per_request", "billing_granularity_ms", "price_per_core_hour",
+                                      "overhead_spread_ms"])
         if let k = try reader.optional("kind") {
             let text = try k.string()
             guard let kind = Platform.Kind(rawValue: text) else {
@@ -120,6 +121,7 @@ public enum WorkflowParser {
             platform.billingGranularityMs = try r.double()
             guard platform.billingGranularityMs > 0 else { throw r.error("\(format(platform.billingGranularityMs)) must be positive") }
         }
+        if let r = try reader.optional("overhead_spread_ms") { platform.overheadSpreadMs = try quantileFunction(r) }
         try parseKubernetesPlatform(reader, into: &platform)
         return platform
     }

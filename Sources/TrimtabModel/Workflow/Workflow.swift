@@ -38,6 +38,9 @@ public struct Platform: Sendable, Equatable {
     public var billingGranularityMs: Double
     /// Extension (Kubernetes, `price_per_core_hour`): USD per CPU core per hour; nil when not given.
     public var pricePerCoreHour: Double? = nil
+    /// Extension (`overhead_spread_ms`): the spread of the per-run orchestration time around the
+    /// stages' `overhead_ms` (a platform profile's, see `trimtab calibrate`); nil when not given.
+    public var overheadSpreadMs: QuantileFunction? = nil
 
     public static let defaultPricePerGBSecond = 0.0000166667
     public static let defaultPricePerRequest = 0.0000002
