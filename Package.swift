@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "TextTable", package: "TextTable"),
         ]),
         .executableTarget(name: "trimtab", dependencies: ["TrimtabCLI"]),
-        .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch"]),
+        .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch", "TrimtabFit"]),
         .testTarget(name: "TrimtabModelTests", dependencies: ["TrimtabModel"]),
         .testTarget(name: "TrimtabSolveTests", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel"]),

@@ -28,6 +28,7 @@ struct Bench {
         if what == "sim" { try simBench(Array(args.dropFirst())) }
         if what == "batch" { try batchBench(Array(args.dropFirst())) }
         if what == "batch-vs-sim" { try batchVersusSimBench(Array(args.dropFirst())) }
+        if what == "tails" { try TailBench.run(Array(args.dropFirst())) }
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

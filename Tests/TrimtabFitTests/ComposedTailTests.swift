@@ -83,6 +83,47 @@ import TrimtabModel
         #expect(abs(s.meanMs - 150) < 5)
     }
 
+    @Test func orderStatisticsEqualSorting() {
+        var rng = SeededGenerator(seed: 5)
+        for n in [1, 2, 7, 100, 1001] {
+            let xs = (0..<n).map { _ in Double(Int.random(in: 0..<50, using: &rng)) }
+            let sorted = xs.sorted()
+            let ks = [0, 1, n / 2, n, n + 1, max(1, n - 3)]
+            let got = StageResponse.orderStatistics(xs, ks)
+            for (k, v) in zip(ks, got) {
+                let expected = k < 1 ? -Double.infinity : k > n ? Double.infinity : sorted[k - 1]
+                #expect(v == expected)
+            }
+        }
+    }
+
+    @Test func responseReproducesEveryRun() throws {
+        // V_r(x) = max(a_r, b_r + x) must give each run's latency for every option of the stage.
+        for seed in 0..<6 {
+            let w = try Self.randomWorkflow(seed: UInt64(seed) + 40, stages: 5)
+            let model = try WorkflowModel(w)
+            let sampler = try ComposedTailLatency(model, runs: 300, flag: "test")
+            var rng = SeededGenerator(seed: UInt64(seed))
+            let choice = model.options.map { Int.random(in: 0..<$0.count, using: &rng) }
+            let base = ComposedTailLatency.settings(model, optionIndices: choice)
+            for s in model.options.indices where sampler.invokedAtMostOnce[s] {
+                var settings = base
+                settings[s] = .undecided
+                let response = try #require(sampler.response(settings, stage: s))
+                for k in model.options[s].indices {
+                    var full = base
+                    let o = model.options[s][k]
+                    let mean = o.latencyMs - w.stages[s].overheadMs
+                    full[s] = .chosen(meanMs: mean, variant: o.variant)
+                    let expected = sampler.samples(full)
+                    for r in 0..<sampler.runs {
+                        #expect(abs(response.latency(run: r, meanMs: mean, variant: o.variant) - expected[r]) < 1e-6 * max(1, expected[r]))
+                    }
+                }
+            }
+        }
+    }
+
     @Test func undecidedStagesBoundEveryCompletionFromBelow() throws {
         let w = try Self.randomWorkflow(seed: 3, stages: 5)
         let model = try WorkflowModel(w)

@@ -49,8 +49,11 @@ public struct ComposedTailLatency: Sendable {
     private let stride: Int
     private let overhead: [Double]
     private let variantCount: [Int]
-    /// Per stage and variant: the least mean latency of its options (ms, overhead excluded).
+    /// Per stage and variant: the least and the greatest mean latency of its options (ms,
+    /// overhead excluded); variants without options have +∞ and −∞.
     private let leastMean: [[Double]]
+    private let greatestMean: [[Double]]
+    private var occursAtMostOnce: [Bool] = []
 
     /// - Parameters:
     ///   - flag: the flag or rule that asks for composition, for the error when a spread is missing.
@@ -77,6 +80,11 @@ public struct ComposedTailLatency: Sendable {
         leastMean = model.options.enumerated().map { s, options in
             (0..<max(spreads[s].count, 1)).map { v in
                 options.filter { $0.variant == v }.map { $0.latencyMs - workflow.stages[s].overheadMs }.min() ?? .infinity
+            }
+        }
+        greatestMean = model.options.enumerated().map { s, options in
+            (0..<max(spreads[s].count, 1)).map { v in
+                options.filter { $0.variant == v }.map { $0.latencyMs - workflow.stages[s].overheadMs }.max() ?? -.infinity
             }
         }
         var rng = SeededGenerator(seed: seed)
@@ -171,6 +179,17 @@ public struct ComposedTailLatency: Sendable {
         self.templates = templates
         self.occurrenceStage = occStage
         self.occurrenceRatio = occRatio
+        var once = Array(repeating: true, count: workflow.stages.count)
+        var seen = Array(repeating: -1, count: workflow.stages.count)
+        var first = 0
+        for r in 0..<self.runs {
+            for i in first..<ends[r] where ops[i].kind == .leaf {
+                let s = Int(occStage[Int(ops[i].index)])
+                if seen[s] == r { once[s] = false } else { seen[s] = r }
+            }
+            first = ends[r]
+        }
+        self.occursAtMostOnce = once
     }
 
     /// The setting of one stage for an evaluation: a chosen option (mean latency without
@@ -179,86 +198,227 @@ public struct ComposedTailLatency: Sendable {
     public enum StageSetting: Sendable {
         case chosen(meanMs: Double, variant: Int)
         case undecided
+        /// Undecided, taken at its greatest latency at every draw: bounds every completion from above.
+        case undecidedSlowest
     }
 
     /// Every run's end-to-end latency (ms) for the given per-stage settings.
     /// - Complexity: O(total operations), about runs × invocations per run.
     public func samples(_ settings: [StageSetting]) -> [Double] {
-        // Per stage: the multiplier of each variant's ratio (mean or least mean) and whether
-        // the value is a minimum over variants.
+        var result = [Double](repeating: 0, count: runs)
+        forEachRun(settings) { r, value in result[r] = value; return true }
+        return result
+    }
+
+    /// Whether the `q`-quantile (type 7) of the runs' latencies is at most `limit`, decided by
+    /// counting runs above and below the limit and stopping as soon as the count settles it;
+    /// nil when it lies between the two order statistics that the interpolation uses (then
+    /// the quantile itself decides).
+    /// - Complexity: O(total operations) at most; an infeasible setting stops after about
+    ///   runs × (1 − q) runs above the limit.
+    public func quantileIsAtMost(_ settings: [StageSetting], quantile q: Double, limit: Double) -> Bool? {
+        let (needBelow, tooManyAbove) = decidingCounts(quantile: q)
+        var below = 0, above = 0
+        var decided: Bool? = nil
+        forEachRun(settings) { _, value in
+            if value <= limit { below += 1 } else { above += 1 }
+            if below >= needBelow { decided = true; return false }
+            if above >= tooManyAbove { decided = false; return false }
+            return true
+        }
+        if let decided { return decided }
+        return nil
+    }
+
+    /// Per-stage settings turned into what a run's evaluation reads.
+    public struct Prepared: Sendable {
+        /// The multiplier of each variant's ratio: the chosen mean, or each variant's least or
+        /// greatest mean when undecided.
+        var coefficient: [Double]
+        /// The chosen variant; −1 undecided.
+        var chosen: [Int]
+        var slowest: [Bool]
+    }
+
+    public func prepare(_ settings: [StageSetting]) -> Prepared {
         let nStages = settings.count
-        var coefficient = Array(repeating: 0.0, count: nStages * stride)
-        var chosen = Array(repeating: -1, count: nStages)
+        var p = Prepared(coefficient: Array(repeating: 0.0, count: nStages * stride), chosen: Array(repeating: -1, count: nStages),
+                         slowest: Array(repeating: false, count: nStages))
         for s in 0..<nStages {
             switch settings[s] {
             case .chosen(let mean, let v):
-                chosen[s] = min(max(v, 0), stride - 1)
-                coefficient[s * stride + chosen[s]] = mean
+                p.chosen[s] = min(max(v, 0), stride - 1)
+                p.coefficient[s * stride + p.chosen[s]] = mean
             case .undecided:
-                for v in 0..<variantCount[s] { coefficient[s * stride + v] = leastMean[s][v] }
+                for v in 0..<variantCount[s] { p.coefficient[s * stride + v] = leastMean[s][v] }
+            case .undecidedSlowest:
+                p.slowest[s] = true
+                for v in 0..<variantCount[s] { p.coefficient[s * stride + v] = greatestMean[s][v] }
             }
         }
+        return p
+    }
 
-        var result = [Double](repeating: 0, count: runs)
+    /// Run `r`'s end-to-end latency (ms) under `p`; `stack` is scratch space.
+    /// - Complexity: O(operations of the run).
+    public func latency(run r: Int, _ p: Prepared, stack: inout [Double]) -> Double {
+        var top = 0
+        let first = r == 0 ? 0 : runEnd[r - 1]
+        for i in first..<runEnd[r] {
+            let op = ops[i]
+            if top + 1 >= stack.count { stack.append(contentsOf: repeatElement(0, count: max(stack.count, 16))) }
+            switch op.kind {
+            case .leaf:
+                let o = Int(op.index)
+                stack[top] = leafValue(o, Int(occurrenceStage[o]), p)
+                top += 1
+            case .constant:
+                stack[top] = op.value
+                top += 1
+            case .sum:
+                let n = Int(op.index)
+                var total = 0.0
+                for k in (top - n)..<top { total += stack[k] }
+                top -= n
+                stack[top] = total
+                top += 1
+            case .maximum:
+                let n = Int(op.index)
+                var m = -Double.infinity
+                for k in (top - n)..<top { m = max(m, stack[k]) }
+                top -= n
+                stack[top] = m
+                top += 1
+            case .region:
+                let t = templates[Int(op.index)]
+                let base = top - t.edges.count
+                var dist = Array(repeating: -Double.infinity, count: t.nodeCount)
+                dist[t.source] = 0
+                for u in t.order where dist[u] > -.infinity {
+                    for (k, e) in t.edges.enumerated() where e.from == u && stack[base + k] > -.infinity {
+                        dist[e.to] = max(dist[e.to], dist[u] + stack[base + k])
+                    }
+                }
+                top = base
+                stack[top] = max(dist[t.sink], 0)
+                top += 1
+            }
+        }
+        return (top > 0 ? stack[top - 1] : 0) + extra[r]
+    }
+
+    /// Calls `body` with every run's latency in run order until it returns false.
+    private func forEachRun(_ settings: [StageSetting], _ body: (Int, Double) -> Bool) {
+        let p = prepare(settings)
         var stack = [Double](repeating: 0, count: 64)
-        var start = 0
+        for r in 0..<runs {
+            if !body(r, latency(run: r, p, stack: &stack)) { return }
+        }
+    }
+
+    /// Whether stage s is invoked at most once in every run (then `response` applies).
+    public var invokedAtMostOnce: [Bool] { occursAtMostOnce }
+
+    /// Every run's latency as a function of stage `stage`'s latency x in that run, the other
+    /// stages as in `settings`: V_r(x) = max(a_r, b_r + x) — exact when the stage is invoked at
+    /// most once per run (sums and maxima of constants and one x take this form, and so does
+    /// a longest path through a region). Nil when some run invokes it more than once.
+    /// - Complexity: O(total operations), one pass like `samples`.
+    public func response(_ settings: [StageSetting], stage: Int) -> StageResponse? {
+        guard stage < occursAtMostOnce.count, occursAtMostOnce[stage] else { return nil }
+        let p = prepare(settings)
+        var a = [Double](repeating: 0, count: runs), b = [Double](repeating: -.infinity, count: runs)
+        var occurrence = [Int32](repeating: -1, count: runs)
+        var sa = [Double](repeating: 0, count: 64), sb = [Double](repeating: 0, count: 64)
+        var first = 0
         for r in 0..<runs {
             var top = 0
-            for i in start..<runEnd[r] {
+            for i in first..<runEnd[r] {
                 let op = ops[i]
+                if top + 1 >= sa.count {
+                    sa.append(contentsOf: repeatElement(0, count: sa.count))
+                    sb.append(contentsOf: repeatElement(0, count: sb.count))
+                }
                 switch op.kind {
                 case .leaf:
                     let o = Int(op.index)
                     let s = Int(occurrenceStage[o])
-                    var value: Double
-                    let v = chosen[s]
-                    if v >= 0 {
-                        value = coefficient[s * stride + v] * occurrenceRatio[o * stride + v]
+                    if s == stage {
+                        sa[top] = -.infinity; sb[top] = 0
+                        occurrence[r] = Int32(o)
                     } else {
-                        value = .infinity
-                        for w in 0..<variantCount[s] { value = min(value, coefficient[s * stride + w] * occurrenceRatio[o * stride + w]) }
+                        sa[top] = leafValue(o, s, p); sb[top] = -.infinity
                     }
-                    value += overhead[s]
-                    if top == stack.count { stack.append(0) }
-                    stack[top] = value
                     top += 1
                 case .constant:
-                    if top == stack.count { stack.append(0) }
-                    stack[top] = op.value
+                    sa[top] = op.value; sb[top] = -.infinity
                     top += 1
                 case .sum:
                     let n = Int(op.index)
-                    var total = 0.0
-                    for k in (top - n)..<top { total += stack[k] }
+                    var ta = 0.0, tb = -Double.infinity
+                    for k in (top - n)..<top {
+                        // (a1 + a2, max(b1 + a2, a1 + b2)): at most one of them holds x.
+                        let nb = max(tb + sa[k], ta + sb[k])
+                        ta += sa[k]
+                        tb = nb
+                    }
                     top -= n
-                    stack[top] = total
+                    sa[top] = ta; sb[top] = tb
                     top += 1
                 case .maximum:
                     let n = Int(op.index)
-                    var m = -Double.infinity
-                    for k in (top - n)..<top { m = max(m, stack[k]) }
+                    var ma = -Double.infinity, mb = -Double.infinity
+                    for k in (top - n)..<top { ma = max(ma, sa[k]); mb = max(mb, sb[k]) }
                     top -= n
-                    stack[top] = m
+                    sa[top] = ma; sb[top] = mb
                     top += 1
                 case .region:
                     let t = templates[Int(op.index)]
                     let base = top - t.edges.count
-                    var dist = Array(repeating: -Double.infinity, count: t.nodeCount)
-                    dist[t.source] = 0
-                    for u in t.order where dist[u] > -.infinity {
-                        for (k, e) in t.edges.enumerated() where e.from == u && stack[base + k] > -.infinity {
-                            dist[e.to] = max(dist[e.to], dist[u] + stack[base + k])
+                    var da = Array(repeating: -Double.infinity, count: t.nodeCount)
+                    var db = Array(repeating: -Double.infinity, count: t.nodeCount)
+                    da[t.source] = 0
+                    for u in t.order where da[u] > -.infinity || db[u] > -.infinity {
+                        for (k, e) in t.edges.enumerated() where e.from == u && (sa[base + k] > -.infinity || sb[base + k] > -.infinity) {
+                            da[e.to] = max(da[e.to], da[u] + sa[base + k])
+                            db[e.to] = max(db[e.to], max(db[u] + sa[base + k], da[u] + sb[base + k]))
                         }
                     }
                     top = base
-                    stack[top] = max(dist[t.sink], 0)
+                    sa[top] = max(da[t.sink], 0); sb[top] = db[t.sink]
                     top += 1
+                }
             }
-            }
-            result[r] = (top > 0 ? stack[top - 1] : 0) + extra[r]
-            start = runEnd[r]
+            a[r] = (top > 0 ? sa[top - 1] : 0) + extra[r]
+            b[r] = (top > 0 ? sb[top - 1] : -.infinity) + extra[r]
+            first = runEnd[r]
         }
-        return result
+        return StageResponse(stage: stage, a: a, b: b, occurrence: occurrence, overheadMs: overhead[stage], stride: stride,
+                             ratio: occurrenceRatio)
+    }
+
+    @inline(__always) private func leafValue(_ o: Int, _ s: Int, _ p: Prepared) -> Double {
+        var value: Double
+        let v = p.chosen[s]
+        if v >= 0 {
+            value = p.coefficient[s * stride + v] * occurrenceRatio[o * stride + v]
+        } else if p.slowest[s] {
+            value = -.infinity
+            for w in 0..<variantCount[s] { value = max(value, p.coefficient[s * stride + w] * occurrenceRatio[o * stride + w]) }
+        } else {
+            value = .infinity
+            for w in 0..<variantCount[s] { value = min(value, p.coefficient[s * stride + w] * occurrenceRatio[o * stride + w]) }
+        }
+        return value + overhead[s]
+    }
+
+    /// The order statistics that decide whether the `q`-quantile (type 7) is at most a limit:
+    /// it is when at least `needBelow` runs are at or below the limit, and it is not when
+    /// `tooManyAbove` runs are above it.
+    public func decidingCounts(quantile q: Double) -> (needBelow: Int, tooManyAbove: Int) {
+        let h = Double(runs - 1) * q
+        let lo = Int(h.rounded(.down))
+        return (h == Double(lo) ? lo + 1 : lo + 2, runs - lo)
     }
 
     /// The settings of a full configuration (`model.options` indices per stage).
@@ -287,6 +447,71 @@ public struct ComposedTailLatency: Sendable {
         }
         return ComposedTailSummary(runs: sorted.count, meanMs: sorted.reduce(0, +) / max(n, 1),
                                    quantiles: qs, valuesMs: qs.map { Quantile.of(sorted: sorted, $0) }, intervalsMs: intervals)
+    }
+}
+
+/// Every run's latency as a function of one stage's latency in it (`ComposedTailLatency.response`).
+public struct StageResponse: Sendable {
+    public let stage: Int
+    let a: [Double]
+    let b: [Double]
+    /// The stage's invocation in each run (−1: not invoked).
+    let occurrence: [Int32]
+    let overheadMs: Double
+    let stride: Int
+    let ratio: [Double]
+
+    /// For a limit L and a variant: the runs above L whatever the stage's mean (`always`), and
+    /// for each other run the mean above which it exceeds L. The runs above L at mean m are
+    /// `always` plus the thresholds below m; `orderStatistics` gives the k-th smallest
+    /// thresholds that decide a count.
+    /// - Complexity: O(runs).
+    public func thresholds(limit: Double, variant: Int) -> (always: Int, values: [Double]) {
+        var always = 0
+        var t: [Double] = []
+        t.reserveCapacity(a.count)
+        for r in 0..<a.count {
+            if a[r] > limit { always += 1; continue }
+            let o = Int(occurrence[r])
+            guard o >= 0, b[r] > -.infinity else { continue }
+            let rho = ratio[o * stride + variant]
+            let slack = limit - overheadMs - b[r]
+            // Above iff b + m·ρ + overhead > L, i.e. m > slack / ρ.
+            if rho > 0 { t.append(slack / rho) } else if slack < 0 { always += 1 }
+        }
+        return (always, t)
+    }
+
+    /// The k-th smallest (1-based) of `values` for each k (+∞ where k exceeds the count, −∞
+    /// where k < 1), by selection.
+    /// - Complexity: O(n) expected per k.
+    public static func orderStatistics(_ values: [Double], _ ks: [Int]) -> [Double] {
+        var xs = values
+        return ks.map { k in
+            guard k >= 1 else { return -.infinity }
+            guard k <= xs.count else { return .infinity }
+            // Quickselect (Hoare partition, middle pivot) for index k − 1.
+            var lo = 0, hi = xs.count - 1
+            let target = k - 1
+            while lo < hi {
+                let pivot = xs[(lo + hi) / 2]
+                var i = lo, j = hi
+                while i <= j {
+                    while xs[i] < pivot { i += 1 }
+                    while xs[j] > pivot { j -= 1 }
+                    if i <= j { xs.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if target <= j { hi = j } else if target >= i { lo = i } else { break }
+            }
+            return xs[target]
+        }
+    }
+
+    /// Run r's latency when the stage's option has mean `meanMs` (overhead excluded) and `variant`.
+    @inline(__always) public func latency(run r: Int, meanMs: Double, variant: Int) -> Double {
+        let o = Int(occurrence[r])
+        guard o >= 0 else { return a[r] }
+        return max(a[r], b[r] + meanMs * ratio[o * stride + variant] + overheadMs)
     }
 }
 

@@ -29,6 +29,15 @@ public enum TailRule: String, Sendable, CaseIterable {
     }
 }
 
+/// What a node of the composed search hands its children: every run's latency as a function
+/// of the stage they decide, and per bound and variant the thresholds that count the runs above.
+struct ChildCheck {
+    var response: StageResponse
+    /// Per bound and variant: the child is infeasible when its mean exceeds the first value,
+    /// and needs its exact quantile when it exceeds the second.
+    var deciding: [[(Double, Double)]]
+}
+
 /// The outcome of planning under tail bounds.
 public struct TailPlan: Sendable {
     /// The rule the tails were planned with, and (composed) the Monte Carlo runs.
@@ -149,6 +158,12 @@ public enum TailBoundPlanner {
         var truncated = false
         let tol = Bounds.tolerance
 
+        let isTailObjective: Bool
+        if case .tail = objective { isTailObjective = true } else { isTailObjective = false }
+        // Composed rule: the limits with their tolerance and the counts that decide each bound.
+        let runCount = composed?.runs ?? 0
+        let limits = tails.map { $0.maxMs.isFinite ? $0.maxMs + tol * max(1, abs($0.maxMs)) : .infinity }
+        let deciding = tails.map { composed?.decidingCounts(quantile: $0.quantile) ?? (needBelow: 0, tooManyAbove: Int.max) }
         func within(_ v: Double, _ limit: Double?) -> Bool { limit.map { v <= $0 + tol * max(1, abs($0)) } ?? true }
         func value(_ latency: Double, _ c: Double, _ a: Double, _ tl: [Double]) -> Double {
             switch objective {
@@ -158,7 +173,8 @@ public enum TailBoundPlanner {
             case .tail(let k): return tl[k]
             }
         }
-        func visit(_ s: Int, _ costSoFar: Double) {
+        /// `tailsHold`: every completion of this node meets the tail bounds (composed rule).
+        func visit(_ s: Int, _ costSoFar: Double, _ tailsHold: Bool, _ check: ChildCheck?) {
             nodes += 1
             if nodes > nodeLimit { truncated = true; return }
             let latency = model.expectedLatency(stageLatencies: t)
@@ -169,16 +185,81 @@ public enum TailBoundPlanner {
             // The cheap cut first: the objective against the incumbent (unless it is a tail).
             if case .tail = objective {} else if let best, value(latency, c, a, []) >= best.value - 1e-12 * max(1, abs(best.value)) { return }
             let tl: [Double]
-            if let composed {
+            var holdsBelow = tailsHold
+            var childCheck: ChildCheck? = nil
+            if let composed, tailsHold, !isTailObjective {
+                tl = tails.map { _ in 0 }
+            } else if let composed {
                 let settings: [ComposedTailLatency.StageSetting] = (0..<n).map { i in
                     guard i < s else { return .undecided }
                     let o = model.options[i][choice[i]]
                     return .chosen(meanMs: o.latencyMs - model.workflow.stages[i].overheadMs, variant: o.variant)
                 }
-                tl = composed.quantiles(settings, tails.map(\.quantile))
+                // The runs above each limit: from the parent's thresholds for the stage just
+                // decided (O(log runs)), else by evaluating every run.
+                var values: [Double]? = nil
+                var boundary = false
+                for j in tails.indices where limits[j].isFinite {
+                    let above: Int
+                    if let check, s > 0 {
+                        let o = model.options[s - 1][choice[s - 1]]
+                        let mean = o.latencyMs - model.workflow.stages[s - 1].overheadMs
+                        // Infeasible when the runs above reach tooManyAbove, that is when more
+                        // than k1 thresholds lie below the mean; undecided by counting beyond k2.
+                        let (infeasibleFrom, boundaryFrom) = check.deciding[j][o.variant]
+                        if infeasibleFrom < mean { return }
+                        if boundaryFrom < mean { boundary = true }
+                        continue
+                    } else {
+                        if values == nil { values = composed.samples(settings) }
+                        above = values?.reduce(0) { $0 + ($1 > limits[j] ? 1 : 0) } ?? 0
+                    }
+                    if above >= deciding[j].tooManyAbove { return }
+                    if runCount - above < deciding[j].needBelow { boundary = true }
+                }
+                if boundary || isTailObjective {
+                    var exact: [Double]
+                    if let values { exact = values } else if let check, s > 0 {
+                        let o = model.options[s - 1][choice[s - 1]]
+                        let mean = o.latencyMs - model.workflow.stages[s - 1].overheadMs
+                        exact = (0..<runCount).map { check.response.latency(run: $0, meanMs: mean, variant: o.variant) }
+                    } else {
+                        exact = composed.samples(settings)
+                    }
+                    exact.sort()
+                    tl = tails.map { Quantile.of(sorted: exact, $0.quantile) }
+                } else {
+                    tl = tails.map { _ in 0 }
+                }
+                if s < n {
+                    // With every undecided stage at its slowest: if the bounds hold, they hold
+                    // for every node below, which then needs no evaluation.
+                    if !boundary && !isTailObjective {
+                        let slow = settings.enumerated().map { i, x -> ComposedTailLatency.StageSetting in i < s ? x : .undecidedSlowest }
+                        holdsBelow = tails.indices.allSatisfy { j in
+                            !limits[j].isFinite || composed.quantileIsAtMost(slow, quantile: tails[j].quantile, limit: limits[j]) == true
+                        }
+                    }
+                    if !holdsBelow || isTailObjective, let response = composed.response(settings, stage: s) {
+                        let variants = model.workflow.stages[s].variants.count
+                        childCheck = ChildCheck(response: response, deciding: tails.indices.map { j in
+                            (0..<variants).map { v -> (Double, Double) in
+                                guard limits[j].isFinite else { return (.infinity, .infinity) }
+                                // above(m) = always + #{t < m}: infeasible iff #{t < m} ≥ k1,
+                                // i.e. iff t(k1) < m; undecided by counting iff t(k2) < m.
+                                let (always, t) = response.thresholds(limit: limits[j], variant: v)
+                                let k1 = deciding[j].tooManyAbove - always
+                                let k2 = runCount - deciding[j].needBelow + 1 - always
+                                let stats = StageResponse.orderStatistics(t, [k1, k2])
+                                return (stats[0], stats[1])
+                            }
+                        })
+                    }
+                }
             } else {
                 tl = tails.indices.map { TailLatency.evaluate(model.root, tailT[$0], quantile: tails[$0].quantile) }
             }
+            // (Bounds decided by counting above carry 0 here, which passes.)
             guard tails.indices.allSatisfy({ within(tl[$0], tails[$0].maxMs) }) else { return }
             let v = value(latency, c, a, tl)
             if let best, v >= best.value - 1e-12 * max(1, abs(best.value)) { return }
@@ -188,14 +269,14 @@ public enum TailBoundPlanner {
                 t[s] = lat[s][k]
                 terms[s] = term[s][k]
                 for j in tails.indices { tailT[j][s] = quantiles[j][s][k] }
-                visit(s + 1, costSoFar + cost[s][k])
+                visit(s + 1, costSoFar + cost[s][k], holdsBelow, childCheck)
                 if truncated { break }
             }
             t[s] = bestLat[s]
             terms[s] = bestTerm[s]
             for j in tails.indices { tailT[j][s] = bestTail[j][s] }
         }
-        visit(0, 0)
+        visit(0, 0, false, nil)
         guard let best else {
             return TailPlan(status: truncated ? .feasible : .infeasible, optionIndices: nil, prediction: nil, tails: [], closestTails: [], nodes: nodes)
         }
