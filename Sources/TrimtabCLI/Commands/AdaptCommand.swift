@@ -15,6 +15,9 @@ struct AdaptCommand: ResultCommand {
         predictor forecasts the peak load of the next --horizon seconds, the exact planner chooses variant,
         batch size, millicores and replicas for it, and the simulated pipeline is reconfigured (new replicas
         serve after --startup-delay). The simulator is an interim queueing model (see docs/adapt.md).
+
+        Example:
+          trimtab adapt examples/video-k8s.yaml --plan-load 20 --headroom 1.5
         """)
 
     @Argument(help: "The pipeline file (YAML or JSON, platform kind kubernetes).")
@@ -190,9 +193,7 @@ struct AdaptCommand: ResultCommand {
         }
         let csvText = renderCSV(runs, pipeline: pipeline)
         if let csv {
-            do { try csvText.write(toFile: csv, atomically: true, encoding: .utf8) } catch {
-                throw TrimtabError(code: .io, file: csv, "cannot write: \(error.localizedDescription)")
-            }
+            try OutputFile.write(csvText, produced: .text("CSV"), to: csv)
         }
         switch format {
         case "csv": return CommandResult(stdout: csvText)

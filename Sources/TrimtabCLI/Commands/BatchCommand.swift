@@ -16,6 +16,9 @@ struct BatchCommand: ResultCommand {
         the analytic model, so the answer is the exact optimum over the grid.
         With --loads PATH (MBS requests_and_loads) and --max-buffers N, requests are split by size
         into 1…N buffers of equal load; each buffer is optimised and the cheapest count is reported.
+
+        Example:
+          trimtab batch examples/speech-batching.yaml --stage transcribe --arrivals poisson:50
         """)
 
     @Argument(help: "A workflow file whose stage has latency_ms_by_batch.")

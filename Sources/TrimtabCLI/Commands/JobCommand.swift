@@ -12,6 +12,9 @@ struct JobCommand: ResultCommand {
         A job is N items split into splits of size s, processed by w workers that each pay an
         init (cold start, model load) once. The worker model file (docs/job.md) gives prices,
         init time and split time per memory size; `job fit` learns one from measured jobs.
+
+        Example:
+          trimtab job plan --model examples/image-job.yaml --items 20000 --deadline-s 30
         """,
         subcommands: [JobPlanCommand.self, JobFitCommand.self, JobPredictCommand.self, JobSimulateCommand.self,
                       JobRunCommand.self, JobManifestCommand.self])
@@ -26,7 +29,13 @@ struct JobModelOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Worker model file (YAML or JSON; the output of `job fit -o` works too).")
     var model: String
 
-    func load() throws(TrimtabError) -> WorkerModel { try WorkerModelFile.load(path: model) }
+    func load() throws(TrimtabError) -> WorkerModel {
+        do {
+            return try WorkerModelFile.load(path: model)
+        } catch {
+            throw DocumentKind.misplaced(model, expected: .workerModel) ?? error
+        }
+    }
 }
 
 enum JobFlags {

@@ -15,6 +15,9 @@ struct JobRunCommand: ResultCommand {
         a fresh worker up to --max-retries times. Results go to --output in item order; progress is
         kept in OUTPUT.progress until the job completes, so a failed or killed run can be
         continued with --resume. Exit status: 0 done, 1 a split kept failing, 2 bad input.
+
+        Example:
+          trimtab job run --plan plan.json --items items.txt --command 'python3 worker.py' -o results.txt
         """)
 
     @Option(help: "Plan file from `trimtab job plan -o` (memory_mb, split_size, workers, predicted).") var plan: String

@@ -18,6 +18,9 @@ struct ProfileCommand: ResultCommand {
         Lambda API (SigV4, credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) before
         each series, waits for the update, and invokes it with the payload; --memory is required. --adaptive measures the ends and the middle
         of --memory, then bisects towards the cheapest size (GB-seconds per item) until it is bracketed.
+
+        Example:
+          trimtab profile --command 'python3 infer.py' --payload image.jpg --memory 512,1024,2048 -o measurements.csv
         """)
 
     @Option(help: "POST the payload to this URL per invocation.")
@@ -98,7 +101,7 @@ struct ProfileCommand: ResultCommand {
             FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) settings".utf8))
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-        var result = try FitCommand.deliver(report.csv, to: output)
+        var result = try FitCommand.deliver(report.csv, produced: .text("CSV"), to: output)
         result.stderr = Self.summary(report, plan: plan) + result.stderr
         return result
     }
