@@ -154,6 +154,10 @@ private func words(_ line: String) -> [String] {
         let dump = #"gave up after 3 attempts: GET http://127.0.0.1:9/api/v1/query: NIOConnectionError(host: "127.0.0.1", port: 9, dnsAError: nil, dnsAAAAError: nil, connectionErrors: [NIOCore.SingleConnectionFailure(target: [IPv4]127.0.0.1/127.0.0.1:9, error: connection reset (error set): Connection refused (errno: 111))])"#
         #expect(FailureMessage.clean(dump) == "gave up after 3 attempts: GET http://127.0.0.1:9/api/v1/query: Connection refused")
         #expect(FailureMessage.clean("serve: bind(descriptor:ptr:bytes:): Address already in use (errno: 98)") == "serve: Address already in use")
+        // SwiftNIO's own description, as `trimtab control --once` printed it before (stray parentheses and all).
+        let nio = "gave up after 2 attempts: GET http://127.0.0.1:39895/api/v1/query?query=q&time=1796416963.116: connection reset (error set): Connection refused) (errno: 111)"
+        #expect(FailureMessage.clean(nio) == "gave up after 2 attempts: GET http://127.0.0.1:39895/api/v1/query?query=q&time=1796416963.116: Connection refused")
+        #expect(FailureMessage.clean("connection reset (error set): Connection refused) (errno: 111)") == "Connection refused")
         #expect(FailureMessage.clean("app.yaml: edges[3].probability: 1.4 is not in (0, 1]") == "app.yaml: edges[3].probability: 1.4 is not in (0, 1]")
     }
 
