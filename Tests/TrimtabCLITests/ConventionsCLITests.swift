@@ -288,6 +288,8 @@ private func words(_ line: String) -> [String] {
         #expect(CLI.run(["plan", plan]).stderr.contains("this is a trimtab job plan, not a v1 workflow; use trimtab job run --plan"))
         let workflowAsModel = CLI.run(["job", "predict", "--model", example("slapp-app3.yaml"), "--items", "10", "--workers", "1"])
         #expect(workflowAsModel.stderr.contains("this is a v1 workflow, not a trimtab job worker model; use trimtab validate"))
+        let modelAsPlan = CLI.run(["job", "manifest", "--plan", example("image-job.yaml"), "--image", "w:1", "--command", "./w"])
+        #expect(modelAsPlan.stderr.contains("this is a trimtab job worker model, not a trimtab job plan; use trimtab job plan --model"))
         // A workflow with a typo is still a workflow: its field is named.
         let typo = try temporaryFile("typo.yaml", "version: 1\nstages:\n  - {name: a, latency_ms: {128: 10}}\nedges:\n  - {from: start, to: a}\n  - {from: a, to: end}\ngoal: {minimise: cost}\n")
         let t = CLI.run(["validate", typo])

@@ -39,6 +39,15 @@ struct JobModelOptions: ParsableArguments {
 }
 
 enum JobFlags {
+    /// A plan file (`job plan -o`); another trimtab file is named for what it is.
+    static func loadPlan(_ path: String) throws(TrimtabError) -> JobPlanFile {
+        do {
+            return try JobPlanFile.load(path: path)
+        } catch {
+            throw DocumentKind.misplaced(path, expected: .jobPlan) ?? error
+        }
+    }
+
     static func positive(_ value: Int, _ flag: String) throws(TrimtabError) -> Int {
         guard value > 0 else { throw TrimtabError(field: flag, "\(value) must be positive") }
         return value

@@ -28,7 +28,7 @@ struct JobManifestCommand: ResultCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the manifest here instead of stdout (YAML; JSON for a .json name).") var output: String?
 
     func execute() throws -> CommandResult {
-        let p = try JobPlanFile.load(path: plan)
+        let p = try JobFlags.loadPlan(plan)
         guard let n = items ?? p.items else { throw TrimtabError(field: "--items", "the plan names no item count; give --items") }
         let manifest = KubernetesManifest(name: name, image: image, command: command, items: try JobFlags.positive(n, "--items"),
                                           splitSize: p.splitSize, workers: p.workers, memoryMB: p.memoryMB, backoffLimit: maxRetries,

@@ -37,7 +37,7 @@ struct JobRunCommand: ResultCommand {
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
 
     func execute() throws -> CommandResult {
-        let planFile = try JobPlanFile.load(path: plan)
+        let planFile = try JobFlags.loadPlan(plan)
         let list = try Self.readItems(items)
         var note = ""
         if let n = planFile.items, n != list.count {
