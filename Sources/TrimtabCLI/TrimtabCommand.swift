@@ -55,11 +55,12 @@ public struct TrimtabCommand: ParsableCommand {
         commandName: "trimtab",
         abstract: "Find the best configuration of ML inference workflows on serverless platforms.",
         discussion: """
-        Reads a v1 workflow file (YAML or JSON): stages with latency tables by memory size
-        (and model variants), edges with branch, parallel and loop semantics, and a goal.
-        Exit status: 0 success, 1 runtime failure (a dependency unavailable or failing),
-        2 bad input, 3 no configuration meets the bounds.
-        `trimtab COMMAND --help` shows a command's options and an example.
+        Reads a v1 workflow file (YAML or JSON): stages with latency tables by
+        memory size (and model variants), edges with branch, parallel and loop
+        semantics, and a goal. Exit status: 0 success, 1 runtime failure (a
+        dependency unavailable or failing), 2 bad input, 3 no configuration meets
+        the bounds. `trimtab COMMAND --help` shows a command's options and an
+        example.
 
         Example:
           trimtab plan examples/slapp-app3.yaml --max-latency-ms 3000

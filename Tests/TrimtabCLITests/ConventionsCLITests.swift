@@ -61,7 +61,14 @@ private func words(_ line: String) -> [String] {
 
     @Test func everyHelpExampleParsesAsItsCommand() throws {
         for (path, type) in commandPaths() {
-            let examples = (type.configuration.discussion.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            let discussion = type.configuration.discussion
+            // Lines fit an 80-column terminal (ArgumentParser wraps longer ones raggedly, and a line near 80).
+            for line in discussion.split(separator: "\n") where line.count > 76 {
+                Issue.record("\(path.joined(separator: " ")): discussion line over 76 columns: \(line)")
+            }
+            // Examples, their `\` continuation lines joined.
+            let examples = discussion.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { $0.hasPrefix("trimtab ") }
             #expect(!examples.isEmpty, "\(path) has no example")
             for line in examples {

@@ -10,11 +10,13 @@ struct AdaptCommand: ResultCommand {
         commandName: "adapt",
         abstract: "Replay the adaptive loop (forecast, re-plan, reconfigure every interval) on a trace.",
         discussion: """
-        FILE is a Kubernetes pipeline (platform kind kubernetes, a chain of stages whose variants have
-        latency_ms_by_batch tables keyed by batch size and CPU millicores per replica). Every interval the
-        predictor forecasts the peak load of the next --horizon seconds, the exact planner chooses variant,
-        batch size, millicores and replicas for it, and the simulated pipeline is reconfigured (new replicas
-        serve after --startup-delay). The simulator is an interim queueing model (see docs/adapt.md).
+        FILE is a Kubernetes pipeline (platform kind kubernetes, a chain of stages
+        whose variants have latency_ms_by_batch tables keyed by batch size and CPU
+        millicores per replica). Every interval the predictor forecasts the peak
+        load of the next --horizon seconds, the exact planner chooses variant, batch
+        size, millicores and replicas for it, and the simulated pipeline is
+        reconfigured (new replicas serve after --startup-delay). The simulator is an
+        interim queueing model (see docs/adapt.md).
 
         Example:
           trimtab adapt examples/video-k8s.yaml --plan-load 20 --headroom 1.5

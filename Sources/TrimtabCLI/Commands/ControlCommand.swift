@@ -10,12 +10,13 @@ struct ControlCommand: ResultCommand {
         commandName: "control",
         abstract: "Run the live control loop: read the load, forecast, re-plan and apply, with guardrails.",
         discussion: """
-        CONFIG names the workflow, the Prometheus source (url, query), the interval, the predictor and
-        headroom, the sink (kubernetes, lambda or file), the guardrails and the history database.
-        With --once, runs one iteration and prints it as JSON ({load, forecast, configuration, applied,
-        reason}) — exit 3 if no configuration meets the goal's bounds, 1 (the cause on stderr) if Prometheus
-        or the sink fails; without it, runs until SIGINT or SIGTERM. Every iteration is recorded in the database
-        (see `trimtab history`).
+        CONFIG names the workflow, the Prometheus source (url, query), the interval,
+        the predictor and headroom, the sink (kubernetes, lambda or file), the
+        guardrails and the history database. With --once, runs one iteration and
+        prints it as JSON ({load, forecast, configuration, applied, reason}) — exit
+        3 if no configuration meets the goal's bounds, 1 (the cause on stderr) if
+        Prometheus or the sink fails; without it, runs until SIGINT or SIGTERM.
+        Every iteration is recorded in the database (see `trimtab history`).
 
         Example:
           trimtab control examples/control-kubernetes.yaml --once --dry-run

@@ -8,7 +8,8 @@ struct EvaluateCommand: ResultCommand {
         abstract: "Predict latency, cost and accuracy of one configuration.",
         discussion: """
         Example:
-          trimtab evaluate examples/image-tagging.yaml --config plan.json --format json
+          trimtab evaluate examples/image-tagging.yaml --config plan.json \\
+            --format json
         """)
 
     @OptionGroup var options: WorkflowOptions

@@ -10,14 +10,17 @@ struct FitCommand: ResultCommand {
         commandName: "fit",
         abstract: "Fit latency curves to measurements and write the stages of a workflow.",
         discussion: """
-        Reads one row per invocation (stage, memory_mb, latency_ms [, variant, batch_size, billed_ms, init_ms])
-        or an AWS Lambda log export (Function, Memory Size, Duration, Billed Duration [, Init Duration]).
-        Per stage it fits a0 + a1·exp(−m/a2), a + b·m^−c and a monotone piecewise-linear curve and keeps the
-        one with the lowest cross-validated MAPE. Output: YAML stages with latency_ms, latency_p95_ms,
-        latency_p99_ms (and billed_ms when the input has billed durations).
+        Reads one row per invocation (stage, memory_mb, latency_ms [, variant,
+        batch_size, billed_ms, init_ms]) or an AWS Lambda log export (Function,
+        Memory Size, Duration, Billed Duration [, Init Duration]). Per stage it fits
+        a0 + a1·exp(−m/a2), a + b·m^−c and a monotone piecewise-linear curve and
+        keeps the one with the lowest cross-validated MAPE. Output: YAML stages with
+        latency_ms, latency_p95_ms, latency_p99_ms (and billed_ms when the input has
+        billed durations).
 
         Example:
-          trimtab fit ../shared/reference/slapp-alg/App3_Lambda_Logs.csv --memory 128:3008:64 -o stages.yaml
+          trimtab fit ../shared/reference/slapp-alg/App3_Lambda_Logs.csv \\
+            --memory 128:3008:64 -o stages.yaml
         """)
 
     @Argument(help: "The measurements CSV.")

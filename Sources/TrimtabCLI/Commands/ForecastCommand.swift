@@ -9,14 +9,18 @@ struct ForecastCommand: ResultCommand {
         commandName: "forecast",
         abstract: "Forecast the peak load of the next interval from a trace and score the predictor.",
         discussion: """
-        Every --step seconds the predictor sees the per-bin maxima of the last --history seconds and
-        predicts the maximum load of the next --horizon seconds. It is fitted only on the seconds before
-        --train-until and scored on those after it: SMAPE (mean of 2|p − y|/(|p| + |y|), 0 when both are 0),
-        MAPE (over points whose truth is not 0), under_share (share of predictions below the truth).
-        Predictors: \(ForecasterCatalog.names.joined(separator: ", ")).
+        Every --step seconds the predictor sees the per-bin maxima of the last
+        --history seconds and predicts the maximum load of the next --horizon
+        seconds. It is fitted only on the seconds before --train-until and scored on
+        those after it: SMAPE (mean of 2|p − y|/(|p| + |y|), 0 when both are 0),
+        MAPE (over points whose truth is not 0), under_share (share of predictions
+        below the truth). Predictors:
+        \(ForecasterCatalog.names.joined(separator: ", ")).
 
         Example:
-          trimtab forecast --trace ../shared/reference/traces/twitter_per_second.tbz2 --scale 0.125 --train-until 1209600 --select
+          trimtab forecast \\
+            --trace ../shared/reference/traces/twitter_per_second.tbz2 \\
+            --scale 0.125 --train-until 1209600 --select
         """)
 
     @Option(help: "The trace: whitespace-separated requests per second (or a .tbz2/.tar.gz archive holding one).")

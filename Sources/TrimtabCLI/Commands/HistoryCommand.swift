@@ -10,7 +10,8 @@ struct HistoryCommand: ResultCommand {
         commandName: "history",
         abstract: "Show the control loop's history: every iteration's load, forecast, plan, changes and errors.",
         discussion: """
-        --since takes seconds since 1970, an ISO 8601 time (2026-11-22T16:00:00Z) or a duration back from now (90s, 15m, 2h, 1d).
+        --since takes seconds since 1970, an ISO 8601 time (2026-11-22T16:00:00Z) or
+        a duration back from now (90s, 15m, 2h, 1d).
 
         Example:
           trimtab history --db trimtab-history.sqlite --since 1h

@@ -9,7 +9,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import", abstract: "Import workflows from other tools.",
         discussion: """
         Example:
-          trimtab import step-functions App8.json --logs App8_Lambda_Logs.csv -o app8.yaml
+          trimtab import step-functions App8.json --logs App8_Lambda_Logs.csv \\
+            -o app8.yaml
         """,
         subcommands: [ImportStepFunctionsCommand.self])
 }
@@ -20,13 +21,16 @@ struct ImportStepFunctionsCommand: ResultCommand {
         commandName: "step-functions",
         abstract: "Build a v1 workflow from an Amazon States Language definition and Lambda logs.",
         discussion: """
-        Task states become stages (named by the Lambda function in their Resource); Choice branch and loop
-        probabilities come from the invocation counts in the logs; latency tables are fitted from the logs and
-        hold the measured memory sizes (add sizes from the fitted curves with --memory). With --runs, Step
-        Functions' own overhead per invocation is estimated and written as each stage's overhead_ms.
+        Task states become stages (named by the Lambda function in their Resource);
+        Choice branch and loop probabilities come from the invocation counts in the
+        logs; latency tables are fitted from the logs and hold the measured memory
+        sizes (add sizes from the fitted curves with --memory). With --runs, Step
+        Functions' own overhead per invocation is estimated and written as each
+        stage's overhead_ms.
 
         Example:
-          trimtab import step-functions App8.json --logs App8_Lambda_Logs.csv -o app8.yaml
+          trimtab import step-functions App8.json --logs App8_Lambda_Logs.csv \\
+            -o app8.yaml
         """)
 
     @Argument(help: "The state machine definition (Amazon States Language JSON).")

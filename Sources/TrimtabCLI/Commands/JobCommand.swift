@@ -9,12 +9,14 @@ struct JobCommand: ResultCommand {
         commandName: "job",
         abstract: "Plan, fit, simulate and run offline batch inference jobs.",
         discussion: """
-        A job is N items split into splits of size s, processed by w workers that each pay an
-        init (cold start, model load) once. The worker model file (docs/job.md) gives prices,
-        init time and split time per memory size; `job fit` learns one from measured jobs.
+        A job is N items split into splits of size s, processed by w workers that
+        each pay an init (cold start, model load) once. The worker model file
+        (docs/job.md) gives prices, init time and split time per memory size; `job
+        fit` learns one from measured jobs.
 
         Example:
-          trimtab job plan --model examples/image-job.yaml --items 20000 --deadline-s 30
+          trimtab job plan --model examples/image-job.yaml --items 20000 \\
+            --deadline-s 30
         """,
         subcommands: [JobPlanCommand.self, JobFitCommand.self, JobPredictCommand.self, JobSimulateCommand.self,
                       JobRunCommand.self, JobManifestCommand.self])

@@ -9,9 +9,9 @@ struct JobFitCommand: ResultCommand {
         commandName: "fit",
         abstract: "Fit the job model to measured jobs; compare with Obi-FaaS's regression (leave-one-out).",
         discussion: """
-        RUNS is a JSON/YAML list of jobs with num_images, num_task_managers, split_size, cost,
-        latency and duration_billed (duration_init and duration_function when known), as in
-        Obi-FaaS's summary.json.
+        RUNS is a JSON/YAML list of jobs with num_images, num_task_managers,
+        split_size, cost, latency and duration_billed (duration_init and
+        duration_function when known), as in Obi-FaaS's summary.json.
 
         Example:
           trimtab job fit ../shared/reference/obifaas/summary.json -o model.json

@@ -9,11 +9,13 @@ struct JobManifestCommand: ResultCommand {
         commandName: "manifest",
         abstract: "Write a Kubernetes Indexed Job (batch/v1) for a plan: completions = splits, parallelism = workers.",
         discussion: """
-        Each pod takes split JOB_COMPLETION_INDEX of the items file (lines index×s+1 … (index+1)×s),
-        feeds it to the worker command with the `job run` protocol and writes RESULTS_DIR/split-INDEX.out.
+        Each pod takes split JOB_COMPLETION_INDEX of the items file (lines index×s+1
+        … (index+1)×s), feeds it to the worker command with the `job run` protocol
+        and writes RESULTS_DIR/split-INDEX.out.
 
         Example:
-          trimtab job manifest --plan plan.json --image registry.example/worker:1 --command 'python3 /app/worker.py' -o job.yaml
+          trimtab job manifest --plan plan.json --image registry.example/worker:1 \\
+            --command 'python3 /app/worker.py' -o job.yaml
         """)
 
     @Option(help: "Plan file from `trimtab job plan -o`.") var plan: String

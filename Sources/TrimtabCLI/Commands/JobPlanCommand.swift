@@ -9,10 +9,12 @@ struct JobPlanCommand: ResultCommand {
         commandName: "plan",
         abstract: "Choose memory, split size and worker count for a job (exact over the model's grid).",
         discussion: """
-        Exit status 3 (infeasible) with the closest option when nothing meets the target.
+        Exit status 3 (infeasible) with the closest option when nothing meets the
+        target.
 
         Example:
-          trimtab job plan --model examples/image-job.yaml --items 20000 --deadline-s 30 -o plan.json
+          trimtab job plan --model examples/image-job.yaml --items 20000 \\
+            --deadline-s 30 -o plan.json
         """)
 
     @OptionGroup var model: JobModelOptions

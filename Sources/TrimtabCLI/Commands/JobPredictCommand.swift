@@ -9,7 +9,8 @@ struct JobPredictCommand: ResultCommand {
         abstract: "Predict the cost and makespan of a job.",
         discussion: """
         Example:
-          trimtab job predict --model model.json --items 17810 --workers 225 --split-size 32
+          trimtab job predict --model model.json --items 17810 --workers 225 \\
+            --split-size 32
         """)
 
     @OptionGroup var model: JobModelOptions

@@ -9,15 +9,18 @@ struct JobRunCommand: ResultCommand {
         commandName: "run",
         abstract: "Run a job locally: a pool of worker processes with dynamic allocation, retries, speculation and --resume.",
         discussion: """
-        Each worker is started once (`/bin/sh -c CMD`) and fed splits on stdin: the split's items,
-        one per line, then an empty line. It answers one line per item, in order, on stdout.
-        A worker that exits (or, with --split-timeout, stalls) fails its split, which is retried on
-        a fresh worker up to --max-retries times. Results go to --output in item order; progress is
-        kept in OUTPUT.progress until the job completes, so a failed or killed run can be
-        continued with --resume. Exit status: 0 done, 1 a split kept failing, 2 bad input.
+        Each worker is started once (`/bin/sh -c CMD`) and fed splits on stdin: the
+        split's items, one per line, then an empty line. It answers one line per
+        item, in order, on stdout. A worker that exits (or, with --split-timeout,
+        stalls) fails its split, which is retried on a fresh worker up to
+        --max-retries times. Results go to --output in item order; progress is kept
+        in OUTPUT.progress until the job completes, so a failed or killed run can be
+        continued with --resume. Exit status: 0 done, 1 a split kept failing, 2 bad
+        input.
 
         Example:
-          trimtab job run --plan plan.json --items items.txt --command 'python3 worker.py' -o results.txt
+          trimtab job run --plan plan.json --items items.txt \\
+            --command 'python3 worker.py' -o results.txt
         """)
 
     @Option(help: "Plan file from `trimtab job plan -o` (memory_mb, split_size, workers, predicted).") var plan: String
@@ -69,7 +72,7 @@ struct JobRunCommand: ResultCommand {
             bar?.finish()
         } catch let failure as JobRunFailure {
             bar?.finish()
-            return CommandResult(stderr: note + "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: 1)
+            return CommandResult(stderr: note + "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: ExitStatus.runtimeFailure)
         }
         var result = render(report, planFile: planFile, workers: workers, output: out)
         result.stderr = note + result.stderr

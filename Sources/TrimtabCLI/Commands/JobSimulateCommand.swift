@@ -9,7 +9,8 @@ struct JobSimulateCommand: ResultCommand {
         abstract: "Simulate a job under static, dynamic and speculative allocation; makespan p50/p99 over seeds and cost.",
         discussion: """
         Example:
-          trimtab job simulate --model examples/image-job.yaml --items 2000 --workers 10,40 --split-size 32
+          trimtab job simulate --model examples/image-job.yaml --items 2000 \\
+            --workers 10,40 --split-size 32
         """)
 
     @OptionGroup var model: JobModelOptions

@@ -9,7 +9,8 @@ struct PlanCommand: ResultCommand {
         commandName: "plan",
         abstract: "Find the best configuration for the workflow's goal.",
         discussion: """
-        Status optimal is proven optimal (exact, exhaustive); greedy answers are feasible, not proven.
+        Status optimal is proven optimal (exact, exhaustive); greedy answers are
+        feasible, not proven.
 
         Example:
           trimtab plan examples/slapp-app3.yaml --max-latency-ms 3000

@@ -10,12 +10,16 @@ struct SimulateCommand: ResultCommand {
         commandName: "simulate",
         abstract: "Simulate a workflow under load: tail latency, cost, cold starts, instances.",
         discussion: """
-        Arrivals: poisson:RATE, trace:FILE[:SCALE] (requests per second, one integer per second; a .csv
-        file holds timestamps in seconds instead), map:FILE:TRACE:HOUR (a 2-state MAP from a file shaped
-        like BATCH's hourly_maps.json). Mode: serverless (default; kubernetes when the platform is).
+        Arrivals: poisson:RATE, trace:FILE[:SCALE] (requests per second, one integer
+        per second; a .csv file holds timestamps in seconds instead),
+        map:FILE:TRACE:HOUR (a 2-state MAP from a file shaped like BATCH's
+        hourly_maps.json). Mode: serverless (default; kubernetes when the platform
+        is).
 
         Example:
-          trimtab simulate examples/sim-three-stage.yaml --config examples/sim-three-stage-config.json --arrivals poisson:20 --duration 600
+          trimtab simulate examples/sim-three-stage.yaml \\
+            --config examples/sim-three-stage-config.json --arrivals poisson:20 \\
+            --duration 600
         """)
 
     @OptionGroup var options: WorkflowOptions
