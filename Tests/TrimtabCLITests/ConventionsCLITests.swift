@@ -306,6 +306,26 @@ private func words(_ line: String) -> [String] {
 
     // MARK: one meaning per flag
 
+    @Test func itemsIsACountAndJobRunReadsAnItemsFile() throws {
+        let items = try temporaryFile("items.txt", "a\nb\n\nc\n")
+        let plan = try temporaryFile("plan.json", #"{"memory_mb": 1024, "split_size": 2, "workers": 1}"#)
+        let lineError = "trimtab: \(items): line 3: an item must not be empty (an empty line ends a split in the worker protocol)\n"
+        let r = CLI.run(["job", "run", "--plan", plan, "--items-file", items, "--command", "cat"])
+        #expect(r.status == 2)
+        #expect(r.stderr == lineError)
+        // The old spelling still reads the file, and says so; a count is refused.
+        let good = try temporaryFile("good.txt", "a\nb\nc\n")
+        let echo = try temporaryFile("echo.py", "import sys\nfor line in sys.stdin:\n    line = line.rstrip('\\n')\n    if line:\n        print(line)\n    else:\n        sys.stdout.flush()\n")
+        let old = CLI.run(["job", "run", "--plan", plan, "--items", good, "--command", "python3 \(echo)", "-o", good + ".out"])
+        #expect(old.status == 0, "\(old.stderr)")
+        #expect(old.stderr.contains("--items FILE is --items-file FILE in job run"))
+        #expect(try String(contentsOfFile: good + ".out", encoding: .utf8) == "a\nb\nc\n")
+        let count = CLI.run(["job", "run", "--plan", plan, "--items", "20000", "--command", "cat"])
+        #expect(count.status == 2)
+        #expect(count.stderr == "trimtab: --items: job run reads the items from a file: give --items-file FILE\n")
+        #expect(!CLI.run(["job", "run", "--help"]).stdout.contains("--items <"))
+    }
+
     @Test func forecastHeadroomIsTheCapacityFactor() throws {
         // A constant load: the reactive predictor predicts it exactly, so with headroom F every
         // prediction is F·c and SMAPE = 2(F − 1)c / ((F + 1)c) = 2(F − 1)/(F + 1); nothing under-predicts.

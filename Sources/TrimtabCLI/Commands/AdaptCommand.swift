@@ -38,8 +38,9 @@ struct AdaptCommand: ResultCommand {
     var interval: String = "10s"
     @Option(help: "Load predictor (see trimtab forecast); movmax under-predicts least, which is what keeps the SLO.")
     var predictor: String = "movmax"
-    @Option(name: .customLong("train-until"), help: "Train the predictor on the seconds before this one (default: the first window's start).")
-    var trainUntil: Int?
+    @Option(name: .customLong("train-until"),
+            help: "Train the predictor on the seconds before this one, or a share of the trace such as 60%, as in forecast (default: the first window's start).")
+    var trainUntil: String?
     @Option(help: "Seconds of history the predictor sees.")
     var history: Int = 120
     @Option(help: "Seconds per bin.")
@@ -154,7 +155,8 @@ struct AdaptCommand: ResultCommand {
         }
 
         var forecaster = try ForecasterCatalog.named(predictor, window: window)
-        let until = trainUntil ?? first.lowerBound
+        var until = first.lowerBound
+        if let trainUntil { until = try ForecastCommand.second(trainUntil, traceSeconds: load.count) }
         let trainBins = LoadTrace(perSecond: Array(load[0..<min(until, load.count)])).binMaxima(binSeconds: bin)
         guard trainBins.count >= window.historyBins + window.horizonBins else {
             throw TrimtabError(field: "--train-until", "\(until) leaves too little training data")
