@@ -96,6 +96,8 @@ public enum CLI {
             return CommandResult()
         } catch let error as TrimtabError {
             return CommandResult(failure: error.description, code: error.code)
+        } catch let exit as ExitCode {
+            return CommandResult(status: exit.rawValue)
         } catch {
             let exit = TrimtabCommand.exitCode(for: error)
             let message = TrimtabCommand.fullMessage(for: error)
