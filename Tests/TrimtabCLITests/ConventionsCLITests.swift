@@ -156,6 +156,31 @@ private func words(_ line: String) -> [String] {
         #expect(infeasible.code == .infeasible)
     }
 
+    @Test(.timeLimit(.minutes(1))) func aPortInUseIsARuntimeFailureOnOneCleanLine() async throws {
+        // A loopback port this test holds open: `serve` cannot bind it.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 && listen(fd, 1) == 0
+            }
+        }
+        try #require(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        // `serve` waits on its thread for the server task: run it off the test's pool thread.
+        let r: CommandResult = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: CLI.run(["serve", "--port", String(port)])) }.start()
+        }
+        #expect(r.status == 1)
+        #expect(r.code == .unavailable)
+        #expect(r.stderr == "trimtab: serve: Address already in use\n")
+    }
+
     @Test func systemErrorDumpsBecomeTheirCause() {
         // The shape AsyncHTTPClient's errors print as (NIOConnectionError's debug description).
         let dump = #"gave up after 3 attempts: GET http://127.0.0.1:9/api/v1/query: NIOConnectionError(host: "127.0.0.1", port: 9, dnsAError: nil, dnsAAAAError: nil, connectionErrors: [NIOCore.SingleConnectionFailure(target: [IPv4]127.0.0.1/127.0.0.1:9, error: connection reset (error set): Connection refused (errno: 111))])"#
