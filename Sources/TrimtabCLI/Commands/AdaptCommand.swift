@@ -51,7 +51,7 @@ struct AdaptCommand: ResultCommand {
     var startupDelay: String = "5s"
     @Option(name: .customLong("slo-ms"), help: "End-to-end latency SLO in ms (default: the file's goal latency bound).")
     var sloMs: Double?
-    @Option(help: "Capacity factor: replicas × throughput ≥ headroom × load.")
+    @Option(help: "Capacity factor, as in forecast and control: replicas × throughput ≥ headroom × load (at least 1; 1.5 = 50% spare).")
     var headroom: Double = 1.5
     @Option(name: .customLong("max-replicas"), help: "Most replicas per stage.")
     var maxReplicas: Int = 32
