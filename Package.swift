@@ -38,7 +38,7 @@ let package = Package(
         // Offline batch inference jobs.
         .target(name: "TrimtabJob", dependencies: ["TrimtabModel", .product(name: "Yams", package: "Yams")]),
         // The HTTP service and dashboard: the commands as a JSON API.
-        .target(name: "TrimtabServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "TrimtabServer", dependencies: ["TrimtabModel", .product(name: "Hummingbird", package: "hummingbird")]),
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabServerTests", dependencies: [
-            "TrimtabServer", "TrimtabCLI",
+            "TrimtabServer", "TrimtabCLI", "TrimtabModel",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabModel"]),

@@ -2,26 +2,38 @@ import ArgumentParser
 import Foundation
 import TrimtabModel
 
-/// What a command produced: text for stdout and stderr, and the exit status.
+/// What a command produced: text for stdout and stderr, the exit status and the outcome's code.
 public struct CommandResult: Sendable, Equatable {
     public var stdout: String
     public var stderr: String
     public var status: Int32
+    /// What kind of failure the status stands for (`nil` for success); `trimtab serve` answers
+    /// with its HTTP status (`TrimtabError.Code.statuses(of:)`).
+    public var code: TrimtabError.Code?
 
-    public init(stdout: String = "", stderr: String = "", status: Int32 = 0) {
+    /// A result with `status`; its code is the one the status stands for unless given.
+    public init(stdout: String = "", stderr: String = "", status: Int32 = 0, code: TrimtabError.Code? = nil) {
         self.stdout = stdout
         self.stderr = stderr
         self.status = status
+        self.code = code ?? TrimtabError.Code.code(forExitStatus: status)
+    }
+
+    /// The one-line report of a failure: `trimtab: MESSAGE` on stderr, the code's exit status.
+    public init(failure message: String, code: TrimtabError.Code) {
+        self.init(stderr: "trimtab: \(FailureMessage.clean(message))\n", status: code.exitStatus, code: code)
     }
 }
 
-/// Exit statuses of the `trimtab` command.
+/// Exit statuses of the `trimtab` command (from `TrimtabError.Code.statuses(of:)`, the one table).
 public enum ExitStatus {
-    public static let success: Int32 = 0
+    public static let success: Int32 = TrimtabError.Code.statuses(of: nil).exit
+    /// A runtime failure: a dependency unavailable or failing (a refused connection, a failing worker).
+    public static let runtimeFailure: Int32 = TrimtabError.Code.unavailable.exitStatus
     /// Bad input: a malformed file, an unknown field, a bad flag.
-    public static let badInput: Int32 = 2
+    public static let badInput: Int32 = TrimtabError.Code.invalidInput.exitStatus
     /// Nothing meets the goal's bounds.
-    public static let infeasible: Int32 = 3
+    public static let infeasible: Int32 = TrimtabError.Code.infeasible.exitStatus
 }
 
 /// A subcommand that returns its output instead of printing it, so tests can drive it in-process.
@@ -43,10 +55,17 @@ public struct TrimtabCommand: ParsableCommand {
         commandName: "trimtab",
         abstract: "Find the best configuration of ML inference workflows on serverless platforms.",
         discussion: """
-        Reads a v1 workflow file (YAML or JSON): stages with latency tables by memory size
-        (and model variants), edges with branch, parallel and loop semantics, and a goal.
-        Exit status: 0 success, 2 bad input, 3 no configuration meets the bounds.
+        Reads a v1 workflow file (YAML or JSON): stages with latency tables by
+        memory size (and model variants), edges with branch, parallel and loop
+        semantics, and a goal. Exit status: 0 success, 1 runtime failure (a
+        dependency unavailable or failing), 2 bad input, 3 no configuration meets
+        the bounds. `trimtab COMMAND --help` shows a command's options and an
+        example.
+
+        Example:
+          trimtab plan examples/slapp-app3.yaml --max-latency-ms 3000
         """,
+        version: TrimtabVersion.current,
         subcommands: [
             ValidateCommand.self, EvaluateCommand.self, PlanCommand.self, ParetoCommand.self,
             FitCommand.self, ImportCommand.self, CalibrateCommand.self, ProfileCommand.self,
@@ -64,22 +83,34 @@ public struct TrimtabCommand: ParsableCommand {
 /// Entry points: `CLI.run` returns what the command would print; `CLI.main` prints and exits.
 public enum CLI {
     public static func run(_ arguments: [String]) -> CommandResult {
+        let arguments = ArgumentPreflight.joiningNegativeValues(arguments)
+        if let unknown = ArgumentPreflight.unknownCommand(in: arguments, root: TrimtabCommand.self) {
+            return CommandResult(failure: unknown, code: .invalidInput)
+        }
         do {
-            let command = try TrimtabCommand.parseAsRoot(arguments)
-            guard let runnable = command as? any ResultCommand else {
-                return CommandResult(stdout: TrimtabCommand.helpMessage() + "\n")
-            }
-            return try runnable.execute()
+            var command = try TrimtabCommand.parseAsRoot(arguments)
+            if let runnable = command as? any ResultCommand { return try runnable.execute() }
+            // `--help`, `help COMMAND` and command groups: ArgumentParser's own commands, whose `run`
+            // throws a clean exit naming the command whose help was asked for (rendered below).
+            try command.run()
+            return CommandResult()
         } catch let error as TrimtabError {
-            return CommandResult(stderr: "trimtab: \(error.description)\n", status: ExitStatus.badInput)
+            return CommandResult(failure: error.description, code: error.code)
+        } catch let exit as ExitCode {
+            return CommandResult(status: exit.rawValue)
         } catch {
-            let code = TrimtabCommand.exitCode(for: error)
+            let exit = TrimtabCommand.exitCode(for: error)
             let message = TrimtabCommand.fullMessage(for: error)
-            if code == .success { return CommandResult(stdout: message + "\n") }
+            if exit == .success { return CommandResult(stdout: message + "\n") }
+            guard exit == .validationFailure else {
+                // Not a parse error: a dependency that failed at run time.
+                return CommandResult(failure: "\(error)", code: .unavailable)
+            }
             // One line: ArgumentParser's first line (its usage follows with --help).
             let first = message.split(separator: "\n").first.map(String.init) ?? "invalid arguments"
             let line = first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first
-            return CommandResult(stderr: "trimtab: \(line) (see trimtab --help)\n", status: ExitStatus.badInput)
+            let path = ArgumentPreflight.commandPath(of: arguments, root: TrimtabCommand.self)
+            return CommandResult(failure: "\(line) (see trimtab \((path + ["--help"]).joined(separator: " ")))", code: .invalidInput)
         }
     }
 
@@ -106,7 +137,13 @@ struct WorkflowOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     func load() throws(TrimtabError) -> WorkflowModel {
-        let workflow = try WorkflowParser.load(path: file)
+        let workflow: Workflow
+        do {
+            workflow = try WorkflowParser.load(path: file)
+        } catch {
+            // Another trimtab file (a control configuration, a job plan…): say which, not "unknown field".
+            throw DocumentKind.misplaced(file, expected: .workflow) ?? error
+        }
         do {
             return try WorkflowModel(workflow)
         } catch {

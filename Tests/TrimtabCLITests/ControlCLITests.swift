@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrimtabCLI
+import TrimtabModel
 import TrimtabTestSupport
 
 /// `trimtab control` and `trimtab history` driven in-process.
@@ -97,16 +98,25 @@ import TrimtabTestSupport
         #expect(since.stderr == "trimtab: --since: 'yesterday' is not a time (seconds since 1970, ISO 8601, or a duration like 15m)\n")
     }
 
-    @Test(.timeLimit(.minutes(5))) func unreachablePrometheusKeepsConfigurationInOnce() async throws {
+    @Test(.timeLimit(.minutes(5))) func unreachablePrometheusKeepsConfigurationAndExitsOneInOnce() async throws {
         let folder = try Self.folder()
         let config = folder.appendingPathComponent("control.yaml").path
         let port = try ExternalServer.freePort()
         try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 4\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let result = await Self.run(["control", config, "--once"])
-        #expect(result.status == 0)
+        // A runtime failure: exit 1, the cause on one clean line (no debug dump, no usage hint).
+        #expect(result.status == 1)
+        #expect(result.code == TrimtabError.Code.unavailable)
+        #expect(result.stderr.hasPrefix("trimtab: metrics source failed; keeping the running configuration: "), "\(result.stderr)")
+        #expect(result.stderr.contains("GET http://127.0.0.1:\(port)/api/v1/query?query=q"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix(": Connection refused\n"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!result.stderr.contains("errno") && !result.stderr.contains("--help"))
+        #expect(result.stderr.filter { $0 == "(" }.count == result.stderr.filter { $0 == ")" }.count)
         #expect(result.stdout.contains("\"applied\": false"))
         #expect(result.stdout.contains("metrics source failed; keeping the running configuration"))
+        #expect(!result.stdout.contains("errno"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.json").path))
     }
 

@@ -150,7 +150,7 @@ private func trimtabExecutable() -> String? {
         let plan = dir + "/plan.json"
         try #"{"memory_mb": 3008, "split_size": 5, "workers": 4, "items": 50, "status": "optimal", "predicted": {"makespan_s": 12.5, "cost_usd": 0.0012}}"#
             .write(toFile: plan, atomically: true, encoding: .utf8)
-        let args = ["job", "run", "--plan", plan, "--items", dir + "/items.txt", "--command", "ALLOW=\(allow) python3 \(script)",
+        let args = ["job", "run", "--plan", plan, "--items-file", dir + "/items.txt", "--command", "ALLOW=\(allow) python3 \(script)",
                     "--max-local-workers", "2", "--max-retries", "1", "-o", dir + "/out.txt", "--format", "json"]
         let first = CLI.run(args)
         #expect(first.status == 1)
@@ -177,7 +177,7 @@ private func trimtabExecutable() -> String? {
         try (items.joined(separator: "\n") + "\n").write(toFile: dir + "/items.txt", atomically: true, encoding: .utf8)
         let plan = dir + "/plan.json"
         try #"{"memory_mb": 1024, "split_size": 2, "workers": 1}"#.write(toFile: plan, atomically: true, encoding: .utf8)
-        let args = ["job", "run", "--plan", plan, "--items", dir + "/items.txt", "--command", "ROUNDS=20000 python3 \(dir)/w.py",
+        let args = ["job", "run", "--plan", plan, "--items-file", dir + "/items.txt", "--command", "ROUNDS=20000 python3 \(dir)/w.py",
                     "-o", dir + "/out.txt", "--format", "json"]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(trimtabExecutable()))
@@ -267,14 +267,14 @@ private func trimtabExecutable() -> String? {
     @Test func anEmptyItemLineIsRejectedWithItsLine() throws {
         let items = try temporaryFile("items.txt", "a\nb\n\nc\n")
         let plan = try temporaryFile("plan.json", #"{"memory_mb": 1024, "split_size": 2, "workers": 1}"#)
-        let r = CLI.run(["job", "run", "--plan", plan, "--items", items, "--command", "cat"])
+        let r = CLI.run(["job", "run", "--plan", plan, "--items-file", items, "--command", "cat"])
         #expect(r.status == ExitStatus.badInput)
         #expect(r.stderr == "trimtab: \(items): line 3: an item must not be empty (an empty line ends a split in the worker protocol)\n")
     }
 
     @Test func anInfeasiblePlanIsNotRun() throws {
         let plan = try temporaryFile("plan.json", #"{"status": "infeasible", "closest": {"memory_mb": 1024, "split_size": 2, "workers": 1}}"#)
-        let r = CLI.run(["job", "run", "--plan", plan, "--items", plan, "--command", "cat"])
+        let r = CLI.run(["job", "run", "--plan", plan, "--items-file", plan, "--command", "cat"])
         #expect(r.status == ExitStatus.badInput)
         #expect(r.stderr.contains("status: the plan is infeasible"))
     }

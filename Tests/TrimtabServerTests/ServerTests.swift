@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import TrimtabCLI
+import TrimtabModel
 import TrimtabServer
 
 private func packageRoot() -> String {
@@ -95,5 +96,36 @@ private let app = Application(router: TrimtabServer.inProcess().router())
         #expect(String(buffer: page.body ?? ByteBuffer()).contains("fetch(`/v1/${command}`"))
         let health = try await client.execute(uri: "/healthz", method: .get)
         #expect(String(buffer: health.body ?? ByteBuffer()) == "ok")
+    }
+}
+
+@Test func statusesComeFromTheOneTable() async throws {
+    // A runner standing in for commands that fail at run time or with a defect.
+    for (code, expected) in [(TrimtabError.Code.unavailable, HTTPResponse.Status.serviceUnavailable), (.internal, .internalServerError),
+                             (.invalidInput, .badRequest), (.io, .badRequest)] {
+        let failing = Application(router: TrimtabServer { _ in
+            CommandOutput(stdout: "", stderr: "trimtab: GET http://127.0.0.1:9/api: Connection refused\n",
+                          status: code.exitStatus, code: code)
+        }.router())
+        try await failing.test(.router) { client in
+            let response = try await client.execute(uri: "/v1/validate", method: .post, body: ByteBuffer(string: "version: 1"))
+            #expect(response.status == expected, "\(code)")
+            #expect(object(response.body)["error"] as? String == "GET http://127.0.0.1:9/api: Connection refused")
+        }
+    }
+}
+
+@Test func aMissingStageIsNamedOnceByItsPathInTheBody() async throws {
+    let text = try example("image-tagging.yaml")
+    let data = try JSONSerialization.data(withJSONObject: ["workflow": text, "configuration": ["resize": ["memory_mb": 512]]] as [String: Any])
+    try await app.test(.router) { client in
+        let response = try await client.execute(uri: "/v1/evaluate", method: .post, body: ByteBuffer(bytes: data))
+        #expect(response.status == .badRequest)
+        #expect(object(response.body)["error"] as? String == "configuration.classify: is missing")
+        // A bad query parameter names the flag, without the CLI's "(see trimtab … --help)".
+        let flag = try await client.execute(uri: "/v1/plan?max_latency_ms=abc", method: .post, body: ByteBuffer(string: text))
+        #expect(flag.status == .badRequest)
+        let message = object(flag.body)["error"] as? String ?? ""
+        #expect(message.contains("--max-latency-ms") && !message.contains("--help"), "\(message)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// A plain HTTP request: what the adapters build and what a transport sends.
 public struct HTTPRequestData: Sendable, Equatable {
@@ -68,7 +69,7 @@ extension HTTPTransport {
                 throw CancellationError()
             } catch {
                 lastStatus = 0
-                lastMessage = "\(request.method) \(request.url): \(error)"
+                lastMessage = "\(request.method) \(request.url): \(FailureMessage.describe(error))"
             }
             if attempt < policy.attempts { try await policy.sleep(policy.delay(afterAttempt: attempt)) }
         }

@@ -10,11 +10,16 @@ struct AdaptCommand: ResultCommand {
         commandName: "adapt",
         abstract: "Replay the adaptive loop (forecast, re-plan, reconfigure every interval) on a trace.",
         discussion: """
-        FILE is a Kubernetes pipeline (platform kind kubernetes, a chain of stages whose variants have
-        latency_ms_by_batch tables keyed by batch size and CPU millicores per replica). Every interval the
-        predictor forecasts the peak load of the next --horizon seconds, the exact planner chooses variant,
-        batch size, millicores and replicas for it, and the simulated pipeline is reconfigured (new replicas
-        serve after --startup-delay). The simulator is an interim queueing model (see docs/adapt.md).
+        FILE is a Kubernetes pipeline (platform kind kubernetes, a chain of stages
+        whose variants have latency_ms_by_batch tables keyed by batch size and CPU
+        millicores per replica). Every interval the predictor forecasts the peak
+        load of the next --horizon seconds, the exact planner chooses variant, batch
+        size, millicores and replicas for it, and the simulated pipeline is
+        reconfigured (new replicas serve after --startup-delay). The simulator is an
+        interim queueing model (see docs/adapt.md).
+
+        Example:
+          trimtab adapt examples/video-k8s.yaml --plan-load 20 --headroom 1.5
         """)
 
     @Argument(help: "The pipeline file (YAML or JSON, platform kind kubernetes).")
@@ -33,8 +38,9 @@ struct AdaptCommand: ResultCommand {
     var interval: String = "10s"
     @Option(help: "Load predictor (see trimtab forecast); movmax under-predicts least, which is what keeps the SLO.")
     var predictor: String = "movmax"
-    @Option(name: .customLong("train-until"), help: "Train the predictor on the seconds before this one (default: the first window's start).")
-    var trainUntil: Int?
+    @Option(name: .customLong("train-until"),
+            help: "Train the predictor on the seconds before this one, or a share of the trace such as 60%, as in forecast (default: the first window's start).")
+    var trainUntil: String?
     @Option(help: "Seconds of history the predictor sees.")
     var history: Int = 120
     @Option(help: "Seconds per bin.")
@@ -45,7 +51,7 @@ struct AdaptCommand: ResultCommand {
     var startupDelay: String = "5s"
     @Option(name: .customLong("slo-ms"), help: "End-to-end latency SLO in ms (default: the file's goal latency bound).")
     var sloMs: Double?
-    @Option(help: "Capacity factor: replicas × throughput ≥ headroom × load.")
+    @Option(help: "Capacity factor, as in forecast and control: replicas × throughput ≥ headroom × load (at least 1; 1.5 = 50% spare).")
     var headroom: Double = 1.5
     @Option(name: .customLong("max-replicas"), help: "Most replicas per stage.")
     var maxReplicas: Int = 32
@@ -149,7 +155,8 @@ struct AdaptCommand: ResultCommand {
         }
 
         var forecaster = try ForecasterCatalog.named(predictor, window: window)
-        let until = trainUntil ?? first.lowerBound
+        var until = first.lowerBound
+        if let trainUntil { until = try ForecastCommand.second(trainUntil, traceSeconds: load.count) }
         let trainBins = LoadTrace(perSecond: Array(load[0..<min(until, load.count)])).binMaxima(binSeconds: bin)
         guard trainBins.count >= window.historyBins + window.horizonBins else {
             throw TrimtabError(field: "--train-until", "\(until) leaves too little training data")
@@ -190,9 +197,7 @@ struct AdaptCommand: ResultCommand {
         }
         let csvText = renderCSV(runs, pipeline: pipeline)
         if let csv {
-            do { try csvText.write(toFile: csv, atomically: true, encoding: .utf8) } catch {
-                throw TrimtabError(code: .io, file: csv, "cannot write: \(error.localizedDescription)")
-            }
+            try OutputFile.write(csvText, produced: .text("CSV"), to: csv)
         }
         switch format {
         case "csv": return CommandResult(stdout: csvText)

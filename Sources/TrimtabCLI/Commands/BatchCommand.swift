@@ -10,12 +10,18 @@ struct BatchCommand: ResultCommand {
         commandName: "batch",
         abstract: "Choose memory, batch size and timeout for one function (each batch on its own instance).",
         discussion: """
-        Service times come from a workflow stage's latency_ms_by_batch (FILE --stage NAME) or from an
-        MBS table (--mbs-table PATH --size-class K). Arrivals: poisson:RATE or map:FILE:TRACE:HOUR.
-        Every configuration of the grid (every memory size, every B, every timeout) is evaluated with
-        the analytic model, so the answer is the exact optimum over the grid.
-        With --loads PATH (MBS requests_and_loads) and --max-buffers N, requests are split by size
-        into 1…N buffers of equal load; each buffer is optimised and the cheapest count is reported.
+        Service times come from a workflow stage's latency_ms_by_batch (FILE --stage
+        NAME) or from an MBS table (--mbs-table PATH --size-class K). Arrivals:
+        poisson:RATE or map:FILE:TRACE:HOUR. Every configuration of the grid (every
+        memory size, every B, every timeout) is evaluated with the analytic model,
+        so the answer is the exact optimum over the grid. With --loads PATH (MBS
+        requests_and_loads) and --max-buffers N, requests are split by size into 1…N
+        buffers of equal load; each buffer is optimised and the cheapest count is
+        reported.
+
+        Example:
+          trimtab batch examples/speech-batching.yaml --stage transcribe \\
+            --arrivals poisson:50
         """)
 
     @Argument(help: "A workflow file whose stage has latency_ms_by_batch.")

@@ -16,15 +16,19 @@ struct CalibrateStepFunctionsCommand: ResultCommand {
         commandName: "step-functions",
         abstract: "Learn Step Functions' overhead per run and per Task invocation from run logs.",
         discussion: """
-        Give one or more workflows that ran, each as --definition, --logs and --runs (in the same order).
-        Every run's orchestration time (its duration minus the longest path through its own invocations) is
-        regressed on the Task invocations on that path; the residuals give the spread. The profile is applied
-        to a workflow that has not run with `trimtab import step-functions DEF.json --logs L.csv --platform P`.
+        Give one or more workflows that ran, each as --definition, --logs and --runs
+        (in the same order). Every run's orchestration time (its duration minus the
+        longest path through its own invocations) is regressed on the Task
+        invocations on that path; the residuals give the spread. Apply the profile
+        to a workflow that has not run with
+        `trimtab import step-functions DEF.json --logs L.csv --platform P`.
 
         Example:
           trimtab calibrate step-functions \\
-            --definition App8.json --logs App8_Lambda_Logs.csv --runs App8_SFN_Logs.csv \\
-            --definition App10.json --logs App10_Lambda_Logs.csv --runs App10_SFN_Logs.csv -o platform.yaml
+            --definition App8.json --logs App8_Lambda_Logs.csv \\
+            --runs App8_SFN_Logs.csv --definition App10.json \\
+            --logs App10_Lambda_Logs.csv --runs App10_SFN_Logs.csv \\
+            -o platform.yaml
         """)
 
     @Option(help: "A state machine definition (Amazon States Language JSON); repeat per workflow.")

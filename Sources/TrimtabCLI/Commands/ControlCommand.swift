@@ -10,11 +10,16 @@ struct ControlCommand: ResultCommand {
         commandName: "control",
         abstract: "Run the live control loop: read the load, forecast, re-plan and apply, with guardrails.",
         discussion: """
-        CONFIG names the workflow, the Prometheus source (url, query), the interval, the predictor and
-        headroom, the sink (kubernetes, lambda or file), the guardrails and the history database.
-        With --once, runs one iteration and prints it as JSON ({load, forecast, configuration, applied,
-        reason}) — exit 3 if no configuration meets the goal's bounds; without it, runs until SIGINT or SIGTERM. Every iteration is recorded in the database
-        (see `trimtab history`).
+        CONFIG names the workflow, the Prometheus source (url, query), the interval,
+        the predictor and headroom, the sink (kubernetes, lambda or file), the
+        guardrails and the history database. With --once, runs one iteration and
+        prints it as JSON ({load, forecast, configuration, applied, reason}) — exit
+        3 if no configuration meets the goal's bounds, 1 (the cause on stderr) if
+        Prometheus or the sink fails; without it, runs until SIGINT or SIGTERM.
+        Every iteration is recorded in the database (see `trimtab history`).
+
+        Example:
+          trimtab control examples/control-kubernetes.yaml --once --dry-run
         """)
 
     @Argument(help: "The controller configuration (YAML or JSON).")
@@ -25,13 +30,29 @@ struct ControlCommand: ResultCommand {
     var dryRun = false
 
     func execute() throws -> CommandResult {
-        let configuration = try ControlConfiguration.load(path: config)
+        let configuration: ControlConfiguration
+        do {
+            configuration = try ControlConfiguration.load(path: config)
+        } catch {
+            throw DocumentKind.misplaced(config, expected: .controlConfiguration) ?? error
+        }
         let runner = try ControlRunner(configuration: configuration, configurationFile: config, dryRun: dryRun)
         if once {
             let record = AsyncBridge.wait { await runner.runOnce() }
-            // Nothing meets the goal's bounds: exit 3, as `trimtab plan` does.
-            let status = record.outcome == .planError ? ExitStatus.infeasible : ExitStatus.success
-            return CommandResult(stdout: Self.json(record).render() + "\n", status: status)
+            let stdout = Self.json(record).render() + "\n"
+            switch record.outcome {
+            case .planError:
+                // Nothing meets the goal's bounds: exit 3, as `trimtab plan` does.
+                return CommandResult(stdout: stdout, status: ExitStatus.infeasible)
+            case .noData, .failed:
+                // Prometheus or the sink failed: a runtime failure, its cause on one line.
+                let cause = record.errors.first.map { "\(record.reason): \(FailureMessage.clean($0))" } ?? record.reason
+                var result = CommandResult(failure: cause, code: .unavailable)
+                result.stdout = stdout
+                return result
+            default:
+                return CommandResult(stdout: stdout)
+            }
         }
         AsyncBridge.wait { await runner.runUntilSignalled() }
         return CommandResult()
@@ -48,7 +69,7 @@ struct ControlCommand: ResultCommand {
             ("reason", .string(record.reason)),
             ("outcome", .string(record.outcome.rawValue)),
             ("changes", settingsJSON(record.changes)),
-            ("errors", .array(record.errors.map { .string($0) })),
+            ("errors", .array(record.errors.map { .string(FailureMessage.clean($0)) })),
         ])
     }
 

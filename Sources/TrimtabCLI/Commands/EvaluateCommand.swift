@@ -3,8 +3,14 @@ import TrimtabModel
 
 /// `trimtab evaluate FILE --config C.json`: the model's prediction for one configuration.
 struct EvaluateCommand: ResultCommand {
-    static let configuration = CommandConfiguration(commandName: "evaluate",
-                                                    abstract: "Predict latency, cost and accuracy of one configuration.")
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Predict latency, cost and accuracy of one configuration.",
+        discussion: """
+        Example:
+          trimtab evaluate examples/image-tagging.yaml --config plan.json \\
+            --format json
+        """)
 
     @OptionGroup var options: WorkflowOptions
     @Option(help: "A JSON or YAML file holding a `configuration` object (a plan's JSON output works).")

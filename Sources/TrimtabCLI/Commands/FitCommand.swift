@@ -10,11 +10,17 @@ struct FitCommand: ResultCommand {
         commandName: "fit",
         abstract: "Fit latency curves to measurements and write the stages of a workflow.",
         discussion: """
-        Reads one row per invocation (stage, memory_mb, latency_ms [, variant, batch_size, billed_ms, init_ms])
-        or an AWS Lambda log export (Function, Memory Size, Duration, Billed Duration [, Init Duration]).
-        Per stage it fits a0 + a1·exp(−m/a2), a + b·m^−c and a monotone piecewise-linear curve and keeps the
-        one with the lowest cross-validated MAPE. Output: YAML stages with latency_ms, latency_p95_ms,
-        latency_p99_ms (and billed_ms when the input has billed durations).
+        Reads one row per invocation (stage, memory_mb, latency_ms [, variant,
+        batch_size, billed_ms, init_ms]) or an AWS Lambda log export (Function,
+        Memory Size, Duration, Billed Duration [, Init Duration]). Per stage it fits
+        a0 + a1·exp(−m/a2), a + b·m^−c and a monotone piecewise-linear curve and
+        keeps the one with the lowest cross-validated MAPE. Output: YAML stages with
+        latency_ms, latency_p95_ms, latency_p99_ms (and billed_ms when the input has
+        billed durations).
+
+        Example:
+          trimtab fit ../shared/reference/slapp-alg/App3_Lambda_Logs.csv \\
+            --memory 128:3008:64 -o stages.yaml
         """)
 
     @Argument(help: "The measurements CSV.")
@@ -25,7 +31,7 @@ struct FitCommand: ResultCommand {
     var batchSize: Int?
     @Option(help: "yaml (the stages block, default), table (the fit report) or json (the report for tools).")
     var format: String = "yaml"
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the output to this file instead of stdout.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the output to this file instead of stdout (a .json name gets JSON, .yaml/.yml YAML).")
     var output: String?
 
     func execute() throws -> CommandResult {
@@ -35,20 +41,18 @@ struct FitCommand: ResultCommand {
         let grid = try memory.map { text throws(TrimtabError) in try MemoryGrid.parse(text) }
         if let b = batchSize, b < 1 { throw TrimtabError(field: "--batch-size", "\(b) must be at least 1") }
         let fits = LatencyFitter.fit(try MeasurementReader.load(path: file))
-        let text: String
         switch format {
-        case "json": text = Self.json(fits, grid: grid, batchSize: batchSize).render() + "\n"
-        case "table": text = Self.table(fits)
-        default: text = "# trimtab fit \(file)\n" + FitTables.yaml(fits, grid: grid, batchSize: batchSize)
+        case "json": return try Self.deliver(Self.json(fits, grid: grid, batchSize: batchSize).render() + "\n", produced: .json, to: output)
+        case "table": return try Self.deliver(Self.table(fits), produced: .text("a table"), to: output)
+        default:
+            return try Self.deliver("# trimtab fit \(file)\n" + FitTables.yaml(fits, grid: grid, batchSize: batchSize), produced: .yaml, to: output)
         }
-        return try Self.deliver(text, to: output)
     }
 
-    static func deliver(_ text: String, to output: String?) throws(TrimtabError) -> CommandResult {
+    /// `text` on stdout, or written to `output` in the syntax its extension names.
+    static func deliver(_ text: String, produced: OutputFile.Syntax, to output: String?) throws(TrimtabError) -> CommandResult {
         guard let output else { return CommandResult(stdout: text) }
-        do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-            throw TrimtabError(code: .io, file: output, "cannot write the file")
-        }
+        try OutputFile.write(text, produced: produced, to: output)
         return CommandResult(stderr: "wrote \(output)\n")
     }
 

@@ -9,11 +9,18 @@ struct ForecastCommand: ResultCommand {
         commandName: "forecast",
         abstract: "Forecast the peak load of the next interval from a trace and score the predictor.",
         discussion: """
-        Every --step seconds the predictor sees the per-bin maxima of the last --history seconds and
-        predicts the maximum load of the next --horizon seconds. It is fitted only on the seconds before
-        --train-until and scored on those after it: SMAPE (mean of 2|p − y|/(|p| + |y|), 0 when both are 0),
-        MAPE (over points whose truth is not 0), under_share (share of predictions below the truth).
-        Predictors: \(ForecasterCatalog.names.joined(separator: ", ")).
+        Every --step seconds the predictor sees the per-bin maxima of the last
+        --history seconds and predicts the maximum load of the next --horizon
+        seconds. It is fitted only on the seconds before --train-until and scored on
+        those after it: SMAPE (mean of 2|p − y|/(|p| + |y|), 0 when both are 0),
+        MAPE (over points whose truth is not 0), under_share (share of predictions
+        below the truth). Predictors:
+        \(ForecasterCatalog.names.joined(separator: ", ")).
+
+        Example:
+          trimtab forecast \\
+            --trace ../shared/reference/traces/twitter_per_second.tbz2 \\
+            --scale 0.125 --train-until 1209600 --select
         """)
 
     @Option(help: "The trace: whitespace-separated requests per second (or a .tbz2/.tar.gz archive holding one).")
@@ -36,8 +43,8 @@ struct ForecastCommand: ResultCommand {
     var select = false
     @Flag(help: "Evaluate every predictor and list them.")
     var compare = false
-    @Option(help: "Multiply every prediction by 1 + headroom (fewer under-predictions, more cost).")
-    var headroom: Double = 0
+    @Option(help: "Capacity factor, as in adapt and control: score the predictions × headroom (1.2 = 20% over; fewer under-predictions, more cost).")
+    var headroom: Double = 1
     @Option(help: "Output: table (for people) or json (for tools).")
     var format: OutputFormat = .table
 
@@ -46,9 +53,12 @@ struct ForecastCommand: ResultCommand {
         guard modes == 1 else {
             throw TrimtabError(field: "--predictor", "give exactly one of --predictor NAME, --select or --compare")
         }
-        guard headroom.isFinite, headroom > -1 else { throw TrimtabError(field: "--headroom", "\(headroom) must be greater than -1") }
+        guard headroom.isFinite, headroom >= 1 else {
+            throw TrimtabError(field: "--headroom", "\(headroom) must be at least 1 (a factor: 1.2 scores the predictions × 1.2)")
+        }
         let window = try ForecastWindow(historySeconds: history, binSeconds: bin, horizonSeconds: horizon)
-        let evaluation = ForecastEvaluation(window: window, stepSeconds: step, headroom: headroom)
+        // ForecastEvaluation takes the share over the prediction (factor − 1).
+        let evaluation = ForecastEvaluation(window: window, stepSeconds: step, headroom: headroom - 1)
         let load = try LoadTrace.load(path: trace, scale: scale)
         let until = try Self.second(trainUntil, traceSeconds: load.perSecond.count)
         if compare {

@@ -9,7 +9,13 @@ struct HistoryCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Show the control loop's history: every iteration's load, forecast, plan, changes and errors.",
-        discussion: "--since takes seconds since 1970, an ISO 8601 time (2026-11-22T16:00:00Z) or a duration back from now (90s, 15m, 2h, 1d).")
+        discussion: """
+        --since takes seconds since 1970, an ISO 8601 time (2026-11-22T16:00:00Z) or
+        a duration back from now (90s, 15m, 2h, 1d).
+
+        Example:
+          trimtab history --db trimtab-history.sqlite --since 1h
+        """)
 
     @Option(help: "The history database (SQLite) of `trimtab control`.")
     var db: String
@@ -40,14 +46,14 @@ struct HistoryCommand: ResultCommand {
                 let planMs: String = r.planMilliseconds.map(Self.number) ?? ""
                 let fields: [String] = [id, Self.iso(r.time), load, forecast, r.outcome.rawValue,
                                         Self.compact(r.configuration), Self.compact(r.changes),
-                                        r.appliedStages.joined(separator: " "), r.reason, r.errors.joined(separator: " | "), planMs]
+                                        r.appliedStages.joined(separator: " "), r.reason, r.errors.map(FailureMessage.clean).joined(separator: " | "), planMs]
                 out += fields.map(Self.csvField).joined(separator: ",") + "\n"
             }
             return CommandResult(stdout: out)
         default:
             let rows = records.map { r in
                 [Self.iso(r.time), r.load.map { String(format: "%.2f", $0) } ?? "—", r.forecast.map { String(format: "%.2f", $0) } ?? "—",
-                 r.outcome.rawValue, Self.compact(r.changes), r.reason + (r.errors.isEmpty ? "" : " [" + r.errors.joined(separator: " | ") + "]")]
+                 r.outcome.rawValue, Self.compact(r.changes), r.reason + (r.errors.isEmpty ? "" : " [" + r.errors.map(FailureMessage.clean).joined(separator: " | ") + "]")]
             }
             if rows.isEmpty { return CommandResult(stdout: "no iterations recorded\n") }
             return CommandResult(stdout: Render.table(["time", "load/s", "forecast/s", "outcome", "changes", "reason"], rows))
@@ -66,7 +72,7 @@ struct HistoryCommand: ResultCommand {
             ("changes", ControlCommand.settingsJSON(r.changes)),
             ("applied_stages", .array(r.appliedStages.map { .string($0) })),
             ("reason", .string(r.reason)),
-            ("errors", .array(r.errors.map { .string($0) })),
+            ("errors", .array(r.errors.map { .string(FailureMessage.clean($0)) })),
             ("plan_ms", r.planMilliseconds.map { .number($0) } ?? .null),
         ])
     }

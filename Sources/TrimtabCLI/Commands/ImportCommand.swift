@@ -7,6 +7,11 @@ import TrimtabModel
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import workflows from other tools.",
+        discussion: """
+        Example:
+          trimtab import step-functions App8.json --logs App8_Lambda_Logs.csv \\
+            -o app8.yaml
+        """,
         subcommands: [ImportStepFunctionsCommand.self])
 }
 
@@ -16,15 +21,18 @@ struct ImportStepFunctionsCommand: ResultCommand {
         commandName: "step-functions",
         abstract: "Build a v1 workflow from an Amazon States Language definition and Lambda logs.",
         discussion: """
-        Task states become stages (named by the Lambda function in their Resource); Choice branch and loop
-        probabilities come from the invocation counts in the logs; latency tables are fitted from the logs and
-        hold the measured memory sizes (add sizes from the fitted curves with --memory). With --runs, Step
-        Functions' own overhead per invocation is estimated and written as each stage's overhead_ms. A workflow
-        that has not run has no run log: give --platform with a profile from `trimtab calibrate step-functions`
-        instead (it then also sets the platform's overhead_spread_ms, used by composed tails).
+        Task states become stages (named by the Lambda function in their Resource);
+        Choice branch and loop probabilities come from the invocation counts in the
+        logs; latency tables are fitted from the logs and hold the measured memory
+        sizes (add sizes from the fitted curves with --memory). With --runs, Step
+        Functions' own overhead per invocation is estimated and written as each
+        stage's overhead_ms. A workflow that has not run has no run log: give
+        --platform with a profile from `trimtab calibrate step-functions` instead
+        (it also sets the platform's overhead_spread_ms, used by composed tails).
 
         Example:
-          trimtab import step-functions App12.json --logs App12_Lambda_Logs.csv --platform platform.yaml -o app12.yaml
+          trimtab import step-functions App8.json --logs App8_Lambda_Logs.csv \\
+            -o app8.yaml
         """)
 
     @Argument(help: "The state machine definition (Amazon States Language JSON).")
@@ -41,7 +49,7 @@ struct ImportStepFunctionsCommand: ResultCommand {
     var platform: String?
     @Option(help: "The workflow's name (default: the definition's file name).")
     var name: String?
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the workflow to this file instead of stdout.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the workflow to this file instead of stdout (YAML; JSON for a .json name).")
     var output: String?
 
     func execute() throws -> CommandResult {
@@ -63,7 +71,7 @@ struct ImportStepFunctionsCommand: ResultCommand {
             report += String(format: "overhead %.2f ms per invocation on the critical path, %.1f ms per run: %@, %d of %d runs%@\n",
                              o.perInvocationMs, o.meanOverheadPerRunMs, o.method.rawValue, o.runsUsed, o.runsGiven, used)
         }
-        var out = try FitCommand.deliver(result.yaml, to: output)
+        var out = try FitCommand.deliver(result.yaml, produced: .yaml, to: output)
         out.stderr = report + out.stderr
         return out
     }

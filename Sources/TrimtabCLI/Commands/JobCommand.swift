@@ -9,9 +9,14 @@ struct JobCommand: ResultCommand {
         commandName: "job",
         abstract: "Plan, fit, simulate and run offline batch inference jobs.",
         discussion: """
-        A job is N items split into splits of size s, processed by w workers that each pay an
-        init (cold start, model load) once. The worker model file (docs/job.md) gives prices,
-        init time and split time per memory size; `job fit` learns one from measured jobs.
+        A job is N items split into splits of size s, processed by w workers that
+        each pay an init (cold start, model load) once. The worker model file
+        (docs/job.md) gives prices, init time and split time per memory size; `job
+        fit` learns one from measured jobs.
+
+        Example:
+          trimtab job plan --model examples/image-job.yaml --items 20000 \\
+            --deadline-s 30
         """,
         subcommands: [JobPlanCommand.self, JobFitCommand.self, JobPredictCommand.self, JobSimulateCommand.self,
                       JobRunCommand.self, JobManifestCommand.self])
@@ -26,10 +31,25 @@ struct JobModelOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Worker model file (YAML or JSON; the output of `job fit -o` works too).")
     var model: String
 
-    func load() throws(TrimtabError) -> WorkerModel { try WorkerModelFile.load(path: model) }
+    func load() throws(TrimtabError) -> WorkerModel {
+        do {
+            return try WorkerModelFile.load(path: model)
+        } catch {
+            throw DocumentKind.misplaced(model, expected: .workerModel) ?? error
+        }
+    }
 }
 
 enum JobFlags {
+    /// A plan file (`job plan -o`); another trimtab file is named for what it is.
+    static func loadPlan(_ path: String) throws(TrimtabError) -> JobPlanFile {
+        do {
+            return try JobPlanFile.load(path: path)
+        } catch {
+            throw DocumentKind.misplaced(path, expected: .jobPlan) ?? error
+        }
+    }
+
     static func positive(_ value: Int, _ flag: String) throws(TrimtabError) -> Int {
         guard value > 0 else { throw TrimtabError(field: flag, "\(value) must be positive") }
         return value

@@ -9,13 +9,16 @@ struct JobFitCommand: ResultCommand {
         commandName: "fit",
         abstract: "Fit the job model to measured jobs; compare with Obi-FaaS's regression (leave-one-out).",
         discussion: """
-        RUNS is a JSON/YAML list of jobs with num_images, num_task_managers, split_size, cost,
-        latency and duration_billed (duration_init and duration_function when known), as in
-        Obi-FaaS's summary.json.
+        RUNS is a JSON/YAML list of jobs with num_images, num_task_managers,
+        split_size, cost, latency and duration_billed (duration_init and
+        duration_function when known), as in Obi-FaaS's summary.json.
+
+        Example:
+          trimtab job fit ../shared/reference/obifaas/summary.json -o model.json
         """)
 
     @Argument(help: "Measured jobs (JSON or YAML list).") var runs: String
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the fitted worker model (YAML) here.") var output: String?
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the fitted worker model here: YAML, or JSON for a .json name.") var output: String?
     @Option(name: .customLong("memory-mb"), help: "Memory of the measured workers.") var memoryMB: Int = 3008
     @Option(name: .customLong("baseline"), help: "Obi-FaaS cpr_model.json: also report its published coefficients' in-sample error.")
     var baseline: String?
@@ -44,11 +47,7 @@ struct JobFitCommand: ResultCommand {
         if let output {
             let report = ["loo_cost_mape_percent": oursLOO.cost.meanPercent, "loo_makespan_mape_percent": oursLOO.makespan.meanPercent,
                           "jobs": Double(measured.count)]
-            do {
-                try WorkerModelFile.yaml(wm, fitReport: report).write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw TrimtabError(code: .io, file: output, "cannot write the model: \(error.localizedDescription)")
-            }
+            try OutputFile.write(WorkerModelFile.yaml(wm, fitReport: report), produced: .yaml, to: output)
         }
         func acc(_ a: FitAccuracy?) -> JSONValue {
             guard let a else { return .null }

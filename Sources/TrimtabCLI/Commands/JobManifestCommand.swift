@@ -9,8 +9,13 @@ struct JobManifestCommand: ResultCommand {
         commandName: "manifest",
         abstract: "Write a Kubernetes Indexed Job (batch/v1) for a plan: completions = splits, parallelism = workers.",
         discussion: """
-        Each pod takes split JOB_COMPLETION_INDEX of the items file (lines index×s+1 … (index+1)×s),
-        feeds it to the worker command with the `job run` protocol and writes RESULTS_DIR/split-INDEX.out.
+        Each pod takes split JOB_COMPLETION_INDEX of the items file (lines index×s+1
+        … (index+1)×s), feeds it to the worker command with the `job run` protocol
+        and writes RESULTS_DIR/split-INDEX.out.
+
+        Example:
+          trimtab job manifest --plan plan.json --image registry.example/worker:1 \\
+            --command 'python3 /app/worker.py' -o job.yaml
         """)
 
     @Option(help: "Plan file from `trimtab job plan -o`.") var plan: String
@@ -22,21 +27,17 @@ struct JobManifestCommand: ResultCommand {
     @Option(name: .customLong("results-dir"), help: "Results directory inside the pod.") var resultsDir: String = "/data/results"
     @Option(name: .customLong("volume-claim"), help: "PersistentVolumeClaim mounted at /data.") var volumeClaim: String?
     @Option(name: .customLong("max-retries"), help: "backoffLimit: pod retries before the Job fails.") var maxRetries: Int = 6
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the manifest here instead of stdout.") var output: String?
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the manifest here instead of stdout (YAML; JSON for a .json name).") var output: String?
 
     func execute() throws -> CommandResult {
-        let p = try JobPlanFile.load(path: plan)
+        let p = try JobFlags.loadPlan(plan)
         guard let n = items ?? p.items else { throw TrimtabError(field: "--items", "the plan names no item count; give --items") }
         let manifest = KubernetesManifest(name: name, image: image, command: command, items: try JobFlags.positive(n, "--items"),
                                           splitSize: p.splitSize, workers: p.workers, memoryMB: p.memoryMB, backoffLimit: maxRetries,
                                           itemsPath: itemsPath, resultsDirectory: resultsDir, volumeClaim: volumeClaim)
         let yaml = try manifest.yaml()
         guard let output else { return CommandResult(stdout: yaml) }
-        do {
-            try yaml.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-            throw TrimtabError(code: .io, file: output, "cannot write the manifest: \(error.localizedDescription)")
-        }
+        try OutputFile.write(yaml, produced: .yaml, to: output)
         return CommandResult(stdout: "wrote \(output): Indexed Job \(name), \(manifest.completions) completions, parallelism \(min(p.workers, manifest.completions))\n")
     }
 }

@@ -8,7 +8,14 @@ struct JobPlanCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Choose memory, split size and worker count for a job (exact over the model's grid).",
-        discussion: "Exit status 3 (infeasible) with the closest option when nothing meets the target.")
+        discussion: """
+        Exit status 3 (infeasible) with the closest option when nothing meets the
+        target.
+
+        Example:
+          trimtab job plan --model examples/image-job.yaml --items 20000 \\
+            --deadline-s 30 -o plan.json
+        """)
 
     @OptionGroup var model: JobModelOptions
     @Option(help: "Number of items in the job.") var items: Int
@@ -16,7 +23,7 @@ struct JobPlanCommand: ResultCommand {
     @Option(name: .customLong("max-cost-per-million"), help: "Bound on the cost per million items (USD).") var maxCostPerMillion: Double?
     @Option(help: "cost or makespan (default: cost with a deadline, makespan with a cost bound).") var minimize: String?
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Also write the plan (JSON) to this file, for `job run` and `job manifest`.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Also write the plan to this file (JSON; YAML for a .yaml/.yml name), for `job run` and `job manifest`.")
     var output: String?
 
     func execute() throws -> CommandResult {
@@ -36,11 +43,7 @@ struct JobPlanCommand: ResultCommand {
         let plan = try JobPlanner.plan(workerModel, goal: goal)
         let json = Self.json(plan, goal: goal, model: workerModel, file: model.model)
         if let output {
-            do {
-                try (json.render() + "\n").write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw TrimtabError(code: .io, file: output, "cannot write the plan: \(error.localizedDescription)")
-            }
+            try OutputFile.write(json.render() + "\n", produced: .json, to: output)
         }
         let status = plan.feasible ? ExitStatus.success : ExitStatus.infeasible
         switch format {

@@ -4,7 +4,14 @@ import TrimtabModel
 
 /// `trimtab job predict`: cost and makespan of one job shape.
 struct JobPredictCommand: ResultCommand {
-    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Predict the cost and makespan of a job.")
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict the cost and makespan of a job.",
+        discussion: """
+        Example:
+          trimtab job predict --model model.json --items 17810 --workers 225 \\
+            --split-size 32
+        """)
 
     @OptionGroup var model: JobModelOptions
     @Option(help: "Number of items.") var items: Int

@@ -9,16 +9,25 @@ struct JobRunCommand: ResultCommand {
         commandName: "run",
         abstract: "Run a job locally: a pool of worker processes with dynamic allocation, retries, speculation and --resume.",
         discussion: """
-        Each worker is started once (`/bin/sh -c CMD`) and fed splits on stdin: the split's items,
-        one per line, then an empty line. It answers one line per item, in order, on stdout.
-        A worker that exits (or, with --split-timeout, stalls) fails its split, which is retried on
-        a fresh worker up to --max-retries times. Results go to --output in item order; progress is
-        kept in OUTPUT.progress until the job completes, so a failed or killed run can be
-        continued with --resume. Exit status: 0 done, 1 a split kept failing, 2 bad input.
+        Each worker is started once (`/bin/sh -c CMD`) and fed splits on stdin: the
+        split's items, one per line, then an empty line. It answers one line per
+        item, in order, on stdout. A worker that exits (or, with --split-timeout,
+        stalls) fails its split, which is retried on a fresh worker up to
+        --max-retries times. Results go to --output in item order; progress is kept
+        in OUTPUT.progress until the job completes, so a failed or killed run can be
+        continued with --resume. Exit status: 0 done, 1 a split kept failing, 2 bad
+        input.
+
+        Example:
+          trimtab job run --plan plan.json --items-file items.txt \\
+            --command 'python3 worker.py' -o results.txt
         """)
 
     @Option(help: "Plan file from `trimtab job plan -o` (memory_mb, split_size, workers, predicted).") var plan: String
-    @Option(help: "Items file: one item per line.") var items: String
+    @Option(name: .customLong("items-file"), help: "Items file: one item per line. (--items is a count in the other job commands.)")
+    var itemsFile: String?
+    /// The flag's name before `--items-file`; kept so that old scripts run, with a note.
+    @Option(name: .customLong("items"), help: .hidden) var legacyItems: String?
     @Option(help: "Worker command (run with /bin/sh -c).") var command: String
     @Option(name: [.customShort("o"), .customLong("output")], help: "Results file (default: ITEMS.results).") var output: String?
     @Option(name: .customLong("max-local-workers"), help: "Cap on worker processes (default: the number of CPUs).")
@@ -34,12 +43,24 @@ struct JobRunCommand: ResultCommand {
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
 
     func execute() throws -> CommandResult {
-        let planFile = try JobPlanFile.load(path: plan)
-        let list = try Self.readItems(items)
         var note = ""
+        let items: String
+        switch (itemsFile, legacyItems) {
+        case (let file?, nil): items = file
+        case (nil, let file?):
+            guard Int(file) == nil else {
+                throw TrimtabError(field: "--items", "job run reads the items from a file: give --items-file FILE")
+            }
+            items = file
+            note = "trimtab: note: --items FILE is --items-file FILE in job run (--items is a count elsewhere)\n"
+        case (.some, .some): throw TrimtabError(field: "--items-file", "give --items-file only")
+        case (nil, nil): throw TrimtabError(field: "--items-file", "is required: the items, one per line")
+        }
+        let planFile = try JobFlags.loadPlan(plan)
+        let list = try Self.readItems(items)
         if let n = planFile.items, n != list.count {
             // Allowed (the plan is a shape), but say so.
-            note = "trimtab: note: the plan was made for \(n) items, \(items) has \(list.count)\n"
+            note += "trimtab: note: the plan was made for \(n) items, \(items) has \(list.count)\n"
         }
         let cap = try JobFlags.positive(maxLocalWorkers ?? ProcessInfo.processInfo.activeProcessorCount, "--max-local-workers")
         guard maxRetries >= 0 else { throw TrimtabError(field: "--max-retries", "\(maxRetries) must not be negative") }
@@ -66,7 +87,7 @@ struct JobRunCommand: ResultCommand {
             bar?.finish()
         } catch let failure as JobRunFailure {
             bar?.finish()
-            return CommandResult(stderr: note + "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: 1)
+            return CommandResult(stderr: note + "trimtab: \(items): \(failure.description) (workers' stderr: \(out).log)\n", status: ExitStatus.runtimeFailure)
         }
         var result = render(report, planFile: planFile, workers: workers, output: out)
         result.stderr = note + result.stderr

@@ -6,7 +6,12 @@ import TrimtabModel
 struct JobSimulateCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Simulate a job under static, dynamic and speculative allocation; makespan p50/p99 over seeds and cost.")
+        abstract: "Simulate a job under static, dynamic and speculative allocation; makespan p50/p99 over seeds and cost.",
+        discussion: """
+        Example:
+          trimtab job simulate --model examples/image-job.yaml --items 2000 \\
+            --workers 10,40 --split-size 32
+        """)
 
     @OptionGroup var model: JobModelOptions
     @Option(help: "Number of items.") var items: Int = 20_000

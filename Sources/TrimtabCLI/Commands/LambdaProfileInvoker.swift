@@ -1,6 +1,7 @@
 import Foundation
 import TrimtabAdapters
 import TrimtabFit
+import TrimtabModel
 
 /// Profiles an AWS Lambda function through the Lambda API (the SigV4 client of TrimtabAdapters):
 /// before each series it sets the function's memory (UpdateFunctionConfiguration) and waits until
@@ -32,7 +33,7 @@ struct LambdaProfileInvoker: Invoker {
                 try await sink.apply(StageSetting(stage: Self.stage, memoryMB: memory))
                 return .success(try await sink.waitForUpdate(function: function, polls: polls, interval: interval))
             } catch {
-                return .failure(LambdaCallFailure(description: "\(error)"))
+                return .failure(LambdaCallFailure(description: FailureMessage.describe(error)))
             }
         }
         let state = try outcome.get()
@@ -55,7 +56,7 @@ struct LambdaProfileInvoker: Invoker {
             } catch {
                 // The transport's deadline is --timeout: say so rather than the HTTP client's error name.
                 if ContinuousClock.now - start >= .milliseconds(Int64(timeout * 1000)) { return .failure("timed out after \(timeout) s") }
-                return .failure("\(error)")
+                return .failure(FailureMessage.describe(error))
             }
         }
     }

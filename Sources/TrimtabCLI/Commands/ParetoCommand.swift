@@ -6,7 +6,11 @@ import TrimtabSolve
 struct ParetoCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "pareto",
-        abstract: "List every non-dominated (latency, cost, accuracy) configuration meeting the bounds.")
+        abstract: "List every non-dominated (latency, cost, accuracy) configuration meeting the bounds.",
+        discussion: """
+        Example:
+          trimtab pareto examples/video-pipeline.yaml --plot
+        """)
 
     @OptionGroup var options: WorkflowOptions
     @OptionGroup var bounds: BoundOptions

@@ -8,7 +8,13 @@ struct PlanCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Find the best configuration for the workflow's goal.",
-        discussion: "Status optimal is proven optimal (exact, exhaustive); greedy answers are feasible, not proven.")
+        discussion: """
+        Status optimal is proven optimal (exact, exhaustive); greedy answers are
+        feasible, not proven.
+
+        Example:
+          trimtab plan examples/slapp-app3.yaml --max-latency-ms 3000
+        """)
 
     @OptionGroup var options: WorkflowOptions
     @Option(help: "Objective to minimise: cost or latency (overrides the file's goal).")

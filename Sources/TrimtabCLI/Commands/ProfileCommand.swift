@@ -10,14 +10,22 @@ struct ProfileCommand: ResultCommand {
         commandName: "profile",
         abstract: "Measure a real function (AWS Lambda, HTTP endpoint or local command) and write the CSV that fit reads.",
         discussion: """
-        Each setting (memory, batch size, concurrency) is repeated until the coefficient of variation of its
-        latencies is at most --cv (after --min-repeats) or --max-repeats is reached; a setting that fails or
-        times out is recorded as infeasible and skipped. --command gets the setting in TRIMTAB_MEMORY_MB,
-        TRIMTAB_BATCH_SIZE and TRIMTAB_CONCURRENCY and the payload on stdin; --url gets a POST of the payload
-        with X-Trimtab-Memory-MB and X-Trimtab-Batch-Size headers. --lambda sets the function's memory through the
-        Lambda API (SigV4, credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) before
-        each series, waits for the update, and invokes it with the payload; --memory is required. --adaptive measures the ends and the middle
-        of --memory, then bisects towards the cheapest size (GB-seconds per item) until it is bracketed.
+        Each setting (memory, batch size, concurrency) is repeated until the
+        coefficient of variation of its latencies is at most --cv (after
+        --min-repeats) or --max-repeats is reached; a setting that fails or times
+        out is recorded as infeasible and skipped. --command gets the setting in
+        TRIMTAB_MEMORY_MB, TRIMTAB_BATCH_SIZE and TRIMTAB_CONCURRENCY and the
+        payload on stdin; --url gets a POST of the payload with X-Trimtab-Memory-MB
+        and X-Trimtab-Batch-Size headers. --lambda sets the function's memory
+        through the Lambda API (SigV4, credentials from AWS_ACCESS_KEY_ID /
+        AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) before each series, waits for the
+        update, and invokes it with the payload; --memory is required. --adaptive
+        measures the ends and the middle of --memory, then bisects towards the
+        cheapest size (GB-seconds per item) until it is bracketed.
+
+        Example:
+          trimtab profile --command 'python3 infer.py' --payload image.jpg \\
+            --memory 512,1024,2048 -o measurements.csv
         """)
 
     @Option(help: "POST the payload to this URL per invocation.")
@@ -98,7 +106,7 @@ struct ProfileCommand: ResultCommand {
             FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) settings".utf8))
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-        var result = try FitCommand.deliver(report.csv, to: output)
+        var result = try FitCommand.deliver(report.csv, produced: .text("CSV"), to: output)
         result.stderr = Self.summary(report, plan: plan) + result.stderr
         return result
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import TrimtabModel
 import TrimtabServer
 
 /// `trimtab serve`: the HTTP API and dashboard.
@@ -7,14 +8,19 @@ struct ServeCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the JSON API (validate, evaluate, plan, pareto) and a dashboard over HTTP.",
-        discussion: "Open http://HOST:PORT/ for the dashboard. Stops on SIGINT or SIGTERM.")
+        discussion: """
+        Open http://HOST:PORT/ for the dashboard. Stops on SIGINT or SIGTERM.
+
+        Example:
+          trimtab serve --port 8080
+        """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
 
     func execute() throws -> CommandResult {
         guard (1...65535).contains(port) else {
-            return CommandResult(stderr: "trimtab: --port: \(port) is not in 1…65535\n", status: ExitStatus.badInput)
+            throw TrimtabError(field: "--port", "\(port) is not in 1…65535")
         }
         let server = TrimtabServer.inProcess()
         let app = server.application(host: host, port: port)
@@ -27,7 +33,7 @@ struct ServeCommand: ResultCommand {
         }
         done.wait()
         if let message = failure.get() {
-            return CommandResult(stderr: "trimtab: serve: \(message)\n", status: 1)
+            return CommandResult(failure: "serve: \(message)", code: .unavailable)
         }
         return CommandResult()
     }
@@ -46,7 +52,7 @@ extension TrimtabServer {
     static func inProcess() -> TrimtabServer {
         TrimtabServer { arguments in
             let result = CLI.run(arguments)
-            return CommandOutput(stdout: result.stdout, stderr: result.stderr, status: result.status)
+            return CommandOutput(stdout: result.stdout, stderr: result.stderr, status: result.status, code: result.code)
         }
     }
 }

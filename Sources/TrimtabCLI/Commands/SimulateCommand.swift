@@ -10,9 +10,16 @@ struct SimulateCommand: ResultCommand {
         commandName: "simulate",
         abstract: "Simulate a workflow under load: tail latency, cost, cold starts, instances.",
         discussion: """
-        Arrivals: poisson:RATE, trace:FILE[:SCALE] (requests per second, one integer per second; a .csv
-        file holds timestamps in seconds instead), map:FILE:TRACE:HOUR (a 2-state MAP from a file shaped
-        like BATCH's hourly_maps.json). Mode: serverless (default; kubernetes when the platform is).
+        Arrivals: poisson:RATE, trace:FILE[:SCALE] (requests per second, one integer
+        per second; a .csv file holds timestamps in seconds instead),
+        map:FILE:TRACE:HOUR (a 2-state MAP from a file shaped like BATCH's
+        hourly_maps.json). Mode: serverless (default; kubernetes when the platform
+        is).
+
+        Example:
+          trimtab simulate examples/sim-three-stage.yaml \\
+            --config examples/sim-three-stage-config.json --arrivals poisson:20 \\
+            --duration 600
         """)
 
     @OptionGroup var options: WorkflowOptions
@@ -116,11 +123,7 @@ struct SimulateCommand: ResultCommand {
         for r in rows {
             text += "\(r.second),\(r.arrivals),\(r.completions),\(r.latencyP95Ms.isFinite ? JSONValue.format(r.latencyP95Ms) : ""),\(r.instances)\n"
         }
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw TrimtabError(code: .io, file: path, "cannot write the timeline")
-        }
+        try OutputFile.write(text, produced: .text("CSV"), to: path)
     }
 
     func render(_ r: SimulationReport, name: String, arrivals: String) -> String {

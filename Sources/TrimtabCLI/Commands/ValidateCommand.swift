@@ -3,7 +3,13 @@ import TrimtabModel
 
 /// `trimtab validate FILE`: checks a workflow file and summarises it.
 struct ValidateCommand: ResultCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a workflow file and summarise it.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a workflow file and summarise it.",
+        discussion: """
+        Example:
+          trimtab validate examples/video-pipeline.yaml
+        """)
 
     @OptionGroup var options: WorkflowOptions
 

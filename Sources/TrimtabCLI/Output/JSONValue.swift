@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// A JSON value that keeps the order of object keys, for stable, readable output.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -70,5 +71,86 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
         }
         return out + "\""
+    }
+}
+
+extension JSONValue {
+    /// A YAML document tree as JSON: quoted scalars are strings; plain scalars are booleans
+    /// (`true`, `false`), integers, numbers or strings, as YAML's core schema resolves them.
+    public init(_ value: Value) {
+        switch value {
+        case .map(let pairs, _): self = .object(pairs.map { ($0.key, JSONValue($0.value)) })
+        case .list(let items, _): self = .array(items.map { JSONValue($0) })
+        case .null: self = .null
+        case .scalar(let text, _, let quoted):
+            if quoted { self = .string(text); return }
+            switch text {
+            case "true", "True", "TRUE": self = .bool(true)
+            case "false", "False", "FALSE": self = .bool(false)
+            default:
+                if let i = Int(text) {
+                    self = .integer(i)
+                } else if text.range(of: #"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil,
+                          let d = Double(text), d.isFinite {
+                    self = .number(d)
+                } else {
+                    self = .string(text)
+                }
+            }
+        }
+    }
+
+    /// Block-style YAML text (ending in a newline) that reads back as the same value.
+    public func renderYAML() -> String {
+        yamlLines().joined(separator: "\n") + "\n"
+    }
+
+    private var isBlock: Bool {
+        switch self {
+        case .object(let pairs): return !pairs.isEmpty
+        case .array(let items): return !items.isEmpty
+        default: return false
+        }
+    }
+
+    private func yamlLines() -> [String] {
+        switch self {
+        case .object(let pairs) where !pairs.isEmpty:
+            return pairs.flatMap { key, value -> [String] in
+                let k = JSONValue.yamlKey(key)
+                return value.isBlock ? [k + ":"] + value.yamlLines().map { "  " + $0 } : [k + ": " + value.yamlScalar]
+            }
+        case .array(let items) where !items.isEmpty:
+            return items.flatMap { item -> [String] in
+                guard item.isBlock else { return ["- " + item.yamlScalar] }
+                let lines = item.yamlLines()
+                return ["- " + lines[0]] + lines.dropFirst().map { "  " + $0 }
+            }
+        default:
+            return [yamlScalar]
+        }
+    }
+
+    /// A scalar (or an empty collection) on one line.
+    private var yamlScalar: String {
+        switch self {
+        case .object: return "{}"
+        case .array: return "[]"
+        case .string(let s): return JSONValue.yamlString(s)
+        default: return render(indent: nil)
+        }
+    }
+
+    /// A string plain when YAML reads it back as the same string, else double-quoted (JSON's
+    /// escapes are YAML's).
+    static func yamlString(_ s: String) -> String {
+        let plain = s.range(of: #"^[A-Za-z_/][A-Za-z0-9_ ./@()+-]*$"#, options: .regularExpression) != nil
+            && !s.hasSuffix(" ")
+            && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(s.lowercased())
+        return plain ? s : quote(s)
+    }
+
+    static func yamlKey(_ key: String) -> String {
+        key.range(of: #"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"#, options: .regularExpression) != nil ? key : quote(key)
     }
 }

@@ -3,14 +3,22 @@
 /// Its `description` is the one-line message the CLI prints on stderr, for example
 /// `app.yaml: edges[3].probability: 1.4 is not in (0, 1]`.
 public struct TrimtabError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// What kind of failure this is; the CLI maps it to an exit status.
-    public enum Code: String, Sendable {
-        /// The input (a workflow, configuration or flag) is malformed or inconsistent. Exit status 2.
+    /// What kind of failure this is; `TrimtabError.Code.statuses(of:)` maps it to an exit status
+    /// and an HTTP status.
+    public enum Code: String, Sendable, CaseIterable {
+        /// The input (a workflow, configuration or flag) is malformed or inconsistent. Bad input: exit 2, HTTP 400.
         case invalidInput
-        /// A file could not be read or written. Exit status 2.
+        /// An input file could not be read, or an output file written. Bad input: exit 2, HTTP 400.
         case io
-        /// The request is well formed but too large for the chosen method. Exit status 2.
+        /// The request is well formed but too large for the chosen method. Bad input: exit 2, HTTP 400.
         case unsupported
+        /// The input is valid but nothing meets the goal's bounds or target. Exit 3, HTTP 422.
+        case infeasible
+        /// A dependency is unavailable or failed at run time: a refused connection, a service
+        /// answering errors, a worker process that fails. Runtime failure: exit 1, HTTP 503.
+        case unavailable
+        /// A defect in Trimtab itself. Exit 1, HTTP 500.
+        case `internal`
     }
 
     public var code: Code
@@ -41,6 +49,41 @@ public struct TrimtabError: Error, CustomStringConvertible, Equatable, Sendable 
         var copy = self
         if copy.file == nil { copy.file = name }
         return copy
+    }
+}
+
+extension TrimtabError.Code {
+    /// The one table of outcomes: the exit status of the `trimtab` command and the HTTP status of
+    /// `trimtab serve` for each code; `nil` is success (0, 200).
+    ///
+    /// | code | exit | HTTP |
+    /// |---|---|---|
+    /// | success (`nil`) | 0 | 200 |
+    /// | `invalidInput`, `io`, `unsupported` (bad input) | 2 | 400 |
+    /// | `infeasible` | 3 | 422 |
+    /// | `unavailable` (runtime failure) | 1 | 503 |
+    /// | `internal` | 1 | 500 |
+    public static func statuses(of code: TrimtabError.Code?) -> (exit: Int32, http: Int) {
+        switch code {
+        case nil: return (0, 200)
+        case .invalidInput?, .io?, .unsupported?: return (2, 400)
+        case .infeasible?: return (3, 422)
+        case .unavailable?: return (1, 503)
+        case .internal?: return (1, 500)
+        }
+    }
+
+    /// The exit status of the `trimtab` command for this code.
+    public var exitStatus: Int32 { Self.statuses(of: self).exit }
+
+    /// The HTTP status of `trimtab serve` for this code.
+    public var httpStatus: Int { Self.statuses(of: self).http }
+
+    /// The code a command's exit status stands for (the first in the table with that status);
+    /// `nil` for success.
+    public static func code(forExitStatus status: Int32) -> TrimtabError.Code? {
+        guard status != statuses(of: nil).exit else { return nil }
+        return allCases.first { $0.exitStatus == status } ?? .internal
     }
 }
 
