@@ -59,13 +59,13 @@ func calibrationWorkflow(_ app: Int) throws -> CalibrationWorkflow {
         #expect(abs(err(s.valuesMs[1], p99)) < 0.10)
     }
 
-    @Test func profileRoundTripsThroughYAMLAndJSON() throws {
+    @Test func profileRoundTripsThroughYAML() throws {
         let calibration = try PlatformCalibrator.calibrate([try calibrationWorkflow(8)])
         let p = calibration.profile
         // Step Functions' documented order of magnitude: tens of ms per state transition.
         #expect(p.perTaskMs > 5 && p.perTaskMs < 50 && p.perRunMs >= 0)
         #expect(calibration.workflows[0].runsUsed == 3600)
-        for text in [p.yaml(), p.json()] {
+        for text in [p.yaml()] {
             let back = try PlatformProfile.parse(try Value.parseYAML(text))
             #expect(abs(back.perTaskMs - p.perTaskMs) < 1e-4 && abs(back.perRunMs - p.perRunMs) < 1e-4)
             #expect(back.spreadMs?.quantiles == p.spreadMs?.quantiles)

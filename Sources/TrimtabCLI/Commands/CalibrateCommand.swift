@@ -7,6 +7,11 @@ import TrimtabModel
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate", abstract: "Learn an orchestration platform's overhead from workflows that ran.",
+        discussion: """
+        Example:
+          trimtab calibrate step-functions --definition App8.json \\
+            --logs App8_Lambda_Logs.csv --runs App8_SFN_Logs.csv -o platform.yaml
+        """,
         subcommands: [CalibrateStepFunctionsCommand.self])
 }
 
@@ -38,7 +43,7 @@ struct CalibrateStepFunctionsCommand: ResultCommand {
     @Option(help: "Its Step Functions run log (Start, End in seconds); repeat per workflow.")
     var runs: [String] = []
     @Option(name: [.customShort("o"), .customLong("output")],
-            help: "Write the profile to this file (.json: JSON, else YAML) instead of stdout.")
+            help: "Write the profile to this file (JSON for .json, else YAML) instead of stdout.")
     var output: String?
     @Option(help: "Summary on stderr: table or json.")
     var format: OutputFormat = .table
@@ -62,8 +67,7 @@ struct CalibrateStepFunctionsCommand: ResultCommand {
         }
         let calibration = try PlatformCalibrator.calibrate(workflows)
         let p = calibration.profile
-        let text = output.map { $0.lowercased().hasSuffix(".json") } == true ? p.json() : p.yaml()
-        var out = try FitCommand.deliver(text, to: output)
+        var out = try FitCommand.deliver(p.yaml(), produced: .yaml, to: output)
         let summary: String
         switch format {
         case .json:

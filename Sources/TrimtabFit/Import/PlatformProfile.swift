@@ -101,14 +101,4 @@ public struct PlatformProfile: Sendable, Equatable {
         out += "  residual_sd_ms: \(YAMLWriter.number(residualSdMs))\n"
         return out
     }
-
-    /// The profile as JSON (the same fields).
-    public func json() -> String {
-        func list(_ xs: [Double]) -> String { "[" + xs.map { YAMLWriter.number($0) }.joined(separator: ", ") + "]" }
-        var overhead = "\"per_run_ms\": \(YAMLWriter.number(perRunMs)), \"per_task_ms\": \(YAMLWriter.number(perTaskMs))"
-        if let s = spreadMs { overhead += ", \"spread_ms\": {\"quantiles\": \(list(s.quantiles)), \"values\": \(list(s.values))}" }
-        let names = workflows.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        return "{\"kind\": \"\(Self.kindName)\", \"version\": \(Self.version), \"platform\": \"\(platform)\", \"overhead\": {\(overhead)}, "
-            + "\"calibration\": {\"runs\": \(runs), \"workflows\": [\(names.joined(separator: ", "))], \"residual_sd_ms\": \(YAMLWriter.number(residualSdMs))}}\n"
-    }
 }
