@@ -114,8 +114,33 @@ public enum TailBoundPlanner {
         let cost = model.options.enumerated().map { s, opts in opts.map { ne[s] * $0.invocationCost } }
         let lat = model.options.map { $0.map(\.latencyMs) }
         let term = model.options.enumerated().map { s, opts in opts.map { acc.term(stage: s, accuracy: $0.accuracy) } }
-        let bestLat = lat.map { $0.min() ?? 0 }, bestCost = cost.map { $0.min() ?? 0 }
-        let bestTerm = term.map { $0.max() ?? acc.identity }
+        // Composed tails: an option too slow for the bounds even with every other stage at its
+        // least latency is too slow in every configuration (each run's latency is monotone in
+        // every stage's), so it is dropped before the search, and the per-stage bests below
+        // are taken over the options left.
+        var allowed = model.options.map { Array(repeating: true, count: $0.count) }
+        if let composed, case .tail = objective {} else if let composed {
+            let limitsHere = tails.map { $0.maxMs.isFinite ? $0.maxMs + Bounds.tolerance * max(1, abs($0.maxMs)) : .infinity }
+            for st in 0..<n where limitsHere.contains(where: { $0.isFinite }) {
+                guard let response = composed.response(model.options.map { _ in .undecided }, stage: st) else { continue }
+                for j in tails.indices where limitsHere[j].isFinite {
+                    let counts = composed.decidingCounts(quantile: tails[j].quantile)
+                    for v in model.workflow.stages[st].variants.indices {
+                        let (always, t) = response.thresholds(limit: limitsHere[j], variant: v)
+                        let tooSlowAbove = StageResponse.orderStatistics(t, [counts.tooManyAbove - always])[0]
+                        for (k, o) in model.options[st].enumerated() where o.variant == v
+                            && o.latencyMs - model.workflow.stages[st].overheadMs > tooSlowAbove {
+                            allowed[st][k] = false
+                        }
+                    }
+                }
+            }
+        }
+        func bestOf(_ values: [[Double]], _ pick: ([Double]) -> Double?, _ empty: Double) -> [Double] {
+            values.enumerated().map { s, row in pick(row.indices.filter { allowed[s][$0] }.map { row[$0] }) ?? empty }
+        }
+        let bestLat = bestOf(lat, { $0.min() }, 0), bestCost = bestOf(cost, { $0.min() }, 0)
+        let bestTerm = bestOf(term, { $0.max() }, acc.identity)
         let bestTail = quantiles.map { q in q.map { $0.min() ?? 0 } }
         var suffixCost = Array(repeating: 0.0, count: n + 1)
         for s in stride(from: n - 1, through: 0, by: -1) { suffixCost[s] = suffixCost[s + 1] + bestCost[s] }
@@ -140,7 +165,7 @@ public enum TailBoundPlanner {
                 lat[s][j] <= lat[s][k] && cost[s][j] <= cost[s][k] && term[s][j] >= term[s][k]
                     && quantiles.allSatisfy { $0[s][j] <= $0[s][k] } && spreadNoWorse(s, j, k)
             }
-            let idx = all.filter { k in !all.contains { j in j != k && noWorse(j, k) && (!noWorse(k, j) || j < k) } }
+            let idx = all.filter { k in allowed[s][k] && !all.contains { j in j != k && allowed[s][j] && noWorse(j, k) && (!noWorse(k, j) || j < k) } }
             switch objective {
             case .cost: return idx.sorted { cost[s][$0] < cost[s][$1] }
             case .latency: return idx.sorted { lat[s][$0] < lat[s][$1] }
