@@ -41,6 +41,20 @@ import TrimtabModel
         let tight = CLI.run(["plan", workflow, "--minimize", "cost", "--max-latency-p99-ms", "4000"])
         #expect(tight.status == 3)
         #expect(tight.stdout.contains("latency_p99_ms: limit 4000, best reachable"))
+        // evaluate --tails: App12's measured p95 is 4139 ms (its run log was never read).
+        let config = try temporaryFile("app12-plan.json", plan.stdout)
+        let evaluated = CLI.run(["evaluate", workflow, "--config", config, "--tails", "--tail-runs", "20000", "--format", "json"])
+        #expect(evaluated.status == 0)
+        let composed = try #require(try json(evaluated.stdout)["composed"] as? [String: Any])
+        let p95 = try #require(composed["latency_p95_ms"] as? Double)
+        #expect(abs(p95 - 4139) / 4139 < 0.05)
+        let interval = try #require(composed["latency_p95_interval_ms"] as? [Double])
+        #expect(interval[0] <= p95 && p95 <= interval[1])
+        let app3 = root() + "/examples/slapp-app3.yaml"
+        let app3Config = try temporaryFile("app3-plan.json", CLI.run(["plan", app3, "--format", "json"]).stdout)
+        let noSpread = CLI.run(["evaluate", app3, "--config", app3Config, "--tails"])
+        #expect(noSpread.status == 2)
+        #expect(noSpread.stderr.hasPrefix("trimtab: \(app3): stages.f1.latency_spread: is needed by --tails"))
         let conservative = CLI.run(["plan", workflow, "--minimize", "cost", "--max-latency-p99-ms", "5200", "--tail-rule", "conservative"])
         #expect(conservative.status == 3)
     }
