@@ -17,6 +17,8 @@ public struct ControlConfiguration: Sendable {
     public var databasePath: String
     /// Port of the loop's own `/metrics` endpoint on 127.0.0.1; none when nil.
     public var metricsPort: Int?
+    /// Where `/metrics`, `/healthz` and `/readyz` listen (`metrics_address`, default 127.0.0.1).
+    public var metricsAddress: String = "127.0.0.1"
     /// The Kubernetes pipeline planner's objective (`objective:` and `weights:`); nil: weighted with
     /// α = 3, β = 1, γ = 0.0001, as `trimtab adapt`. Only for Kubernetes pipeline workflows.
     public var pipelineObjective: PipelineObjective?

@@ -5,7 +5,7 @@ import TrimtabModel
 
 extension ControlConfiguration {
     static let topLevelKeys: Set<String> = [
-        "workflow", "prometheus", "interval_seconds", "predictor", "headroom", "sink", "guardrails", "database", "metrics_port",
+        "workflow", "prometheus", "interval_seconds", "predictor", "headroom", "sink", "guardrails", "database", "metrics_port", "metrics_address",
         "objective", "weights", "slo_ms",
     ]
 
@@ -59,11 +59,20 @@ extension ControlConfiguration {
             guard (0...65535).contains(port) else { throw portReader.error("\(port) is not a port number") }
             metricsPort = port
         }
+        var metricsAddress = "127.0.0.1"
+        if let r = try root.optional("metrics_address") {
+            metricsAddress = try r.string()
+            guard !metricsAddress.isEmpty, metricsAddress.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
+                throw r.error("'\(metricsAddress)' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)")
+            }
+        }
         let objective = try parseObjective(try root.optional("objective"), weights: try root.optional("weights"))
         let slo = try positive(root.optional("slo_ms"))
-        return ControlConfiguration(workflowPath: workflow, prometheus: prometheus, intervalSeconds: interval,
-                                    predictor: predictor, headroom: headroom, sink: sink, guardrails: guardrails,
-                                    databasePath: database, metricsPort: metricsPort, pipelineObjective: objective, sloMs: slo)
+        var configuration = ControlConfiguration(workflowPath: workflow, prometheus: prometheus, intervalSeconds: interval,
+                                                 predictor: predictor, headroom: headroom, sink: sink, guardrails: guardrails,
+                                                 databasePath: database, metricsPort: metricsPort, pipelineObjective: objective, sloMs: slo)
+        configuration.metricsAddress = metricsAddress
+        return configuration
     }
 
     static func parseSink(_ reader: FieldReader, resolve: (String) -> String) throws(TrimtabError) -> SinkSettings {

@@ -7,10 +7,14 @@ import TrimtabModel
 public final class HistoryStore: Sendable {
     private let queue: DatabaseQueue
     public let path: String
+    /// Held while this store writes a file database: one loop per history.
+    private let lock: HistoryLock?
 
     /// Opens (creating if needed) the database at `path`; `:memory:` for an in-memory one.
+    /// Throws `unavailable` when another control loop holds the history (`HistoryLock`).
     public init(path: String) throws {
         self.path = path
+        lock = path == ":memory:" ? nil : try HistoryLock(database: path)
         do {
             queue = path == ":memory:" ? try DatabaseQueue() : try DatabaseQueue(path: path)
             try Self.migrator.migrate(queue)
@@ -22,6 +26,7 @@ public final class HistoryStore: Sendable {
     /// Opens an existing database read-only (for `trimtab history`); fails if there is none.
     public init(readingExisting path: String) throws {
         self.path = path
+        lock = nil
         guard FileManager.default.fileExists(atPath: path) else {
             throw TrimtabError(code: .io, file: path, "no such history database")
         }

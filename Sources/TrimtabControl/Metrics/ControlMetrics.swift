@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 import TrimtabAdapters
 
 /// The loop's own metrics, in Prometheus' text format on `/metrics` (swift-prometheus):
@@ -8,6 +9,11 @@ public final class ControlMetrics: Sendable {
     private let iterations: Counter
     private let appliedChanges: Counter
     private let planTime: DurationHistogram
+    private let ready = Atomic<Bool>(false)
+
+    /// Whether the loop has finished its warm-up (`/readyz`).
+    public var isReady: Bool { ready.load(ordering: .relaxed) }
+    public func markReady() { ready.store(true, ordering: .relaxed) }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry

@@ -130,8 +130,8 @@ public struct ControlRunner: Sendable {
         let metricsTask: Task<Void, Never>? = configuration.metricsPort.map { port in
             Task { [metrics, logger] in
                 do {
-                    try await MetricsServer.run(metrics, port: port) { bound in
-                        logger.info("metrics on http://127.0.0.1:\(bound)/metrics")
+                    try await MetricsServer.run(metrics, address: configuration.metricsAddress, port: port) { bound in
+                        logger.info("metrics on http://\(configuration.metricsAddress):\(bound)/metrics")
                     }
                 } catch {
                     logger.error("metrics server: \(error)")
@@ -139,6 +139,7 @@ public struct ControlRunner: Sendable {
             }
         }
         await warmUp()
+        metrics.markReady()
         await loop.run(intervalSeconds: configuration.intervalSeconds)
         metricsTask?.cancel()
         await metricsTask?.value
