@@ -7,21 +7,22 @@ public enum ArrivalTimestamps {
     /// (2 = twice the rate). Errors name the file and line.
     /// - Complexity: O(file size).
     public static func read(path: String, scale: Double = 1) throws(TrimtabError) -> [Double] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw TrimtabError(code: .io, file: path, "cannot read the timestamps file")
+        let table: CSVTable
+        do throws(TrimtabError) { table = try CSVTable.load(path: path) } catch {
+            throw error.message.hasPrefix("the file is empty") ? TrimtabError(file: path, "the file holds no timestamps") : error
         }
         var times: [Double] = []
-        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let cell = line.split(separator: ",", omittingEmptySubsequences: false).first.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            } ?? ""
-            if cell.isEmpty { continue }
-            guard let t = Double(cell), t.isFinite else {
-                if index == 0 { continue }  // header
-                throw TrimtabError(file: path, field: "line \(index + 1)", "'\(cell)' is not a timestamp in seconds")
+        func take(_ cell: String, line: Int) throws(TrimtabError) {
+            let text = cell.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return }
+            guard let t = Double(text), t.isFinite else {
+                throw TrimtabError(file: path, field: "line \(line)", "'\(text)' is not a timestamp in seconds")
             }
             times.append(t)
         }
+        // A first line that is a number is data, not a header.
+        if let first = table.header.first, let t = Double(first), t.isFinite { times.append(t) }
+        for row in table.rows { try take(row.fields.first ?? "", line: row.line) }
         guard let first = times.min() else { throw TrimtabError(file: path, "the file holds no timestamps") }
         return times.map { ($0 - first) / scale }
     }
