@@ -18,6 +18,16 @@ import TrimtabModel
         }
     }
 
+    /// `forecast` and `adapt` name the trace and its scale in the same words, pointing at the grammar.
+    @Test func traceAndScaleHelpIsShared() {
+        func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        for command in ["forecast", "adapt"] {
+            let help = words(CLI.run([command, "--help"]).stdout)
+            #expect(help.contains(words(ArrivalsHelp.trace.abstract)), "\(command)")
+            #expect(help.contains(words(ArrivalsHelp.scale.abstract)), "\(command)")
+        }
+    }
+
     /// A MAP file in a folder whose name holds ':' gives the same answer as the file itself.
     @Test func batchTakesAPathWithAColon() throws {
         let dir = NSTemporaryDirectory() + "maps:\(UUID().uuidString)"
