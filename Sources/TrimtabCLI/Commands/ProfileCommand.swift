@@ -91,7 +91,7 @@ struct ProfileCommand: ResultCommand {
                 throw TrimtabError(field: "--url", "'\(u)' is not an http(s) URL")
             }
             guard let body else { throw TrimtabError(field: "--payload", "is required with --url") }
-            invoker = HTTPProfileInvoker(url: parsed, payload: body)
+            invoker = HTTPInvoker(url: parsed, payload: body)
         case (nil, let c?) where lambda == nil: invoker = CommandInvoker(command: c, payload: body)
         default: throw TrimtabError(field: "--url", "give exactly one of --lambda, --url or --command")
         }
