@@ -28,7 +28,7 @@ extension Bench {
 
         say("== Simulation: Twitter trace, first 24 h, through examples/sim-three-stage.yaml (serverless, lognormal CV 0.3, cold starts)")
         var began = now()
-        let counts = try TraceArrivals.readCounts(path: tracePath)
+        let counts = try PerSecondTrace.read(path: tracePath).counts
         let day = Array(counts.prefix(86_400))
         let readSeconds = now() - began
         let requests = day.reduce(0) { $0 + Int($1) }

@@ -185,10 +185,10 @@ struct LinearService: BatchServiceModel {
     }
 
     @Test func badArrivalSpecsAreNamedErrors() throws {
-        #expect(throws: TrimtabError.self) { try ArrivalSpec.parse("poisson:-3") }
-        #expect(throws: TrimtabError.self) { try ArrivalSpec.parse("map:/nonexistent.json:twitter:1") }
+        #expect(throws: TrimtabError.self) { try ArrivalSpecification.parse("poisson:-3").markovianProcess() }
+        #expect(throws: TrimtabError.self) { try ArrivalSpecification.parse("map:/nonexistent.json:twitter:1").markovianProcess() }
         do {
-            _ = try ArrivalSpec.parse("map:\(referencePath("batch/hourly_maps.json")):twitter:25")
+            _ = try ArrivalSpecification.parse("map:\(referencePath("batch/hourly_maps.json")):twitter:25").markovianProcess()
             Issue.record("hour 25 accepted")
         } catch {
             #expect(error.description.contains("twitter.25"))

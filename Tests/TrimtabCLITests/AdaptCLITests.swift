@@ -4,10 +4,19 @@ import Testing
 import TrimtabModel
 
 @Suite struct AdaptCLITests {
-    /// 3000 s: steady 40/s, a burst to 160/s from 2000 s, then back (÷ 8 with --scale 0.125).
+    /// 3000 s: steady 40–46/s, a burst to 160/s from 2000 s, then back (÷ 8 with --scale 0.125).
+    static let counts = (0..<3000).map { i in i >= 2000 && i < 2300 ? 160 : 40 + (i % 7) }
+
     func trace() throws -> String {
-        let values = (0..<3000).map { i in String(i >= 2000 && i < 2300 ? 160 : 40 + (i % 7)) }
-        return try temporaryFile("trace.txt", values.joined(separator: " "))
+        try temporaryFile("trace.txt", Self.counts.map(String.init).joined(separator: " "))
+    }
+
+    /// Requests in trace seconds [a, b) at 1/8 with the fractions carried (docs/arrivals.md), in
+    /// integer arithmetic: ⌊S(b)/8⌋ − ⌊S(a)/8⌋, S the unscaled prefix sum. (Flooring every second
+    /// on its own would give 300 × 5 + 300 × 20 = 7,500 for 1800–2400.)
+    static func requests(_ a: Int, _ b: Int) -> Int {
+        let prefix = { (n: Int) in counts[0..<n].reduce(0, +) }
+        return prefix(b) / 8 - prefix(a) / 8
     }
 
     @Test func jsonReportsEveryPolicyAndInterval() throws {
@@ -23,8 +32,8 @@ import TrimtabModel
             #expect(intervals.count == 60)
             #expect(intervals.map { $0["requests"] as? Int ?? 0 }.reduce(0, +) == run["requests"] as? Int)
         }
-        // Every request of the window is counted: 300 s at 5/s, 300 s at 20/s.
-        #expect(runs.first?["requests"] as? Int == 300 * 5 + 300 * 20)
+        // Every request of the window is counted.
+        #expect(runs.first?["requests"] as? Int == Self.requests(1800, 2400))
         // The adaptive loop re-plans every interval and costs less than the most accurate static pipeline.
         #expect(runs[0]["replans"] as? Int == 60)
         #expect((runs[0]["cost_usd"] as? Double ?? 1) < (runs[2]["cost_usd"] as? Double ?? 0))
@@ -45,7 +54,7 @@ import TrimtabModel
         #expect(totals.count == 6)
         for k in 0..<3 {
             #expect(totals[k]["requests"] as? Int == totals[k + 3]["requests"] as? Int)
-            #expect(totals[k]["requests"] as? Int == 300 * 5 + 300 * 20)
+            #expect(totals[k]["requests"] as? Int == Self.requests(1800, 2400))
         }
         // The cheapest static pipeline, sized for the peak with headroom, misses nothing on either.
         #expect(totals[1]["slo_misses"] as? Int == 0 && totals[4]["slo_misses"] as? Int == 0)

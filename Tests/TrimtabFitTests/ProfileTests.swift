@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrimtabModel
 @testable import TrimtabFit
 
 /// A deterministic function whose cost per invocation (GB-s) is lowest at 1000 MB:

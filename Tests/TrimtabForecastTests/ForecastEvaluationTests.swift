@@ -58,9 +58,9 @@ import TrimtabModel
     }
 
     @Test func traceParsingNamesTheBadLine() throws {
-        #expect(try LoadTrace.parse(Data("1 2\n3,4\n".utf8)) == [1, 2, 3, 4])
+        #expect(try PerSecondTrace.parse(Data("1 2\n3,4\n".utf8)) == [1, 2, 3, 4])
         #expect(throws: TrimtabError(field: "line 2", "'x' is not part of a non-negative integer count")) {
-            try LoadTrace.parse(Data("1 2\n3 x\n".utf8))
+            try PerSecondTrace.parse(Data("1 2\n3 x\n".utf8))
         }
         #expect(LoadTrace(perSecond: [1, 5, 2, 2, 9]).binMaxima(binSeconds: 2) == [5, 2])
     }
@@ -72,10 +72,12 @@ import TrimtabModel
         #expect(trace.perSecond.max() == 388)
     }
 
-    /// On four days of the Twitter trace (÷8), the rounded log-AR beats both baselines by ≥ 5% SMAPE.
+    /// On four days of the Twitter trace (÷ 8), the rounded log-AR beats both baselines by ≥ 5% SMAPE.
     @Test func logarBeatsTheBaselinesOnTwitter() throws {
         let full = try #require(twitterTrace)
-        let trace = LoadTrace(perSecond: full.perSecond[0..<(4 * 86_400)].map { ($0 / 8).rounded(.down) })
+        // ÷ 8 as `forecast --scale 0.125` reads it: fractions carried by the one trace reader.
+        let days = PerSecondTrace(counts: full.perSecond[0..<(4 * 86_400)].map { Int32($0) })
+        let trace = LoadTrace(perSecond: try days.scaled(by: 0.125))
         let e = ForecastEvaluation(window: ForecastWindow(), stepSeconds: 10)
         func smape(_ name: String) throws -> Double {
             try e.evaluate(try ForecasterCatalog.named(name, window: ForecastWindow()), trace: trace, trainUntil: 3 * 86_400).test.smape

@@ -15,7 +15,7 @@ import TrimtabModel
     @Test func traceSpreadsEachSecondsCount() throws {
         let path = NSTemporaryDirectory() + "trace-\(UUID().uuidString).txt"
         try "3 0 2\n1\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let counts = try TraceArrivals.readCounts(path: path)
+        let counts = try PerSecondTrace.read(path: path).counts
         #expect(counts == [3, 0, 2, 1])
         let random = drain(TraceArrivals(counts: counts))
         #expect(random.count == 6)
@@ -26,7 +26,7 @@ import TrimtabModel
         // Scale 0.5 with the fraction carried: 1.5 → 1 (carry .5), 0.5 → 0 (.5), 1.5 → 1 (.5), 1 → 1.
         #expect(drain(TraceArrivals(counts: counts, scale: 0.5)).map { Int($0) } == [0, 2, 3])
         try "3 x".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: TrimtabError.self) { _ = try TraceArrivals.readCounts(path: path) }
+        #expect(throws: TrimtabError.self) { _ = try PerSecondTrace.read(path: path) }
     }
 
     @Test func uniformOrderStatisticsWithinASecond() {
@@ -40,8 +40,8 @@ import TrimtabModel
     @Test func timestampsCSV() throws {
         let path = NSTemporaryDirectory() + "ts-\(UUID().uuidString).csv"
         try "timestamp,id\n100.5,a\n100.0,b\n102,c\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try TraceArrivals.readTimestamps(path: path) == [0.5, 0, 2])
-        let process = try ArrivalSpecification.parse("trace:\(path):2")
+        #expect(try ArrivalTimestamps.read(path: path) == [0.5, 0, 2])
+        let process = try ArrivalSpecification.arrivalProcess("trace:\(path):2")
         #expect(drain(process as? TimestampArrivals ?? TimestampArrivals(times: [])) == [0, 0.25, 1])
     }
 
@@ -81,21 +81,21 @@ import TrimtabModel
     @Test func badMAPsAreRejected() {
         #expect(throws: TrimtabError.self) { _ = try MarkovianArrivals(d0: [[-1, 0], [0, -2]], d1: [[0.5, 0], [0, 2]]) }  // row 0 sums to −0.5
         #expect(throws: TrimtabError.self) { _ = try MarkovianArrivals(d0: [[1]], d1: [[1]]) }
-        #expect(throws: TrimtabError.self) { _ = try ArrivalSpecification.parse("map:\(referencePath("batch/hourly_maps.json")):bogus:1") }
+        #expect(throws: TrimtabError.self) { _ = try ArrivalSpecification.arrivalProcess("map:\(referencePath("batch/hourly_maps.json")):bogus:1") }
     }
 
     @Test func packedTraceIsUnpacked() throws {
-        let process = try ArrivalSpecification.parse("trace:" + referencePath("traces/nasa_per_second.tbz2") + ":2")
+        let process = try ArrivalSpecification.arrivalProcess("trace:" + referencePath("traces/nasa_per_second.tbz2") + ":2")
         let trace = try #require(process as? TraceArrivals)
         #expect(trace.seconds > 86_400)
         #expect(trace.scale == 2)
-        #expect(throws: TrimtabError.self) { _ = try ArrivalSpecification.parse("trace:" + referencePath("batch/hourly_maps.json.tbz2")) }
+        #expect(throws: TrimtabError.self) { _ = try ArrivalSpecification.arrivalProcess("trace:" + referencePath("batch/hourly_maps.json.tbz2")) }
         let bogus = NSTemporaryDirectory() + "bogus-\(UUID().uuidString).tbz2"
         try "not bzip2".write(toFile: bogus, atomically: true, encoding: .utf8)
         #expect {
-            _ = try ArrivalSpecification.parse("trace:" + bogus)
+            _ = try ArrivalSpecification.arrivalProcess("trace:" + bogus)
         } throws: { error in
-            (error as? TrimtabError)?.description == "\(bogus): not a bzip2 tarball holding one trace file"
+            (error as? TrimtabError)?.description == "\(bogus): tar could not unpack the archive"
         }
     }
 
@@ -108,7 +108,7 @@ import TrimtabModel
         tar.arguments = ["tar", "xjf", referencePath("traces/twitter_per_second.tbz2"), "-C", dir]
         try tar.run()
         tar.waitUntilExit()
-        let counts = try TraceArrivals.readCounts(path: dir + "/workload.txt")
+        let counts = try PerSecondTrace.read(path: dir + "/workload.txt").counts
         // The reference README: 1,899,061 seconds, mean 63.6/s, max 388/s.
         #expect(counts.count == 1_899_061)
         #expect(abs(TraceArrivals(counts: counts).meanRate - 63.6) < 0.05)

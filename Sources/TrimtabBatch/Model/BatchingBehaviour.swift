@@ -1,3 +1,5 @@
+import TrimtabModel
+
 /// What a buffer with maximum batch size B and timeout T does to a stream of requests: the
 /// distribution of the batch size, the mean wait, and the joint distribution of each request's
 /// wait and its batch's size — everything that does not depend on the service time.

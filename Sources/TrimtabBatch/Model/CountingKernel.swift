@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// The counting process of a MAP by uniformization: for a time t and a count c,
 /// `P_c(t)[i][j]` = P(c arrivals in (0, t], phase j at t | phase i at 0) and its time integral

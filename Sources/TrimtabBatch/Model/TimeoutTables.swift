@@ -1,3 +1,5 @@
+import TrimtabModel
+
 /// Everything about one timeout T that does not depend on the batch size's opening phase α,
 /// shared by every maximum batch size with that timeout: the counting matrices at T, and for each
 /// grid value y_g = T·g/G (g = 0…G) the column vectors whose product with α gives the expected

@@ -24,13 +24,13 @@ struct AdaptCommand: ResultCommand {
 
     @Argument(help: "The pipeline file (YAML or JSON, platform kind kubernetes).")
     var file: String
-    @Option(help: "The trace: requests per second (or a .tbz2/.tar.gz archive holding one).")
+    @Option(help: ArrivalsHelp.trace)
     var trace: String?
     @Option(name: .customLong("plan-load"), help: "Only plan once for this load (requests per second) and print the plan.")
     var planLoad: Double?
     @Option(help: "With --plan-load: exact (default) or exhaustive (every combination; small pipelines).")
     var solver: String = "exact"
-    @Option(help: "Multiply every count by this factor and floor it (IPA: 0.125 for Twitter).")
+    @Option(help: ArrivalsHelp.scale)
     var scale: Double = 1
     @Option(name: .customLong("window"), help: "Trace seconds A-B to replay; repeat to concatenate windows.")
     var windows: [String] = []

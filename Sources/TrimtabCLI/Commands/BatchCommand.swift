@@ -11,13 +11,16 @@ struct BatchCommand: ResultCommand {
         abstract: "Choose memory, batch size and timeout for one function (each batch on its own instance).",
         discussion: """
         Service times come from a workflow stage's latency_ms_by_batch (FILE --stage
-        NAME) or from an MBS table (--mbs-table PATH --size-class K). Arrivals:
-        poisson:RATE or map:FILE:TRACE:HOUR. Every configuration of the grid (every
-        memory size, every B, every timeout) is evaluated with the analytic model,
-        so the answer is the exact optimum over the grid. With --loads PATH (MBS
-        requests_and_loads) and --max-buffers N, requests are split by size into 1…N
-        buffers of equal load; each buffer is optimised and the cheapest count is
-        reported.
+        NAME) or from an MBS table (--mbs-table PATH --size-class K). Every
+        configuration of the grid (every memory size, every B, every timeout) is
+        evaluated with the analytic model, so the answer is the exact optimum over
+        the grid. With --loads PATH (MBS requests_and_loads) and --max-buffers N,
+        requests are split by size into 1…N buffers of equal load; each buffer is
+        optimised and the cheapest count is reported. The model takes a trace: as
+        Poisson at the trace's mean rate (its burstiness is not modelled; replay
+        the trace itself with trimtab simulate).
+
+        \(ArrivalsHelp.discussion)
 
         Example:
           trimtab batch examples/speech-batching.yaml --stage transcribe \\
@@ -38,7 +41,7 @@ struct BatchCommand: ResultCommand {
     var loads: String?
     @Option(name: .customLong("max-buffers"), help: "Try 1…N buffers (with --loads; default 8).")
     var maxBuffers: Int = 8
-    @Option(help: "Arrival process: poisson:RATE (per second) or map:FILE:TRACE:HOUR.")
+    @Option(help: ArrivalsHelp.option)
     var arrivals: String
     @Option(help: "Objective: cost (default) or latency-p95.")
     var minimize: String = "cost"
@@ -57,7 +60,7 @@ struct BatchCommand: ResultCommand {
 
     func execute() throws -> CommandResult {
         let goal = try resolveGoal()
-        let process = try ArrivalSpec.parse(arrivals)
+        let process = try ArrivalSpecification.parse(arrivals).markovianProcess()
         let timeouts = try parseTimeouts()
         try Self.checkWork(process, longestTimeoutMs: timeouts.last ?? 0)
         if let loads {

@@ -23,9 +23,9 @@ struct ForecastCommand: ResultCommand {
             --scale 0.125 --train-until 1209600 --select
         """)
 
-    @Option(help: "The trace: whitespace-separated requests per second (or a .tbz2/.tar.gz archive holding one).")
+    @Option(help: ArrivalsHelp.trace)
     var trace: String
-    @Option(help: "Multiply every count by this factor and floor it (IPA: 0.125 for the Twitter trace).")
+    @Option(help: ArrivalsHelp.scale)
     var scale: Double = 1
     @Option(help: "Seconds of history the predictor sees.")
     var history: Int = 120

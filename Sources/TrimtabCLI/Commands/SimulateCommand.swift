@@ -10,11 +10,10 @@ struct SimulateCommand: ResultCommand {
         commandName: "simulate",
         abstract: "Simulate a workflow under load: tail latency, cost, cold starts, instances.",
         discussion: """
-        Arrivals: poisson:RATE, trace:FILE[:SCALE] (requests per second, one integer
-        per second; a .csv file holds timestamps in seconds instead),
-        map:FILE:TRACE:HOUR (a 2-state MAP from a file shaped like BATCH's
-        hourly_maps.json). Mode: serverless (default; kubernetes when the platform
-        is).
+        Mode: serverless (default; kubernetes when the platform is). Without
+        --arrivals, Poisson arrivals at the goal's load_rps.
+
+        \(ArrivalsHelp.discussion)
 
         Example:
           trimtab simulate examples/sim-three-stage.yaml \\
@@ -27,7 +26,7 @@ struct SimulateCommand: ResultCommand {
     var config: String?
     @Flag(help: "Plan first with the file's goal (exact solver) and simulate that configuration.")
     var plan = false
-    @Option(help: "poisson:RATE, trace:FILE[:SCALE] or map:FILE:TRACE:HOUR (default: poisson at the goal's load_rps).")
+    @Option(help: ArrivalsHelp.option)
     var arrivals: String?
     @Option(help: "Seconds of arrivals (default: the whole trace; 3600 for poisson and map).")
     var duration: Double?
@@ -50,7 +49,7 @@ struct SimulateCommand: ResultCommand {
         guard let arrivalText = arrivals ?? model.workflow.goal?.loadRps.map({ "poisson:\($0)" }) else {
             throw TrimtabError(field: "--arrivals", "is required (or load_rps in the file's goal)")
         }
-        let arrivalProcess = try ArrivalSpecification.parse(arrivalText)
+        let arrivalProcess = try ArrivalSpecification.arrivalProcess(arrivalText)
         let configuration: Configuration
         switch (config, plan) {
         case (let path?, false):

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// Mean latency measured at one (memory, batch) setting.
 public struct SettingMean: Sendable, Equatable {
@@ -73,19 +74,13 @@ public enum CurveFitter {
     /// Weighted (1/y²) least squares for fixed basis values φ: [α0, β0] or [α0, α1, β0, β1].
     static func linearFit(phi: [Double], b: [Double], y: [Double], usesBatch: Bool) -> [Double]? {
         let k = usesBatch ? 4 : 2
-        var a = Array(repeating: 0.0, count: k * k)
-        var r = Array(repeating: 0.0, count: k)
+        var system = LeastSquares(width: k)
         var x = Array(repeating: 0.0, count: k)
         for i in 0..<y.count {
-            let w = 1 / (y[i] * y[i])
             if usesBatch { x[0] = 1; x[1] = b[i]; x[2] = phi[i]; x[3] = b[i] * phi[i] } else { x[0] = 1; x[1] = phi[i] }
-            for p in 0..<k {
-                let wx = w * x[p]
-                r[p] += wx * y[i]
-                for q in 0..<k { a[p * k + q] += wx * x[q] }
-            }
+            system.add(x, y[i], weight: 1 / (y[i] * y[i]))
         }
-        return LeastSquares.solve(normal: a, rhs: r, size: k)
+        return system.solve(.curveFit)
     }
 
     static func piecewise(_ points: [SettingMean], usesBatch: Bool) -> LatencyCurve {

@@ -140,7 +140,7 @@ struct StateGraph {
                 rows.append(split); rhs.append(-c)
             }
         }
-        let solution = LeastSquares.solve(rows, rhs, weights: Array(repeating: 1, count: rows.count)) ?? Array(repeating: 1, count: unknowns)
+        let solution = LeastSquares.fit(rows, rhs, options: .curveFit) ?? Array(repeating: 1, count: unknowns)
         var result: [Int: Double] = [:]
         for (i, n) in nodes.enumerated() where n == .choice {
             let out = arcs.indices.filter { arcs[$0].from == i && arcs[$0].isChoice }

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// A direct autoregressive model: the peak of the next horizon as a linear function (with an
 /// intercept) of the last `order` bins, fitted by least squares on the training series.
@@ -41,7 +42,7 @@ public struct AutoregressiveForecaster: Forecaster {
             for k in 0..<order { row[k + 1] = forward(series[i - order + k]) }
             ls.add(row, forward(y))
         }
-        if let c = ls.solve(), c.allSatisfy(\.isFinite) { coefficients = c }
+        if let c = ls.solve(.forecast) { coefficients = c }
     }
 
     public func predict(recent: [Double]) -> Double {

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabModel
 
 /// A job-level model of cost and makespan, learnt from measured jobs.
 public protocol JobLevelModel: Sendable {

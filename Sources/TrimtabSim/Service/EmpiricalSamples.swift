@@ -2,21 +2,16 @@ import Foundation
 import TrimtabModel
 
 /// Reads measured durations from a CSV file (such as the AWS Lambda logs of SLApp:
-/// `Function,Memory Size,…,Duration,…`), for empirical service-time distributions.
+/// `Function,Memory Size,…,Duration,…`), for empirical service-time distributions, with the one
+/// CSV reader, `CSVTable`.
 public enum EmpiricalSamples {
     /// The values of `column` in the rows whose `filter` columns equal the given values.
     /// `path` is taken relative to `baseDirectory` unless it is absolute.
     public static func load(path: String, column: String, filter: [String: String],
                             baseDirectory: String?) throws(TrimtabError) -> [Double] {
         let resolved = path.hasPrefix("/") || baseDirectory == nil ? path : (baseDirectory ?? "") + "/" + path
-        guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
-            throw TrimtabError(code: .io, file: resolved, "cannot read the samples file")
-        }
-        var lines = text.split(whereSeparator: \.isNewline).makeIterator()
-        guard let headerLine = lines.next() else { throw TrimtabError(file: resolved, "the samples file is empty") }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
+        let table = try CSVTable.load(path: resolved)
+        let header = table.header
         guard let valueIndex = header.firstIndex(of: column) else {
             throw TrimtabError(file: resolved, field: column, "no such column (columns: \(header.joined(separator: ", ")))")
         }
@@ -28,14 +23,12 @@ public enum EmpiricalSamples {
             filterIndices.append((i, value))
         }
         var samples: [Double] = []
-        var lineNumber = 1
-        while let line = lines.next() {
-            lineNumber += 1
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for row in table.rows {
+            let cells = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count > valueIndex else { continue }
             if filterIndices.contains(where: { cells.count <= $0.0 || cells[$0.0] != $0.1 }) { continue }
             guard let v = Double(cells[valueIndex]), v.isFinite, v > 0 else {
-                throw TrimtabError(file: resolved, field: "line \(lineNumber)", "'\(cells[valueIndex])' is not a positive duration")
+                throw TrimtabError(file: resolved, field: "line \(row.line)", "'\(cells[valueIndex])' is not a positive duration")
             }
             samples.append(v)
         }

@@ -1,8 +1,9 @@
-import TrimtabModel
-
 /// A Markovian arrival process (MAP) with n phases: `d0` holds the phase changes without an
 /// arrival (its diagonal is minus the total rate out of each phase), `d1` the phase changes that
 /// come with an arrival. Rates are per second. A Poisson process is the 1-phase MAP (−λ, λ).
+///
+/// The one MAP type: the batching model (`TrimtabBatch`) computes with it and the simulator's
+/// `MarkovianArrivals` samples it; `HourlyMAPs` reads BATCH's `hourly_maps.json` into it.
 public struct MarkovianArrivalProcess: Sendable, Equatable {
     public let phases: Int
     /// n×n, row-major.
@@ -60,6 +61,12 @@ public struct MarkovianArrivalProcess: Sendable, Equatable {
         return PhaseAlgebra.stationary(q, phases, generator: true) ?? [Double](repeating: 1 / Double(phases), count: phases)
     }
 
+    /// Row `i` of D0 (`d0` is row-major).
+    public func d0Row(_ i: Int) -> ArraySlice<Double> { d0[(i * phases)..<((i + 1) * phases)] }
+
+    /// Row `i` of D1 (`d1` is row-major).
+    public func d1Row(_ i: Int) -> ArraySlice<Double> { d1[(i * phases)..<((i + 1) * phases)] }
+
     /// Mean arrival rate (per second): π D1 1.
     public var rate: Double {
         PhaseAlgebra.dot(stationaryPhase, PhaseAlgebra.rowSums(d1, phases))
@@ -76,7 +83,7 @@ public struct MarkovianArrivalProcess: Sendable, Equatable {
         return copy
     }
 
-    init(unchecked phases: Int, d0: [Double], d1: [Double], label: String) {
+    package init(unchecked phases: Int, d0: [Double], d1: [Double], label: String) {
         self.phases = phases
         self.d0 = d0
         self.d1 = d1
@@ -84,7 +91,7 @@ public struct MarkovianArrivalProcess: Sendable, Equatable {
     }
 }
 
-func formatNumber(_ x: Double) -> String {
+private func formatNumber(_ x: Double) -> String {
     if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
     return String(x)
 }

@@ -1,8 +1,12 @@
 /// Dense linear algebra on the tiny phase matrices of a Markovian arrival process (n×n, n ≤ 4
 /// in practice), stored row-major in flat arrays so that the uniformization loops stay cheap.
-enum PhaseAlgebra {
+/// Shared by the MAP type and the batching model (`package`: not API).
+///
+/// Written out rather than taken from a library: the matrices are 1×1 to 4×4 and the package
+/// mirror has no linear-algebra package; LAPACK through Accelerate is macOS-only.
+package enum PhaseAlgebra {
     /// `a · b` for n×n matrices.
-    static func multiply(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
+    package static func multiply(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
         var c = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
             for k in 0..<n {
@@ -15,7 +19,7 @@ enum PhaseAlgebra {
     }
 
     /// Row vector times matrix.
-    static func rowTimes(_ v: [Double], _ m: [Double], _ n: Int) -> [Double] {
+    package static func rowTimes(_ v: [Double], _ m: [Double], _ n: Int) -> [Double] {
         var r = [Double](repeating: 0, count: n)
         for k in 0..<n {
             let vk = v[k]
@@ -26,24 +30,24 @@ enum PhaseAlgebra {
     }
 
     /// Matrix times the all-ones column (row sums).
-    static func rowSums(_ m: [Double], _ n: Int) -> [Double] {
+    package static func rowSums(_ m: [Double], _ n: Int) -> [Double] {
         (0..<n).map { i in (0..<n).reduce(0) { $0 + m[i * n + $1] } }
     }
 
-    static func identity(_ n: Int) -> [Double] {
+    package static func identity(_ n: Int) -> [Double] {
         var m = [Double](repeating: 0, count: n * n)
         for i in 0..<n { m[i * n + i] = 1 }
         return m
     }
 
-    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    package static func dot(_ a: [Double], _ b: [Double]) -> Double {
         var s = 0.0
         for i in a.indices { s += a[i] * b[i] }
         return s
     }
 
     /// The inverse of a non-singular n×n matrix (Gauss–Jordan with partial pivoting); nil if singular.
-    static func inverse(_ a: [Double], _ n: Int) -> [Double]? {
+    package static func inverse(_ a: [Double], _ n: Int) -> [Double]? {
         var m = a
         var inv = identity(n)
         for col in 0..<n {
@@ -69,7 +73,7 @@ enum PhaseAlgebra {
 
     /// The stationary row vector π (π P = π, Σπ = 1) of an irreducible stochastic matrix P, or of
     /// a generator Q when `generator` is true (π Q = 0). Solved directly: one equation replaced by Σπ = 1.
-    static func stationary(_ p: [Double], _ n: Int, generator: Bool = false) -> [Double]? {
+    package static func stationary(_ p: [Double], _ n: Int, generator: Bool = false) -> [Double]? {
         if n == 1 { return [1] }
         // Transposed system Aᵀ πᵀ = 0 with A = P − I (or Q); last row replaced by ones.
         var a = [Double](repeating: 0, count: n * n)

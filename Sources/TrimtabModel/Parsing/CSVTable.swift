@@ -1,8 +1,11 @@
 import Foundation
-import TrimtabModel
 
 /// A CSV file read into a header and rows of fields (RFC 4180 quoting: fields in double
 /// quotes may hold commas, newlines and doubled quotes). Errors name the file and line.
+///
+/// The one CSV reader: measurements and run logs (`fit`, `import`), empirical service times
+/// (`simulate`), arrival timestamps (`--arrivals trace:FILE.csv`). Written here rather than taken
+/// from a package: the mirror offers none for Swift, and the files are small.
 public struct CSVTable: Sendable {
     public let file: String
     public let header: [String]

@@ -1,6 +1,6 @@
-import TrimtabModel
-
-/// MAPs fitted hour by hour to traces (BATCH's `solver/*/MAPs/` as one JSON file).
+/// MAPs fitted hour by hour to traces (BATCH's `solver/*/MAPs/` as one JSON file,
+/// `{TRACE: {HOUR: {"D0": [[…]], "D1": [[…]]}}}`, rates per second) — the one reader of that
+/// format, for `batch` and `simulate` alike.
 public struct HourlyMAPs: Sendable {
     public let path: String
     /// trace → hour → process.
