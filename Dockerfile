@@ -4,8 +4,8 @@
 #   docker build -t trimtab:0.1.0 .
 #
 # Stages: `build` compiles in the official Swift image with the Swift standard library linked
-# statically; `runtime` is a slim Debian with only the C libraries Foundation loads (libcurl for
-# FoundationNetworking, libxml2 for FoundationXML), a non-root user and the examples.
+# statically; `runtime` is a slim Debian with only the C libraries the binary loads (libcurl for
+# FoundationNetworking, SQLite for the control history), a non-root user and the examples.
 # `deploy/check-image.sh` checks the runtime stage without a Docker engine (podman, a local
 # debootstrap base and a binary built on the host: BINARY_FROM=prebuilt, see the README).
 ARG SWIFT_IMAGE=swift:6.3-bookworm
@@ -29,7 +29,7 @@ FROM ${BINARY_FROM} AS binary
 
 FROM ${RUNTIME_IMAGE} AS runtime
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates libcurl4 libxml2 tzdata \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates libcurl4 libsqlite3-0 tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 trimtab \
  && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /opt/trimtab --shell /usr/sbin/nologin trimtab
