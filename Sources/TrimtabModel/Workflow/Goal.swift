@@ -57,14 +57,18 @@ public struct Bounds: Sendable, Equatable {
     public var isEmpty: Bool { maxLatencyMs == nil && maxCostPerMillion == nil && minAccuracy == nil }
 }
 
-/// The model's prediction for one configuration.
-public struct Prediction: Sendable, Equatable {
+/// The model's prediction for one configuration. Codable with the spec's `predicted` keys.
+public struct Prediction: Sendable, Equatable, Codable {
     /// Expected end-to-end response time (ms).
     public var latencyMs: Double
     /// Expected cost of one million workflow runs (USD).
     public var costPerMillion: Double
     /// Combined workflow accuracy.
     public var accuracy: Double
+
+    enum CodingKeys: String, CodingKey {
+        case latencyMs = "latency_ms", costPerMillion = "cost_per_million_usd", accuracy
+    }
 
     public init(latencyMs: Double, costPerMillion: Double, accuracy: Double) {
         self.latencyMs = latencyMs
