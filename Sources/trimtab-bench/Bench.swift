@@ -23,6 +23,7 @@ struct Bench {
         if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 10) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
+        if what == "robust-cell" { try RobustBench.cell(Array(args.dropFirst())) }
         if what == "replan" { try ReplanBench.run() }
         if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
         if what == "sim" { try simBench(Array(args.dropFirst())) }
