@@ -195,8 +195,11 @@ extension PlanCommand {
                 out += "  \(c.stage): no change improves \(objective.rawValue)\n"
                 continue
             }
-            var line = "  \(c.stage): \(c.from) → \(to): accuracy \(show(.accuracy, d.accuracy, signed: true)), "
-                + "cost \(show(.cost, d.costPerMillion, signed: true)) USD per 1M runs, latency \(show(.latency, d.latencyMs, signed: true)) ms"
+            // What the change buys and costs; a quantity it leaves unchanged is not shown.
+            let parts = [(d.accuracy, "accuracy \(show(.accuracy, d.accuracy, signed: true))"),
+                         (d.costPerMillion, "cost \(show(.cost, d.costPerMillion, signed: true)) USD per 1M runs"),
+                         (d.latencyMs, "latency \(show(.latency, d.latencyMs, signed: true)) ms")].filter { $0.0 != 0 }.map(\.1)
+            var line = "  \(c.stage): \(c.from) → \(to): " + parts.joined(separator: ", ")
             if c.breaks.isEmpty {
                 line += " (meets every bound)"
             } else {
