@@ -114,5 +114,9 @@ import Testing
         #expect(o["explanation"] == nil)
         let plain = CLI.run(["plan", example("image-tagging.yaml"), "--format", "json"])
         #expect(plain.stdout == r.stdout)
+        let tails = CLI.run(["plan", example("video-pipeline.yaml"), "--explain", "--max-latency-p95-ms", "900"])
+        #expect(tails.status == 2)
+        #expect(tails.stderr.hasPrefix("trimtab: --explain: "))
+        #expect(tails.stderr.split(separator: "\n").count == 1)
     }
 }

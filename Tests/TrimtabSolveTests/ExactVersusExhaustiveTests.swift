@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrimtabModel
 @testable import TrimtabSolve
@@ -228,5 +229,36 @@ func shapeNames(_ block: Block) -> Set<String> {
         let full = try ExactSolver().solve(model, goal: goal)
         #expect(full.status == .optimal)
         #expect((full.prediction?.costPerMillion ?? .infinity) <= p.costPerMillion + 1e-9)
+    }
+}
+
+@Suite struct TinyAccuracyFloorTests {
+    /// A product of 30 accuracies is about 1e-9: the floor must still bind (the tolerance is
+    /// relative to the floor). Closed form: every stage cheap (accuracy 0.5) except the one
+    /// whose accurate variant (0.6) costs the least extra.
+    @Test func floorOfAProductOfManyStagesBinds() throws {
+        var stages: [Stage] = []
+        var edges = [Edge(from: "start", to: "s0")]
+        for i in 0..<30 {
+            let fast = 100 + Double(i)
+            stages.append(Stage(name: "s\(i)", variants: [
+                Variant(name: "small", accuracy: 0.5, latency: [LatencyPoint(memoryMB: 1024, latencyMs: fast)]),
+                Variant(name: "large", accuracy: 0.6, latency: [LatencyPoint(memoryMB: 1024, latencyMs: fast + 50 + Double((i * 7) % 13))]),
+            ]))
+            edges.append(Edge(from: "s\(i)", to: i == 29 ? "end" : "s\(i + 1)"))
+        }
+        let model = try WorkflowModel(Workflow(name: "tiny-floor", stages: stages, edges: edges))
+        let floor = pow(0.5, 29) * 0.6
+        #expect(!Bounds(minAccuracy: floor).admits(Prediction(latencyMs: 0, costPerMillion: 0, accuracy: pow(0.5, 30))))
+        for solver in [ExactSolver() as any Solver, GreedySolver()] {
+            let r = try solver.solve(model, goal: Goal(objective: .minimizeCost, bounds: Bounds(minAccuracy: floor)))
+            let p = try #require(r.prediction)
+            #expect(p.accuracy >= floor * (1 - 1e-9), "\(solver.name)")
+            if solver.name == "exact" {
+                let cheap = (0..<30).map { model.options[$0][0].invocationCost }.reduce(0, +)
+                let extra = (0..<30).map { model.options[$0][1].invocationCost - model.options[$0][0].invocationCost }.min() ?? 0
+                #expect(abs(p.costPerMillion - (cheap + extra) * 1e6) < 1e-9 * p.costPerMillion)
+            }
+        }
     }
 }

@@ -89,7 +89,7 @@ import TrimtabModel
                         var worst = 0.0
                         if let l = goal.bounds.maxLatencyMs, q.latencyMs > l * (1 + 1e-9) { worst = max(worst, (q.latencyMs - l) / l) }
                         if let l = goal.bounds.maxCostPerMillion, q.costPerMillion > l * (1 + 1e-9) { worst = max(worst, (q.costPerMillion - l) / l) }
-                        if let a = goal.bounds.minAccuracy, q.accuracy < a - 1e-9 * max(1, a) { worst = max(worst, (a - q.accuracy) / a) }
+                        if let a = goal.bounds.minAccuracy, q.accuracy < a - 1e-9 * a { worst = max(worst, (a - q.accuracy) / a) }
                         let score = worst == 0 ? (true, gain) : (false, gain / abs(base) / worst)
                         if let b = bestScore, b.0 == score.0, abs(b.1 - score.1) <= 1e-12 * max(1, abs(b.1)) {
                             bestK.append(k)

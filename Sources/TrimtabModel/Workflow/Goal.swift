@@ -46,11 +46,18 @@ public struct Bounds: Sendable, Equatable {
         value <= limit + tolerance * Swift.max(1, abs(limit))
     }
 
+    /// Whether accuracy `a` meets the floor `limit`, within `tolerance` relative to the floor: a
+    /// product over many stages can be far below 1 (1e-10 at 60 stages), where an absolute
+    /// tolerance would admit anything.
+    public static func meets(accuracy a: Double, floor limit: Double) -> Bool {
+        a >= limit - tolerance * abs(limit)
+    }
+
     /// Whether a prediction meets every bound (within `tolerance`).
     public func admits(_ p: Prediction) -> Bool {
         if let l = maxLatencyMs, !Bounds.within(p.latencyMs, atMost: l) { return false }
         if let c = maxCostPerMillion, !Bounds.within(p.costPerMillion, atMost: c) { return false }
-        if let a = minAccuracy, !Bounds.within(-p.accuracy, atMost: -a) { return false }
+        if let a = minAccuracy, !Bounds.meets(accuracy: p.accuracy, floor: a) { return false }
         return true
     }
 
