@@ -12,6 +12,7 @@ usage: python3 bench/robust_vs_highs.py [--bench .build/release/trimtab-bench] [
            [--stages 60,100,200] [--chain-stages 1000] [--general-stages 60,100]
            [--families chain,chain-shared,sp-shallow,sp-deep,general] [--time-limit 60]
            [--explain-cells sp-shallow:60,chain:100] [--raw results.jsonl]
+       python3 bench/robust_vs_highs.py --markdown RAW.jsonl...   (markdown tables from --raw files)
 """
 import argparse
 import json
@@ -113,7 +114,55 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
+def markdown(paths):
+    """Markdown tables from --raw files: per family x stages x goal, and per family x stages."""
+    recs = [json.loads(line) for path in paths for line in open(path) if line.strip()]
+    nan = float("nan")
+
+    def stats(rs):
+        ts = [r["seconds"] for r in rs]
+        hs = [r["highs_seconds"] for r in rs if "highs_seconds" in r]
+        ratios = [r["highs_seconds"] / max(r["seconds"], 1e-6) for r in rs if "highs_seconds" in r]
+        st = {}
+        for r in rs:
+            st[r["status"]] = st.get(r["status"], 0) + 1
+        dis = sum(1 for r in rs if r.get("agree") is False)
+        unproven = sum(1 for r in rs if r.get("highs_status") == "unproven")
+        f = lambda x: "–" if x != x else f"{x:.3f}"
+        g = lambda x: "–" if x != x else f"{x:.1f}"
+        return [str(len(rs)), f(med(ts)), f(max(ts)), f(med(hs)), f(max(hs) if hs else nan), g(med(ratios)),
+                "–" if not ratios else f"{min(ratios):.2f}", f"{max(r['peak_rss_mib'] or 0 for r in rs):.0f}",
+                " ".join(f"{k} {v}" for k, v in sorted(st.items())) + (f", disagree {dis}" if dis else "")
+                + (f", HiGHS unproven {unproven}" if unproven else "")]
+
+    head = "| family | stages | goal | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median of HiGHS/Trimtab) | least ratio | peak MiB | statuses |"
+    print(head)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    keys = []
+    for r in recs:
+        k = (r["family"], r["stages"], r["objective"], "+".join(r["mix"]) or "none")
+        if k not in keys:
+            keys.append(k)
+    for k in keys:
+        rs = [r for r in recs if (r["family"], r["stages"], r["objective"], "+".join(r["mix"]) or "none") == k]
+        goal = {"cost": "min cost", "latency": "min latency", "accuracy": "max accuracy"}[k[2]] + ("" if k[3] == "none" else "; " + k[3].replace("_per_million_usd", "").replace("_ms", ""))
+        print(f"| {k[0]} | {k[1]} | {goal} | " + " | ".join(stats(rs)) + " |")
+    print()
+    print("| family | stages | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median) | least ratio | peak MiB | statuses |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    fk = []
+    for r in recs:
+        if (r["family"], r["stages"]) not in fk:
+            fk.append((r["family"], r["stages"]))
+    for k in fk:
+        rs = [r for r in recs if (r["family"], r["stages"]) == k]
+        print(f"| {k[0]} | {k[1]} | " + " | ".join(stats(rs)) + " |")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
+        markdown(sys.argv[2:])
+        return
     p = argparse.ArgumentParser()
     p.add_argument("--bench", default=".build/release/trimtab-bench")
     p.add_argument("--seeds", type=int, default=10)
@@ -151,6 +200,7 @@ def main():
                     rec["peak_rss_mib"] = peak
                     if raw:
                         raw.write(json.dumps(rec) + "\n")
+                        raw.flush()
                     by_mix.setdefault("+".join(rec["mix"]) or "none", []).append(rec)
                 for mix, recs in by_mix.items():
                     ts = [r["seconds"] for r in recs]
