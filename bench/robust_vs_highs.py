@@ -114,54 +114,70 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def markdown(paths):
-    """Markdown tables from --raw files: per family x stages x goal, and per family x stages."""
-    recs = [json.loads(line) for path in paths for line in open(path) if line.strip()]
+def cell_stats(rs):
+    """Median and worst times of Trimtab and HiGHS, their ratio, peak memory, statuses and the
+    explanation's overhead, over the records `rs`."""
+    ts = [r["seconds"] for r in rs]
+    hs = [r["highs_seconds"] for r in rs if "highs_seconds" in r]
+    ratios = [r["highs_seconds"] / max(r["seconds"], 1e-6) for r in rs if "highs_seconds" in r]
+    explain = [r["explain_seconds"] for r in rs if "explain_seconds" in r]
+    statuses = {}
+    for r in rs:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    disagree = sum(1 for r in rs if r.get("agree") is False)
+    unproven = sum(1 for r in rs if r.get("highs_status") == "unproven")
     nan = float("nan")
+    return dict(n=len(rs), t_med=med(ts), t_max=max(ts), h_med=med(hs), h_max=max(hs) if hs else nan,
+                r_med=med(ratios), r_min=min(ratios) if ratios else nan,
+                peak=max(r.get("peak_rss_mib") or 0 for r in rs),
+                statuses=" ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + (f", disagree {disagree}" if disagree else "")
+                + (f", HiGHS unproven {unproven}" if unproven else ""),
+                e_med=med(explain), e_max=max(explain) if explain else nan,
+                e_ratio=med([r["explain_seconds"] / max(r["seconds"], 1e-6) for r in rs if "explain_seconds" in r]))
 
-    def stats(rs):
-        ts = [r["seconds"] for r in rs]
-        hs = [r["highs_seconds"] for r in rs if "highs_seconds" in r]
-        ratios = [r["highs_seconds"] / max(r["seconds"], 1e-6) for r in rs if "highs_seconds" in r]
-        st = {}
-        for r in rs:
-            st[r["status"]] = st.get(r["status"], 0) + 1
-        dis = sum(1 for r in rs if r.get("agree") is False)
-        unproven = sum(1 for r in rs if r.get("highs_status") == "unproven")
-        f = lambda x: "–" if x != x else f"{x:.3f}"
-        g = lambda x: "–" if x != x else f"{x:.1f}"
-        return [str(len(rs)), f(med(ts)), f(max(ts)), f(med(hs)), f(max(hs) if hs else nan), g(med(ratios)),
-                "–" if not ratios else f"{min(ratios):.2f}", f"{max(r['peak_rss_mib'] or 0 for r in rs):.0f}",
-                " ".join(f"{k} {v}" for k, v in sorted(st.items())) + (f", disagree {dis}" if dis else "")
-                + (f", HiGHS unproven {unproven}" if unproven else "")]
 
-    head = "| family | stages | goal | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median of HiGHS/Trimtab) | least ratio | peak MiB | statuses |"
-    print(head)
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    keys = []
+def cells(recs, key):
+    """Records grouped by `key`, in first-seen order."""
+    groups = {}
     for r in recs:
-        k = (r["family"], r["stages"], r["objective"], "+".join(r["mix"]) or "none")
-        if k not in keys:
-            keys.append(k)
-    for k in keys:
-        rs = [r for r in recs if (r["family"], r["stages"], r["objective"], "+".join(r["mix"]) or "none") == k]
+        groups.setdefault(key(r), []).append(r)
+    return groups.items()
+
+
+def goal_key(r):
+    return (r["family"], r["stages"], r["objective"], "+".join(r["mix"]) or "none")
+
+
+def markdown_tables(recs):
+    """Markdown: per family x stages x goal, then per family x stages."""
+    f = lambda x: "–" if x != x else f"{x:.3f}"
+    g = lambda x: "–" if x != x else f"{x:.1f}"
+    h = lambda x: "–" if x != x else f"{x:.2f}"
+    cols = lambda c: [str(c["n"]), f(c["t_med"]), f(c["t_max"]), f(c["h_med"]), f(c["h_max"]), g(c["r_med"]), h(c["r_min"]),
+                      f"{c['peak']:.0f}", c["statuses"]]
+    print("| family | stages | goal | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median of HiGHS/Trimtab) | least ratio | peak MiB | statuses |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, rs in cells(recs, goal_key):
         goal = {"cost": "min cost", "latency": "min latency", "accuracy": "max accuracy"}[k[2]] + ("" if k[3] == "none" else "; " + k[3].replace("_per_million_usd", "").replace("_ms", ""))
-        print(f"| {k[0]} | {k[1]} | {goal} | " + " | ".join(stats(rs)) + " |")
+        print(f"| {k[0]} | {k[1]} | {goal} | " + " | ".join(cols(cell_stats(rs))) + " |")
     print()
     print("| family | stages | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median) | least ratio | peak MiB | statuses |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    fk = []
-    for r in recs:
-        if (r["family"], r["stages"]) not in fk:
-            fk.append((r["family"], r["stages"]))
-    for k in fk:
-        rs = [r for r in recs if (r["family"], r["stages"]) == k]
-        print(f"| {k[0]} | {k[1]} | " + " | ".join(stats(rs)) + " |")
+    for k, rs in cells(recs, lambda r: (r["family"], r["stages"])):
+        print(f"| {k[0]} | {k[1]} | " + " | ".join(cols(cell_stats(rs))) + " |")
+    explained = [r for r in recs if "explain_seconds" in r]
+    if explained:
+        print()
+        print("| family | stages | explained plans | explain median s | explain worst s | explain ÷ solve, median |")
+        print("|---|---|---|---|---|---|")
+        for k, rs in cells(explained, lambda r: (r["family"], r["stages"])):
+            c = cell_stats(rs)
+            print(f"| {k[0]} | {k[1]} | {c['n']} | {f(c['e_med'])} | {f(c['e_max'])} | {h(c['e_ratio'])} |")
 
 
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
-        markdown(sys.argv[2:])
+        markdown_tables([json.loads(line) for path in sys.argv[2:] for line in open(path) if line.strip()])
         return
     p = argparse.ArgumentParser()
     p.add_argument("--bench", default=".build/release/trimtab-bench")
@@ -172,21 +188,20 @@ def main():
     p.add_argument("--families", default="chain,chain-shared,sp-shallow,sp-deep,general")
     p.add_argument("--objectives", default="cost,latency,accuracy")
     p.add_argument("--time-limit", type=float, default=60)
-    p.add_argument("--explain-cells", default="sp-shallow:60,sp-shallow:200,chain:100",
+    p.add_argument("--explain-cells", default="sp-shallow:60,chain:100",
                    help="family:stages cells whose optimal plans are also explained (the explanation's overhead)")
     p.add_argument("--raw", default=None, help="write every instance's record (without the instance) here")
     args = p.parse_args()
     ints = lambda s: [int(x) for x in s.split(",") if x]
     explain_cells = set(args.explain_cells.split(",")) if args.explain_cells else set()
     raw = open(args.raw, "w") if args.raw else None
-    rows = []
+    every = []
     print("family        stages objective mix                        n  trimtab_med_s trimtab_max_s highs_med_s highs_max_s ratio_med ratio_min peak_MiB statuses", flush=True)
     for family in args.families.split(","):
         sizes = ints(args.general_stages) if family == "general" else ints(args.stages) + (ints(args.chain_stages) if family.startswith("chain") else [])
         for n in sizes:
             for objective in args.objectives.split(","):
                 records, peak = run_cell(args, family, n, objective, f"{family}:{n}" in explain_cells)
-                by_mix = {}
                 for rec in records:
                     inst = rec.pop("instance", None)
                     if inst is not None:
@@ -201,39 +216,13 @@ def main():
                     if raw:
                         raw.write(json.dumps(rec) + "\n")
                         raw.flush()
-                    by_mix.setdefault("+".join(rec["mix"]) or "none", []).append(rec)
-                for mix, recs in by_mix.items():
-                    ts = [r["seconds"] for r in recs]
-                    hs = [r["highs_seconds"] for r in recs if "highs_seconds" in r]
-                    ratios = [r["highs_seconds"] / max(r["seconds"], 1e-6) for r in recs if "highs_seconds" in r]
-                    statuses = {}
-                    for r in recs:
-                        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-                    disagree = sum(1 for r in recs if r.get("agree") is False)
-                    st = " ".join(f"{k}:{v}" for k, v in sorted(statuses.items())) + (f" DISAGREE:{disagree}" if disagree else "")
-                    row = dict(recs=recs, family=family, stages=n, objective=objective, mix=mix, n=len(recs), t_med=med(ts), t_max=max(ts),
-                               h_med=med(hs), h_max=max(hs) if hs else float("nan"), r_med=med(ratios),
-                               r_min=min(ratios) if ratios else float("nan"), peak=peak, statuses=st)
-                    rows.append(row)
-                    print(f"{family:<13} {n:<6} {objective:<9} {mix:<26} {len(recs):<3} {row['t_med']:<13.3f} {row['t_max']:<13.3f} "
-                          f"{row['h_med']:<11.3f} {row['h_max']:<11.3f} {row['r_med']:<9.1f} {row['r_min']:<9.2f} {peak or 0:<8.0f} {st}", flush=True)
-    print("\nSummary by family and stages (all objectives and mixes; medians and worst over instances):")
-    print("family        stages instances trimtab_med_s trimtab_max_s highs_med_s highs_max_s ratio_med ratio_min peak_MiB explain_med_s explain_max_s explain/solve_med")
-    keys = []
-    for r in rows:
-        if (r["family"], r["stages"]) not in keys:
-            keys.append((r["family"], r["stages"]))
-    for fam, n in keys:
-        recs = [x for r in rows if r["family"] == fam and r["stages"] == n for x in r["recs"]]
-        ts = [x["seconds"] for x in recs]
-        hs = [x["highs_seconds"] for x in recs if "highs_seconds" in x]
-        ratios = [x["highs_seconds"] / max(x["seconds"], 1e-6) for x in recs if "highs_seconds" in x]
-        exs = [x["explain_seconds"] for x in recs if "explain_seconds" in x]
-        ex = [x["explain_seconds"] / max(x["seconds"], 1e-6) for x in recs if "explain_seconds" in x]
-        peak = max(x["peak_rss_mib"] or 0 for x in recs)
-        nan = float("nan")
-        print(f"{fam:<13} {n:<6} {len(recs):<9} {med(ts):<13.3f} {max(ts):<13.3f} {med(hs):<11.3f} {max(hs) if hs else nan:<11.3f} "
-              f"{med(ratios):<9.1f} {min(ratios) if ratios else nan:<9.2f} {peak:<8.0f} {med(exs):<13.3f} {max(exs) if exs else nan:<13.3f} {med(ex):.2f}")
+                every += records
+                for k, recs in cells(records, goal_key):
+                    c = cell_stats(recs)
+                    print(f"{family:<13} {n:<6} {objective:<9} {k[3]:<26} {c['n']:<3} {c['t_med']:<13.3f} {c['t_max']:<13.3f} "
+                          f"{c['h_med']:<11.3f} {c['h_max']:<11.3f} {c['r_med']:<9.1f} {c['r_min']:<9.2f} {c['peak']:<8.0f} {c['statuses']}", flush=True)
+    print()
+    markdown_tables(every)
     if raw:
         raw.close()
 

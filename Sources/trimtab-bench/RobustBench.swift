@@ -41,14 +41,7 @@ enum RobustBench {
         var accuracy: (best: Double, worst: Double)
 
         init(_ model: WorkflowModel) {
-            let n = model.workflow.stages.count
-            func pick(_ better: (StageOption, StageOption) -> Bool) -> Prediction {
-                model.predict(optionIndices: (0..<n).map { s in model.options[s].indices.min { better(model.options[s][$0], model.options[s][$1]) } ?? 0 })
-            }
-            let fastest = pick { $0.latencyMs < $1.latencyMs }
-            let cheapest = pick { $0.invocationCost < $1.invocationCost }
-            let accurate = pick { $0.accuracy != $1.accuracy ? $0.accuracy > $1.accuracy : $0.latencyMs < $1.latencyMs }
-            let sloppy = pick { $0.accuracy != $1.accuracy ? $0.accuracy < $1.accuracy : $0.invocationCost < $1.invocationCost }
+            let (fastest, cheapest, accurate, sloppy) = Bench.extremes(model)
             latency = (fastest.latencyMs, max(cheapest.latencyMs, sloppy.latencyMs))
             cost = (cheapest.costPerMillion, max(fastest.costPerMillion, accurate.costPerMillion))
             accuracy = (accurate.accuracy, min(cheapest.accuracy, fastest.accuracy, sloppy.accuracy))
