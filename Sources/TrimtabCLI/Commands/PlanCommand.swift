@@ -34,7 +34,8 @@ struct PlanCommand: ResultCommand {
         let tails = try tailBounds.bounds()
         if !tails.isEmpty {
             if explain { throw TrimtabError(field: "--explain", "is not available with tail-latency bounds (--max-latency-p95-ms, --max-latency-p99-ms)") }
-            return try TailBoundOptions.plan(model, goal: goal, tails: tails, format: options.format, file: options.file) }
+            return try TailBoundOptions.plan(model, goal: goal, tails: tails, format: options.format, file: options.file)
+        }
         guard let solver = Solvers.named(solver, timeLimit: timeLimit) else {
             throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected \(Solvers.names.joined(separator: ", ")))")
         }
