@@ -38,8 +38,8 @@ if ! "${PODMAN[@]}" image exists localhost/trimtab-base:bookworm; then
   tar -C "$WORK/rootfs" -c . | "${PODMAN[@]}" import - localhost/trimtab-base:bookworm
 fi
 
-echo "== image: podman build --target runtime (BINARY_FROM=prebuilt)"
-"${PODMAN[@]}" build --isolation chroot --target runtime \
+echo "== image: podman build --format docker --target runtime (BINARY_FROM=prebuilt; docker format keeps the HEALTHCHECK)"
+"${PODMAN[@]}" build --isolation chroot --format docker --target runtime \
   --build-arg RUNTIME_IMAGE=localhost/trimtab-base:bookworm --build-arg BINARY_FROM=prebuilt \
   -t localhost/trimtab:check .
 "${PODMAN[@]}" image inspect --format 'user={{.Config.User}} entrypoint={{.Config.Entrypoint}} cmd={{.Config.Cmd}} healthcheck={{.Config.Healthcheck.Test}}' localhost/trimtab:check

@@ -153,26 +153,32 @@ struct WorkflowOptions: ParsableArguments {
 }
 
 /// Bound flags shared by `plan` and `pareto`; each overrides the file's bound.
+///
+/// Values are parsed unconditionally, so that `--max-latency-ms -5` is read as the value −5
+/// (and rejected as not positive) rather than as an unknown flag with its value missing.
 struct BoundOptions: ParsableArguments {
-    @Option(name: .customLong("max-latency-ms"), help: "Bound on the expected end-to-end latency (ms).")
+    @Option(name: .customLong("max-latency-ms"), parsing: .unconditional,
+            help: "Bound on the expected end-to-end latency (ms, positive).")
     var maxLatencyMs: Double?
-    @Option(name: .customLong("max-cost-per-million"), help: "Bound on the expected cost of 1M runs (USD).")
+    @Option(name: .customLong("max-cost-per-million"), parsing: .unconditional,
+            help: "Bound on the expected cost of 1M runs (USD, positive).")
     var maxCostPerMillion: Double?
-    @Option(name: .customLong("min-accuracy"), help: "Bound on the combined accuracy (0–1).")
+    @Option(name: .customLong("min-accuracy"), parsing: .unconditional,
+            help: "Bound on the combined accuracy (0–1).")
     var minAccuracy: Double?
 
     func apply(to bounds: Bounds) throws(TrimtabError) -> Bounds {
         var b = bounds
         if let v = maxLatencyMs {
-            guard v.isFinite, v > 0 else { throw TrimtabError(field: "--max-latency-ms", "\(v) must be a positive number") }
+            guard v.isFinite, v > 0 else { throw TrimtabError(field: "--max-latency-ms", "\(JSONValue.format(v, nonFinite: true)) must be a positive number") }
             b.maxLatencyMs = v
         }
         if let v = maxCostPerMillion {
-            guard v.isFinite, v > 0 else { throw TrimtabError(field: "--max-cost-per-million", "\(v) must be a positive number") }
+            guard v.isFinite, v > 0 else { throw TrimtabError(field: "--max-cost-per-million", "\(JSONValue.format(v, nonFinite: true)) must be a positive number") }
             b.maxCostPerMillion = v
         }
         if let v = minAccuracy {
-            guard v.isFinite, v >= 0, v <= 1 else { throw TrimtabError(field: "--min-accuracy", "\(v) is not in [0, 1]") }
+            guard v.isFinite, v >= 0, v <= 1 else { throw TrimtabError(field: "--min-accuracy", "\(JSONValue.format(v, nonFinite: true)) is not in [0, 1]") }
             b.minAccuracy = v
         }
         return b

@@ -41,7 +41,7 @@ public struct PlanResult: Sendable {
 /// For an infeasible goal: the best value one bound's quantity can reach while every other
 /// bound is met (nil: not even then), and by how much it misses.
 public struct BoundReach: Sendable, Equatable {
-    public enum Quantity: String, Sendable { case latency = "latency_ms", cost = "cost_per_million_usd", accuracy }
+    public enum Quantity: String, Sendable, Codable { case latency = "latency_ms", cost = "cost_per_million_usd", accuracy }
     public var quantity: Quantity
     public var limit: Double
     public var best: Double?

@@ -23,6 +23,7 @@ struct Bench {
         if what == "solve" || what == "all" { try solveBench(sizes: [10, 30, 60, 100], instances: 10) }
         if what == "greedy" || what == "all" { try greedyBench(instances: 210) }
         if what == "pareto" || what == "all" { try paretoBench() }
+        if what == "robust-cell" { try RobustBench.cell(Array(args.dropFirst())) }
         if what == "replan" { try ReplanBench.run() }
         if what == "replan-export", args.count > 1 { try ReplanBench.export(args[1]) }
         if what == "sim" { try simBench(Array(args.dropFirst())) }
@@ -50,16 +51,21 @@ struct Bench {
         return .nan
     }
 
-    /// Goals with bounds halfway between each quantity's extremes, so that they bind.
-    static func goals(_ model: WorkflowModel) -> [(String, Goal)] {
+    /// The configurations best in one quantity, each stage choosing on its own: fastest,
+    /// cheapest, most accurate (fastest among ties), least accurate (cheapest among ties).
+    static func extremes(_ model: WorkflowModel) -> (fastest: Prediction, cheapest: Prediction, accurate: Prediction, sloppy: Prediction) {
         let n = model.workflow.stages.count
         func pick(_ better: (StageOption, StageOption) -> Bool) -> Prediction {
             model.predict(optionIndices: (0..<n).map { s in model.options[s].indices.min { better(model.options[s][$0], model.options[s][$1]) } ?? 0 })
         }
-        let fastest = pick { $0.latencyMs < $1.latencyMs }
-        let cheapest = pick { $0.invocationCost < $1.invocationCost }
-        let accurate = pick { $0.accuracy != $1.accuracy ? $0.accuracy > $1.accuracy : $0.latencyMs < $1.latencyMs }
-        let sloppy = pick { $0.accuracy != $1.accuracy ? $0.accuracy < $1.accuracy : $0.invocationCost < $1.invocationCost }
+        return (pick { $0.latencyMs < $1.latencyMs }, pick { $0.invocationCost < $1.invocationCost },
+                pick { $0.accuracy != $1.accuracy ? $0.accuracy > $1.accuracy : $0.latencyMs < $1.latencyMs },
+                pick { $0.accuracy != $1.accuracy ? $0.accuracy < $1.accuracy : $0.invocationCost < $1.invocationCost })
+    }
+
+    /// Goals with bounds halfway between each quantity's extremes, so that they bind.
+    static func goals(_ model: WorkflowModel) -> [(String, Goal)] {
+        let (fastest, cheapest, accurate, sloppy) = extremes(model)
         let l = (fastest.latencyMs + cheapest.latencyMs) / 2
         let c = (fastest.costPerMillion + cheapest.costPerMillion) / 2
         let a = (accurate.accuracy + sloppy.accuracy) / 2

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrimtabModel
 @testable import TrimtabSolve
@@ -49,6 +50,34 @@ func wideWorkflow(seed: UInt64) -> Workflow {
     while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 60_000 {
         generator.memorySizes = RandomWorkflowGenerator.lambdaSizes(generator.memorySizes.count - 2)
         w = generator.make(stages: stages, seed: seed)
+    }
+    return w
+}
+
+/// Small workflows of the benchmark's families: general shapes, chains (every third with one
+/// curve shape at different scales) and two-level fan-outs, under 20,000 configurations.
+func mixWorkflow(seed: UInt64) -> Workflow {
+    var rng = SeededGenerator(seed: seed &* 4099)
+    let stages = Int.random(in: 3...8, using: &rng)
+    var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+                                            variantShare: 0.5, maxVariants: 3)
+    func make() -> Workflow {
+        switch seed % 4 {
+        case 0: return generator.makeChain(stages: stages, seed: seed)
+        case 1: return generator.makeChain(stages: stages, seed: seed, sharedShape: true)
+        case 2: return generator.makeSeriesParallel(stages: stages + 4, seed: seed, depth: 2)
+        default: return smallWorkflow(seed: seed + 5000)
+        }
+    }
+    var w = make()
+    while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+        if generator.memorySizes.count > 2 {
+            generator.memorySizes = RandomWorkflowGenerator.lambdaSizes(generator.memorySizes.count - 1)
+        } else {
+            generator.maxVariants = max(1, generator.maxVariants - 1)
+            if generator.maxVariants == 1 { generator.memorySizes = RandomWorkflowGenerator.lambdaSizes(1) }
+        }
+        w = make()
     }
     return w
 }
@@ -106,6 +135,53 @@ func wideWorkflow(seed: UInt64) -> Workflow {
         #expect(compared == 450)
     }
 
+    /// Every objective with every subset of the other two bounds (tight and loose, drawn from
+    /// the spread of the workflow's own predictions), on small general workflows, chains
+    /// (some with one curve shape at different scales) and two-level fan-outs.
+    @Test func everyBoundMixEqualsExhaustive() throws {
+        var compared = 0, feasible = 0, infeasible = 0
+        for seed in UInt64(1)...45 {
+            let model = try WorkflowModel(mixWorkflow(seed: seed))
+            var rng = SeededGenerator(seed: seed &* 613)
+            let n = model.workflow.stages.count
+            var samples: [Prediction] = []
+            for _ in 0..<30 {
+                samples.append(model.predict(optionIndices: (0..<n).map { Int.random(in: 0..<model.options[$0].count, using: &rng) }))
+            }
+            func quantile(_ values: [Double], tight: Bool) -> Double {
+                let sorted = values.sorted()
+                let f = (tight ? 0.05 : 0.5) + 0.4 * Double.random(in: 0..<1, using: &rng)
+                return sorted[min(sorted.count - 1, Int(f * Double(sorted.count)))]
+            }
+            for objective in Goal.Objective.allCases {
+                let others: [Int] = [0, 1, 2].filter { $0 != [Goal.Objective.minimizeLatency, .minimizeCost, .maximizeAccuracy].firstIndex(of: objective) }
+                for subset in [[], [others[0]], [others[1]], others] {
+                    let tight = Bool.random(using: &rng)
+                    var bounds = Bounds()
+                    for q in subset {
+                        switch q {
+                        case 0: bounds.maxLatencyMs = quantile(samples.map(\.latencyMs), tight: tight)
+                        case 1: bounds.maxCostPerMillion = quantile(samples.map(\.costPerMillion), tight: tight)
+                        default: bounds.minAccuracy = -quantile(samples.map { -$0.accuracy }, tight: tight)
+                        }
+                    }
+                    let goal = Goal(objective: objective, bounds: bounds)
+                    let exact = try ExactSolver().solve(model, goal: goal)
+                    let brute = try ExhaustiveSolver().solve(model, goal: goal)
+                    compared += 1
+                    #expect(exact.status == brute.status, "seed \(seed) \(goal)")
+                    guard let e = exact.prediction, let b = brute.prediction else { infeasible += 1; continue }
+                    feasible += 1
+                    let se = e.score(objective), sb = b.score(objective)
+                    #expect(abs(se - sb) <= 1e-9 * max(1, abs(sb)), "seed \(seed) \(goal): exact \(se) vs exhaustive \(sb)")
+                    #expect(bounds.admits(e))
+                }
+            }
+        }
+        #expect(compared == 45 * 12)
+        #expect(feasible > 300 && infeasible > 10)
+    }
+
     /// The Pareto front equals the non-dominated set found by enumeration, with and without
     /// the product search.
     @Test(arguments: [4096, 1]) func paretoEqualsExhaustive(productThreshold: Int) throws {
@@ -153,5 +229,36 @@ func shapeNames(_ block: Block) -> Set<String> {
         let full = try ExactSolver().solve(model, goal: goal)
         #expect(full.status == .optimal)
         #expect((full.prediction?.costPerMillion ?? .infinity) <= p.costPerMillion + 1e-9)
+    }
+}
+
+@Suite struct TinyAccuracyFloorTests {
+    /// A product of 30 accuracies is about 1e-9: the floor must still bind (the tolerance is
+    /// relative to the floor). Closed form: every stage cheap (accuracy 0.5) except the one
+    /// whose accurate variant (0.6) costs the least extra.
+    @Test func floorOfAProductOfManyStagesBinds() throws {
+        var stages: [Stage] = []
+        var edges = [Edge(from: "start", to: "s0")]
+        for i in 0..<30 {
+            let fast = 100 + Double(i)
+            stages.append(Stage(name: "s\(i)", variants: [
+                Variant(name: "small", accuracy: 0.5, latency: [LatencyPoint(memoryMB: 1024, latencyMs: fast)]),
+                Variant(name: "large", accuracy: 0.6, latency: [LatencyPoint(memoryMB: 1024, latencyMs: fast + 50 + Double((i * 7) % 13))]),
+            ]))
+            edges.append(Edge(from: "s\(i)", to: i == 29 ? "end" : "s\(i + 1)"))
+        }
+        let model = try WorkflowModel(Workflow(name: "tiny-floor", stages: stages, edges: edges))
+        let floor = pow(0.5, 29) * 0.6
+        #expect(!Bounds(minAccuracy: floor).admits(Prediction(latencyMs: 0, costPerMillion: 0, accuracy: pow(0.5, 30))))
+        for solver in [ExactSolver() as any Solver, GreedySolver()] {
+            let r = try solver.solve(model, goal: Goal(objective: .minimizeCost, bounds: Bounds(minAccuracy: floor)))
+            let p = try #require(r.prediction)
+            #expect(p.accuracy >= floor * (1 - 1e-9), "\(solver.name)")
+            if solver.name == "exact" {
+                let cheap = (0..<30).map { model.options[$0][0].invocationCost }.reduce(0, +)
+                let extra = (0..<30).map { model.options[$0][1].invocationCost - model.options[$0][0].invocationCost }.min() ?? 0
+                #expect(abs(p.costPerMillion - (cheap + extra) * 1e6) < 1e-9 * p.costPerMillion)
+            }
+        }
     }
 }

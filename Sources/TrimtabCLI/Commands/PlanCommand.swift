@@ -28,6 +28,8 @@ struct PlanCommand: ResultCommand {
     @Option(name: .customLong("time-limit"),
             help: "Seconds the exact solver may take; past it, the best configuration found is returned as feasible (not proven).")
     var timeLimit: Double?
+    @Flag(help: "Explain the plan: binding bounds and slack, critical path and shares, the optimum with each binding bound moved ±5 % and ±10 % (re-solved), each stage's best single change.")
+    var explain = false
 
     func execute() throws -> CommandResult {
         if let t = timeLimit, !(t.isFinite && t > 0) {
@@ -36,12 +38,22 @@ struct PlanCommand: ResultCommand {
         let model = try options.load()
         let goal = try Self.resolveGoal(model.workflow, minimize: minimize, maximize: maximize, bounds: bounds, file: options.file)
         let tails = try tailBounds.bounds()
-        if !tails.isEmpty { return try tailBounds.plan(model, goal: goal, tails: tails, format: options.format, file: options.file) }
+        if !tails.isEmpty {
+            if explain { throw TrimtabError(field: "--explain", "is not available with tail-latency bounds (--max-latency-p95-ms, --max-latency-p99-ms)") }
+            return try tailBounds.plan(model, goal: goal, tails: tails, format: options.format, file: options.file)
+        }
         guard let solver = Solvers.named(solver, timeLimit: timeLimit) else {
             throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected \(Solvers.names.joined(separator: ", ")))")
         }
         let result = try solver.solve(model, goal: goal)
-        return render(result, model: model, goal: goal, solverName: solver.name)
+        var explanation: PlanExplanation? = nil
+        if explain, result.status != .infeasible, let indices = result.optionIndices {
+            // Moved goals are re-solved exactly: by enumeration if that was asked for, else by the exact solver.
+            let reSolver: any Solver = solver is ExhaustiveSolver ? solver : ExactSolver(timeLimit: timeLimit)
+            explanation = try PlanExplainer(solver: reSolver).explain(model, goal: goal, plan: indices,
+                                                                      planIsOptimal: result.status == .optimal)
+        }
+        return try render(result, model: model, goal: goal, solverName: solver.name, explanation: explanation)
     }
 
     static func resolveGoal(_ workflow: Workflow, minimize: String?, maximize: String?, bounds: BoundOptions,
@@ -77,7 +89,8 @@ struct PlanCommand: ResultCommand {
         return parts.joined(separator: "; ")
     }
 
-    func render(_ result: PlanResult, model: WorkflowModel, goal: Goal, solverName: String) -> CommandResult {
+    func render(_ result: PlanResult, model: WorkflowModel, goal: Goal, solverName: String,
+                explanation: PlanExplanation? = nil) throws(TrimtabError) -> CommandResult {
         let status = result.status == .infeasible ? ExitStatus.infeasible : ExitStatus.success
         switch options.format {
         case .json:
@@ -92,6 +105,7 @@ struct PlanCommand: ResultCommand {
                 }
             }
             fields.append(("solver", .string(solverName)))
+            if let explanation { fields.append(("explanation", try JSONValue.encoding(explanation))) }
             return CommandResult(stdout: JSONValue.object(fields).render() + "\n", status: status)
         case .table:
             var out = "\(model.workflow.name): \(Self.describe(goal))\n"
@@ -113,6 +127,7 @@ struct PlanCommand: ResultCommand {
             out += "status: \(result.status.rawValue) (\(solverName))\n\n"
             out += Render.stageTable(model, indices) + "\n"
             out += "predicted: " + Render.summary(p) + "\n"
+            if let explanation { out += "\n" + Self.explanationText(explanation) }
             return CommandResult(stdout: out, status: status)
         }
     }
@@ -125,5 +140,80 @@ struct PlanCommand: ResultCommand {
     /// The bound that misses by the least (relatively) when the others are kept.
     static func nearest(_ reaches: [BoundReach]) -> BoundReach? {
         reaches.filter { $0.relativeGap != nil }.min { ($0.relativeGap ?? .infinity) < ($1.relativeGap ?? .infinity) }
+    }
+}
+
+extension PlanCommand {
+    /// A quantity's value for people: ms with 2 decimals, USD and accuracy with 4.
+    static func show(_ q: BoundReach.Quantity, _ x: Double, signed: Bool = false) -> String {
+        let text = Render.fixed(x, q == .latency ? 2 : 4)
+        return signed && x >= 0 ? "+" + text : text
+    }
+
+    static func quantity(ofObjective objective: String) -> BoundReach.Quantity {
+        switch objective {
+        case "latency": return .latency
+        case "cost": return .cost
+        default: return .accuracy
+        }
+    }
+
+    static func boundText(_ q: BoundReach.Quantity, _ limit: Double) -> String {
+        "\(q.rawValue) \(q == .accuracy ? "≥" : "≤") \(JSONValue.format(limit))"
+    }
+
+    static func outcomeText(_ o: SolveOutcome, objective: BoundReach.Quantity) -> String {
+        guard let value = o.objectiveValue, let change = o.objectiveChange else { return "infeasible" }
+        let changed = o.stagesChanged?.count ?? 0
+        return "\(objective.rawValue) \(show(objective, value)) (\(show(objective, change, signed: true))), "
+            + "\(changed) stage\(changed == 1 ? "" : "s") changed" + (o.status == "optimal" ? "" : " [\(o.status)]")
+    }
+
+    /// The `--explain` section of the table output.
+    static func explanationText(_ e: PlanExplanation) -> String {
+        let objective = quantity(ofObjective: e.objective)
+        var out = "explanation (\(e.resolves) re-solve\(e.resolves == 1 ? "" : "s"))\n"
+        if e.bounds.isEmpty { out += "bounds: none\n" }
+        for b in e.bounds {
+            out += "  \(boundText(b.bound, b.limit)): \(show(b.bound, b.value)), slack \(show(b.bound, b.slack)) "
+                + "(\(Render.fixed(b.relativeSlack * 100, 1))%) — "
+            out += b.binding ? "binds; without it: \(outcomeText(b.withoutBound, objective: objective))\n" : "does not bind\n"
+        }
+        out += "critical path: " + (e.criticalPath.isEmpty ? "-" : e.criticalPath.joined(separator: " → ")) + "\n\n"
+        out += Render.table(["stage", "choice", "latency_ms", "criticality", "latency share", "cost_per_1M_usd", "cost share"],
+                            e.stages.map { s in
+                                [s.stage, s.choice.description, Render.fixed(s.latencyMs, 1), Render.fixed(s.criticality, 4),
+                                 Render.fixed(s.latencyShare * 100, 1) + "%", Render.fixed(s.costPerMillion, 4),
+                                 Render.fixed(s.costShare * 100, 1) + "%"]
+                            })
+        if !e.sensitivity.isEmpty {
+            out += "\nbinding bounds moved (re-solved exactly):\n"
+            for s in e.sensitivity {
+                for v in s.variations {
+                    let verb = v.relaxPercent > 0 ? "relaxed" : "tightened"
+                    out += "  \(boundText(s.bound, s.limit)) \(verb) \(JSONValue.format(abs(v.relaxPercent)))% to "
+                        + "\(JSONValue.format(v.limit)): \(outcomeText(v.outcome, objective: objective))\n"
+                }
+            }
+        }
+        out += "\nbest single change per stage (the rest kept):\n"
+        for c in e.changes {
+            guard let to = c.to, let d = c.delta else {
+                out += "  \(c.stage): no change improves \(objective.rawValue)\n"
+                continue
+            }
+            // What the change buys and costs; a quantity it leaves unchanged is not shown.
+            let parts = [(d.accuracy, "accuracy \(show(.accuracy, d.accuracy, signed: true))"),
+                         (d.costPerMillion, "cost \(show(.cost, d.costPerMillion, signed: true)) USD per 1M runs"),
+                         (d.latencyMs, "latency \(show(.latency, d.latencyMs, signed: true)) ms")].filter { $0.0 != 0 }.map(\.1)
+            var line = "  \(c.stage): \(c.from) → \(to): " + parts.joined(separator: ", ")
+            if c.breaks.isEmpty {
+                line += " (meets every bound)"
+            } else {
+                line += " (breaks \(c.breaks.map(\.rawValue).joined(separator: ", ")); worst by \(Render.fixed((c.excess ?? 0) * 100, 1))%)"
+            }
+            out += line + "\n"
+        }
+        return out
     }
 }

@@ -51,8 +51,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// Shortest round-tripping form; integers without a fraction; non-finite as null.
-    static func format(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
+    /// `nonFinite`: spell NaN and infinities (`nan`, `inf`, `-inf`) instead of `null`, for messages.
+    static func format(_ d: Double, nonFinite: Bool = false) -> String {
+        guard d.isFinite else { return nonFinite ? (d.isNaN ? "nan" : d > 0 ? "inf" : "-inf") : "null" }
         if d == d.rounded() && abs(d) < 1e15 { return String(Int(d)) }
         return "\(d)"
     }
@@ -152,5 +153,28 @@ extension JSONValue {
 
     static func yamlKey(_ key: String) -> String {
         key.range(of: #"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"#, options: .regularExpression) != nil ? key : quote(key)
+    }
+}
+
+extension JSONValue: Decodable {
+    /// Any JSON text; object keys come out sorted (a decoder does not keep their order).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
+        if let d = try? c.decode(Double.self) { self = .number(d); return }
+        if let s = try? c.decode(String.self) { self = .string(s); return }
+        if let a = try? c.decode([JSONValue].self) { self = .array(a); return }
+        let o = try c.decode([String: JSONValue].self)
+        self = .object(o.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// The JSON of a Codable result (its own keys, sorted), to embed in a command's output.
+    static func encoding(_ value: some Encodable) throws(TrimtabError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        } catch {
+            throw TrimtabError(code: .unsupported, "cannot encode the result as JSON: \(error)")
+        }
     }
 }

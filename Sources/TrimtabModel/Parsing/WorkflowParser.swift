@@ -248,28 +248,35 @@ public enum WorkflowParser {
         if let s = try reader.optional("subject_to") {
             try s.rejectUnknownKeys(["latency_ms", "cost_per_million_usd", "accuracy"])
             if let r = try s.optional("latency_ms") {
-                let v = try r.double()
+                let v = try boundNumber(r)
                 guard v > 0 else { throw r.error("\(format(v)) must be positive") }
                 bounds.maxLatencyMs = v
             }
             if let r = try s.optional("cost_per_million_usd") {
-                let v = try r.double()
+                let v = try boundNumber(r)
                 guard v > 0 else { throw r.error("\(format(v)) must be positive") }
                 bounds.maxCostPerMillion = v
             }
             if let r = try s.optional("accuracy") {
-                let v = try r.double()
+                let v = try boundNumber(r)
                 guard v >= 0 && v <= 1 else { throw r.error("\(format(v)) is not in [0, 1]") }
                 bounds.minAccuracy = v
             }
         }
         var loadRps: Double?
         if let r = try reader.optional("load_rps") {
-            let v = try r.double()
+            let v = try boundNumber(r)
             guard v > 0 else { throw r.error("\(format(v)) must be a positive arrival rate (requests per second)") }
             loadRps = v
         }
         return Goal(objective: objective, bounds: bounds, loadRps: loadRps)
+    }
+
+    /// A goal's number: a finite number written as one (a quoted string such as `"2000"` is
+    /// the wrong type in JSON and in YAML alike, so it is rejected rather than guessed at).
+    static func boundNumber(_ r: FieldReader) throws(TrimtabError) -> Double {
+        if case .scalar(let text, _, true) = r.value { throw r.error("expected a number, found the string \"\(text)\"") }
+        return try r.double()
     }
 
     static func format(_ x: Double) -> String {

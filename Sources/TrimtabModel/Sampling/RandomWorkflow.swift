@@ -163,9 +163,10 @@ public struct RandomWorkflowGenerator: Sendable {
         }
     }
 
-    func stage(name: String, _ rng: inout SeededGenerator) -> Stage {
+    /// `forceVariants`: always give the stage variants (when `maxVariants` allows).
+    func stage(name: String, _ rng: inout SeededGenerator, forceVariants: Bool = false) -> Stage {
         let work = Double.random(in: 20...1500, using: &rng)
-        if maxVariants > 1 && Double.random(in: 0..<1, using: &rng) < variantShare {
+        if maxVariants > 1 && (Double.random(in: 0..<1, using: &rng) < variantShare || forceVariants) {
             let k = Int.random(in: 2...maxVariants, using: &rng)
             var accuracy = Double.random(in: 0.55...0.7, using: &rng)
             var variants: [Variant] = []

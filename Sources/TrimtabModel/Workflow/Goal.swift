@@ -46,25 +46,36 @@ public struct Bounds: Sendable, Equatable {
         value <= limit + tolerance * Swift.max(1, abs(limit))
     }
 
+    /// Whether accuracy `a` meets the floor `limit`, within `tolerance` relative to the floor: a
+    /// product over many stages can be far below 1 (1e-10 at 60 stages), where an absolute
+    /// tolerance would admit anything.
+    public static func meets(accuracy a: Double, floor limit: Double) -> Bool {
+        a >= limit - tolerance * abs(limit)
+    }
+
     /// Whether a prediction meets every bound (within `tolerance`).
     public func admits(_ p: Prediction) -> Bool {
         if let l = maxLatencyMs, !Bounds.within(p.latencyMs, atMost: l) { return false }
         if let c = maxCostPerMillion, !Bounds.within(p.costPerMillion, atMost: c) { return false }
-        if let a = minAccuracy, !Bounds.within(-p.accuracy, atMost: -a) { return false }
+        if let a = minAccuracy, !Bounds.meets(accuracy: p.accuracy, floor: a) { return false }
         return true
     }
 
     public var isEmpty: Bool { maxLatencyMs == nil && maxCostPerMillion == nil && minAccuracy == nil }
 }
 
-/// The model's prediction for one configuration.
-public struct Prediction: Sendable, Equatable {
+/// The model's prediction for one configuration. Codable with the spec's `predicted` keys.
+public struct Prediction: Sendable, Equatable, Codable {
     /// Expected end-to-end response time (ms).
     public var latencyMs: Double
     /// Expected cost of one million workflow runs (USD).
     public var costPerMillion: Double
     /// Combined workflow accuracy.
     public var accuracy: Double
+
+    enum CodingKeys: String, CodingKey {
+        case latencyMs = "latency_ms", costPerMillion = "cost_per_million_usd", accuracy
+    }
 
     public init(latencyMs: Double, costPerMillion: Double, accuracy: Double) {
         self.latencyMs = latencyMs

@@ -31,6 +31,9 @@ public struct ExactSolver: Solver {
     public init(timeLimit: Double? = nil) { self.timeLimit = timeLimit }
     /// Label products of at least this many pairs are searched by `ParetoProduct`.
     var productThreshold = 4096
+    /// Whether an infeasible answer carries `closestBounds` (one more solve per bound). The
+    /// explanation's re-solves only need the status.
+    public var reportsClosestBounds = true
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
@@ -124,7 +127,8 @@ public struct ExactSolver: Solver {
             return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: work)
         }
         guard let best else {
-            return PlanResult(status: .infeasible, closestBounds: closestBounds(model, goal: goal), work: work)
+            return PlanResult(status: .infeasible, closestBounds: reportsClosestBounds ? closestBounds(model, goal: goal) : [],
+                              work: work)
         }
         return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
     }
@@ -231,8 +235,10 @@ public struct ExactSolver: Solver {
     public func closestBounds(_ model: WorkflowModel, goal: Goal) -> [BoundReach] {
         var result: [BoundReach] = []
         let b = goal.bounds
+        var statusOnly = self
+        statusOnly.reportsClosestBounds = false
         func reach(_ objective: Goal.Objective, _ relaxed: Bounds) -> Prediction? {
-            let sub = (try? solve(model, goal: Goal(objective: objective, bounds: relaxed)))
+            let sub = (try? statusOnly.solve(model, goal: Goal(objective: objective, bounds: relaxed)))
             return sub?.prediction
         }
         if let l = b.maxLatencyMs {

@@ -31,7 +31,7 @@ struct FoldLimits {
     func admits(latency: Double, cost: Double, accuracy: Double) -> Bool {
         if let m = maxLatency, !KnapsackFold.within(latency, m) { return false }
         if let m = maxCost, !KnapsackFold.within(cost, m) { return false }
-        if let m = minAccuracyTerm, !KnapsackFold.within(-accuracy, -m) { return false }
+        if let m = minAccuracyTerm, !Bounds.meets(accuracy: accuracy, floor: m) { return false }
         if let objective, let best = incumbent {
             let bound: Double
             switch objective {

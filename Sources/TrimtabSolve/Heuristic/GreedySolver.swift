@@ -33,14 +33,14 @@ public struct GreedySolver: Solver {
 
         // Phase 1: accuracy bound.
         if let target = bounds.minAccuracy {
-            while current.accuracy < target - Bounds.tolerance {
+            while !Bounds.meets(accuracy: current.accuracy, floor: target) {
                 guard let move = bestMove(model, choice, current, stages: Array(0..<n), &evaluations, accept: { _ in true },
                                           gain: { $1.accuracy - $0.accuracy }) else { break }
                 choice = move.choice
                 current = move.prediction
             }
         }
-        let accuracyOK = { (p: Prediction) in bounds.minAccuracy.map { p.accuracy >= $0 - Bounds.tolerance } ?? true }
+        let accuracyOK = { (p: Prediction) in bounds.minAccuracy.map { Bounds.meets(accuracy: p.accuracy, floor: $0) } ?? true }
 
         // Phase 2: latency along the critical path.
         let wantsLatency = goal.objective == .minimizeLatency

@@ -1,0 +1,123 @@
+import Foundation
+import TrimtabModel
+import TrimtabSolve
+
+/// The robustness benchmark's cells: `trimtab-bench robust-cell FAMILY STAGES OBJECTIVE [SEEDS]
+/// [--time-limit S] [--explain] [--export]`. One JSON line per instance (every bound mix of the
+/// objective × seeds) and a last line with the process's peak memory. `bench/robust_vs_highs.py`
+/// runs the cells, solves the exported series–parallel instances with HiGHS in the same run and
+/// prints the table.
+enum RobustBench {
+    /// Instance families; the ones without branches or loops are exported for the MILP.
+    static func workflow(family: String, stages n: Int, seed: UInt64) -> (Workflow, exportable: Bool)? {
+        let fourSizes = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(4))
+        switch family {
+        case "chain": return (fourSizes.makeChain(stages: n, seed: seed), true)
+        case "chain-shared": return (fourSizes.makeChain(stages: n, seed: seed, sharedShape: true), true)
+        case "sp-shallow": return (RandomWorkflowGenerator().makeSeriesParallel(stages: n, seed: seed, depth: 1), true)
+        case "sp-deep": return (RandomWorkflowGenerator().makeSeriesParallel(stages: n, seed: seed, depth: 2), true)
+        case "general": return (RandomWorkflowGenerator().make(stages: n, seed: seed), false)
+        default: return nil
+        }
+    }
+
+    /// Each objective with each subset of the other two bounds.
+    static func mixes(_ objective: Goal.Objective) -> [[BoundReach.Quantity]] {
+        let others: [BoundReach.Quantity] = [.latency, .cost, .accuracy].filter {
+            switch objective {
+            case .minimizeLatency: return $0 != .latency
+            case .minimizeCost: return $0 != .cost
+            case .maximizeAccuracy: return $0 != .accuracy
+            }
+        }
+        return [[], [others[0]], [others[1]], others]
+    }
+
+    /// Each quantity's range over the configurations that are best in one quantity: latency from
+    /// the fastest to the slowest of the cheapest and least accurate, and so on.
+    struct Extremes {
+        var latency: (best: Double, worst: Double)
+        var cost: (best: Double, worst: Double)
+        var accuracy: (best: Double, worst: Double)
+
+        init(_ model: WorkflowModel) {
+            let (fastest, cheapest, accurate, sloppy) = Bench.extremes(model)
+            latency = (fastest.latencyMs, max(cheapest.latencyMs, sloppy.latencyMs))
+            cost = (cheapest.costPerMillion, max(fastest.costPerMillion, accurate.costPerMillion))
+            accuracy = (accurate.accuracy, min(cheapest.accuracy, fastest.accuracy, sloppy.accuracy))
+        }
+
+        /// The bound a fraction `f` of the way from the best value to the worst (small: tight).
+        func bound(_ q: BoundReach.Quantity, _ f: Double) -> Double {
+            switch q {
+            case .latency: return latency.best + f * (latency.worst - latency.best)
+            case .cost: return cost.best + f * (cost.worst - cost.best)
+            case .accuracy: return accuracy.best - f * (accuracy.best - accuracy.worst)
+            }
+        }
+    }
+
+    static func cell(_ args: [String]) throws {
+        guard args.count >= 3, let n = Int(args[1]), let objective = Goal.Objective(rawValue: args[2]) else {
+            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export]\n".utf8))
+            exit(2)
+        }
+        let family = args[0]
+        let seeds = args.count > 3 ? Int(args[3]) ?? 10 : 10
+        let timeLimit = args.firstIndex(of: "--time-limit").flatMap { args.indices.contains($0 + 1) ? Double(args[$0 + 1]) : nil } ?? 60
+        let explain = args.contains("--explain")
+        let export = args.contains("--export")
+        for seed in 1...seeds {
+            guard let (w, exportable) = workflow(family: family, stages: n, seed: UInt64(seed * 7919 + n)) else { exit(2) }
+            let model = try WorkflowModel(w)
+            let extremes = Extremes(model)
+            for (mixIndex, mix) in mixes(objective).enumerated() {
+                // Odd seeds tight (10–40 % of the way from best to worst), even seeds loose (60–90 %).
+                var rng = SeededGenerator(seed: UInt64(seed * 31 + mixIndex))
+                let tight = seed % 2 == 1
+                var bounds = Bounds()
+                for q in mix {
+                    let f = (tight ? 0.1 : 0.6) + 0.3 * Double.random(in: 0..<1, using: &rng)
+                    let v = extremes.bound(q, f)
+                    switch q {
+                    case .latency: bounds.maxLatencyMs = v
+                    case .cost: bounds.maxCostPerMillion = v
+                    case .accuracy: bounds.minAccuracy = v
+                    }
+                }
+                let goal = Goal(objective: objective, bounds: bounds)
+                let t0 = Bench.now()
+                let result = try ExactSolver(timeLimit: timeLimit).solve(model, goal: goal)
+                let seconds = Bench.now() - t0
+                var record: [String: Any] = [
+                    "family": family, "stages": n, "seed": seed, "objective": objective.rawValue,
+                    "mix": mix.map(\.rawValue), "tight": tight, "seconds": seconds, "status": result.status.rawValue,
+                    "bounds": ["latency_ms": bounds.maxLatencyMs as Any, "cost_per_million_usd": bounds.maxCostPerMillion as Any,
+                               "accuracy": bounds.minAccuracy as Any].compactMapValues { $0 as? Double },
+                ]
+                if let p = result.prediction { record["value"] = objective == .minimizeCost ? p.costPerMillion : objective == .minimizeLatency ? p.latencyMs : p.accuracy }
+                if explain, result.status == .optimal, let indices = result.optionIndices {
+                    let t1 = Bench.now()
+                    let e = try PlanExplainer(solver: ExactSolver(timeLimit: timeLimit)).explain(model, goal: goal, plan: indices, planIsOptimal: true)
+                    record["explain_seconds"] = Bench.now() - t1
+                    record["explain_resolves"] = e.resolves
+                }
+                if export && exportable { record["instance"] = instance(model) }
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                say(String(decoding: data, as: UTF8.self))
+            }
+        }
+        say(#"{"peak_rss_mib": \#(Bench.peakRSSMiB())}"#)
+    }
+
+    /// The instance for a MILP: stages with each option's latency (ms), cost (USD per 1M runs)
+    /// and accuracy term (product accuracy; 1 for stages outside it), and the edges.
+    static func instance(_ model: WorkflowModel) -> [String: Any] {
+        let stages: [[String: Any]] = model.workflow.stages.enumerated().map { s, stage in
+            ["name": stage.name, "options": model.options[s].map { o -> [Double] in
+                [o.latencyMs, model.executions[s] * o.invocationCost * 1e6, model.accuracy.weights[s] == nil ? 1 : o.accuracy]
+            }]
+        }
+        return ["stages": stages, "edges": model.workflow.edges.map { [$0.from, $0.to] }]
+    }
+}

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Robustness benchmark of the exact planner against HiGHS (scipy.optimize.milp), same run.
+
+For every family x stages x objective, runs `trimtab-bench robust-cell` (its own process, so its
+peak memory is its own): each seed's workflow planned for the objective with each subset of the
+other two bounds (bounds drawn between the extremes: odd seeds tight, even seeds loose). The
+series-parallel instances (chains and fan-outs without branches or loops) are exported, and
+HiGHS solves their exact MILP here (a start time per stage, one binary per option; product
+accuracy in logs) with mip_rel_gap 1e-9, so both sides prove optimality. Prints the table.
+
+usage: python3 bench/robust_vs_highs.py [--bench .build/release/trimtab-bench] [--seeds 10]
+           [--stages 60,100,200] [--chain-stages 1000] [--general-stages 60,100]
+           [--families chain,chain-shared,sp-shallow,sp-deep,general] [--time-limit 60]
+           [--explain-cells sp-shallow:60,chain:100] [--raw results.jsonl]
+       python3 bench/robust_vs_highs.py --markdown RAW.jsonl...   (markdown tables from --raw files)
+"""
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+
+def solve_highs(inst, objective, bounds, time_limit):
+    """The exact MILP of a series-parallel workflow without branches. Returns (seconds, status, value)."""
+    stages = inst["stages"]
+    index = {s["name"]: i for i, s in enumerate(stages)}
+    x0 = []  # first option variable of each stage
+    nx = 0
+    for s in stages:
+        x0.append(nx)
+        nx += len(s["options"])
+    ns = len(stages)
+    nvar = nx + ns + 1  # options, start times, L
+    L = nx + ns
+    rows, cols, vals, lo, hi = [], [], [], [], []
+    r = 0
+
+    def add(entries, lb, ub):
+        nonlocal r
+        for c, v in entries:
+            rows.append(r); cols.append(c); vals.append(v)
+        lo.append(lb); hi.append(ub)
+        r += 1
+
+    for i, s in enumerate(stages):
+        add([(x0[i] + k, 1.0) for k in range(len(s["options"]))], 1, 1)
+
+    def finish(u):  # S_u + sum_k t_uk x_uk, as (column, coefficient) terms
+        i = index[u]
+        return [(nx + i, 1.0)] + [(x0[i] + k, o[0]) for k, o in enumerate(stages[i]["options"])]
+
+    for a, b in inst["edges"]:
+        if a == "start":
+            continue  # S_b >= 0 is a variable bound
+        terms = [(c, -v) for c, v in finish(a)]
+        target = L if b == "end" else nx + index[b]
+        add([(target, 1.0)] + terms, 0, np.inf)
+    c_cost = np.zeros(nvar); c_lat = np.zeros(nvar); c_acc = np.zeros(nvar)
+    for i, s in enumerate(stages):
+        for k, o in enumerate(s["options"]):
+            c_cost[x0[i] + k] = o[1]
+            c_acc[x0[i] + k] = math.log(o[2])
+    c_lat[L] = 1
+    if "cost_per_million_usd" in bounds:
+        add([(j, c_cost[j]) for j in range(nx) if c_cost[j] != 0], -np.inf, bounds["cost_per_million_usd"])
+    if "accuracy" in bounds:
+        add([(j, c_acc[j]) for j in range(nx) if c_acc[j] != 0], math.log(bounds["accuracy"]), np.inf)
+    upper = np.full(nvar, np.inf)
+    upper[:nx] = 1
+    if "latency_ms" in bounds:
+        upper[L] = bounds["latency_ms"]
+    integrality = np.zeros(nvar); integrality[:nx] = 1
+    c = {"cost": c_cost, "latency": c_lat, "accuracy": -c_acc}[objective]
+    A = coo_matrix((vals, (rows, cols)), shape=(r, nvar)).tocsr()
+    t0 = time.perf_counter()
+    res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=integrality,
+               bounds=Bounds(np.zeros(nvar), upper),
+               options={"time_limit": time_limit, "mip_rel_gap": 1e-9})
+    seconds = time.perf_counter() - t0
+    if res.status == 2:
+        return seconds, "infeasible", None
+    if res.status != 0 or res.x is None:
+        return seconds, "unproven" if res.status == 1 else "error", None
+    xs = res.x
+    value = {"cost": float(c_cost @ xs), "latency": float(xs[L]), "accuracy": math.exp(float(c_acc @ xs))}[objective]
+    return seconds, "optimal", value
+
+
+def run_cell(args, family, n, objective, explain):
+    cmd = [args.bench, "robust-cell", family, str(n), objective, str(args.seeds), "--time-limit", str(args.time_limit), "--export"]
+    if explain:
+        cmd.append("--explain")
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    records, peak = [], None
+    for line in out.splitlines():
+        if not line.startswith("{"):
+            continue
+        o = json.loads(line)
+        if "peak_rss_mib" in o:
+            peak = o["peak_rss_mib"]
+        else:
+            records.append(o)
+    return records, peak
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def cell_stats(rs):
+    """Median and worst times of Trimtab and HiGHS, their ratio, peak memory, statuses and the
+    explanation's overhead, over the records `rs`."""
+    ts = [r["seconds"] for r in rs]
+    hs = [r["highs_seconds"] for r in rs if "highs_seconds" in r]
+    ratios = [r["highs_seconds"] / max(r["seconds"], 1e-6) for r in rs if "highs_seconds" in r]
+    explain = [r["explain_seconds"] for r in rs if "explain_seconds" in r]
+    statuses = {}
+    for r in rs:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    disagree = sum(1 for r in rs if r.get("agree") is False)
+    unproven = sum(1 for r in rs if r.get("highs_status") == "unproven")
+    nan = float("nan")
+    return dict(n=len(rs), t_med=med(ts), t_max=max(ts), h_med=med(hs), h_max=max(hs) if hs else nan,
+                r_med=med(ratios), r_min=min(ratios) if ratios else nan,
+                peak=max(r.get("peak_rss_mib") or 0 for r in rs),
+                statuses=" ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + (f", disagree {disagree}" if disagree else "")
+                + (f", HiGHS unproven {unproven}" if unproven else ""),
+                e_med=med(explain), e_max=max(explain) if explain else nan,
+                e_ratio=med([r["explain_seconds"] / max(r["seconds"], 1e-6) for r in rs if "explain_seconds" in r]))
+
+
+def cells(recs, key):
+    """Records grouped by `key`, in first-seen order."""
+    groups = {}
+    for r in recs:
+        groups.setdefault(key(r), []).append(r)
+    return groups.items()
+
+
+def goal_key(r):
+    return (r["family"], r["stages"], r["objective"], "+".join(r["mix"]) or "none")
+
+
+def markdown_tables(recs):
+    """Markdown: per family x stages x goal, then per family x stages."""
+    f = lambda x: "–" if x != x else f"{x:.3f}"
+    g = lambda x: "–" if x != x else f"{x:.1f}"
+    h = lambda x: "–" if x != x else f"{x:.2f}"
+    cols = lambda c: [str(c["n"]), f(c["t_med"]), f(c["t_max"]), f(c["h_med"]), f(c["h_max"]), g(c["r_med"]), h(c["r_min"]),
+                      f"{c['peak']:.0f}", c["statuses"]]
+    print("| family | stages | goal | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median of HiGHS/Trimtab) | least ratio | peak MiB | statuses |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, rs in cells(recs, goal_key):
+        goal = {"cost": "min cost", "latency": "min latency", "accuracy": "max accuracy"}[k[2]] + ("" if k[3] == "none" else "; " + k[3].replace("_per_million_usd", "").replace("_ms", ""))
+        print(f"| {k[0]} | {k[1]} | {goal} | " + " | ".join(cols(cell_stats(rs))) + " |")
+    print()
+    print("| family | stages | n | median s | worst s | HiGHS median s | HiGHS worst s | ratio (median) | least ratio | peak MiB | statuses |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, rs in cells(recs, lambda r: (r["family"], r["stages"])):
+        print(f"| {k[0]} | {k[1]} | " + " | ".join(cols(cell_stats(rs))) + " |")
+    explained = [r for r in recs if "explain_seconds" in r]
+    if explained:
+        print()
+        print("| family | stages | explained plans | explain median s | explain worst s | explain ÷ solve, median |")
+        print("|---|---|---|---|---|---|")
+        for k, rs in cells(explained, lambda r: (r["family"], r["stages"])):
+            c = cell_stats(rs)
+            print(f"| {k[0]} | {k[1]} | {c['n']} | {f(c['e_med'])} | {f(c['e_max'])} | {h(c['e_ratio'])} |")
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
+        markdown_tables([json.loads(line) for path in sys.argv[2:] for line in open(path) if line.strip()])
+        return
+    p = argparse.ArgumentParser()
+    p.add_argument("--bench", default=".build/release/trimtab-bench")
+    p.add_argument("--seeds", type=int, default=10)
+    p.add_argument("--stages", default="60,100,200")
+    p.add_argument("--chain-stages", default="1000")
+    p.add_argument("--general-stages", default="60,100")
+    p.add_argument("--families", default="chain,chain-shared,sp-shallow,sp-deep,general")
+    p.add_argument("--objectives", default="cost,latency,accuracy")
+    p.add_argument("--time-limit", type=float, default=60)
+    p.add_argument("--explain-cells", default="sp-shallow:60,chain:100",
+                   help="family:stages cells whose optimal plans are also explained (the explanation's overhead)")
+    p.add_argument("--raw", default=None, help="write every instance's record (without the instance) here")
+    args = p.parse_args()
+    ints = lambda s: [int(x) for x in s.split(",") if x]
+    explain_cells = set(args.explain_cells.split(",")) if args.explain_cells else set()
+    raw = open(args.raw, "w") if args.raw else None
+    every = []
+    print("family        stages objective mix                        n  trimtab_med_s trimtab_max_s highs_med_s highs_max_s ratio_med ratio_min peak_MiB statuses", flush=True)
+    for family in args.families.split(","):
+        sizes = ints(args.general_stages) if family == "general" else ints(args.stages) + (ints(args.chain_stages) if family.startswith("chain") else [])
+        for n in sizes:
+            for objective in args.objectives.split(","):
+                records, peak = run_cell(args, family, n, objective, f"{family}:{n}" in explain_cells)
+                for rec in records:
+                    inst = rec.pop("instance", None)
+                    if inst is not None:
+                        hs, hstatus, hvalue = solve_highs(inst, objective, rec["bounds"], args.time_limit)
+                        rec.update(highs_seconds=hs, highs_status=hstatus, highs_value=hvalue)
+                        if rec["status"] == "optimal" and hstatus == "optimal":
+                            v = rec["value"]
+                            rec["agree"] = abs(v - hvalue) <= 1e-6 * max(1.0, abs(v))
+                        elif rec["status"] in ("optimal", "infeasible") and hstatus in ("optimal", "infeasible"):
+                            rec["agree"] = rec["status"] == hstatus
+                    rec["peak_rss_mib"] = peak
+                    if raw:
+                        raw.write(json.dumps(rec) + "\n")
+                        raw.flush()
+                every += records
+                for k, recs in cells(records, goal_key):
+                    c = cell_stats(recs)
+                    print(f"{family:<13} {n:<6} {objective:<9} {k[3]:<26} {c['n']:<3} {c['t_med']:<13.3f} {c['t_max']:<13.3f} "
+                          f"{c['h_med']:<11.3f} {c['h_max']:<11.3f} {c['r_med']:<9.1f} {c['r_min']:<9.2f} {c['peak']:<8.0f} {c['statuses']}", flush=True)
+    print()
+    markdown_tables(every)
+    if raw:
+        raw.close()
+
+
+if __name__ == "__main__":
+    main()
