@@ -49,5 +49,13 @@ id=$("${PODMAN[@]}" create localhost/trimtab:check)
 rm -rf "$WORK/export" && mkdir -p "$WORK/export"
 "${PODMAN[@]}" export "$id" | tar -C "$WORK/export" -x
 "${PODMAN[@]}" rm "$id" >/dev/null
-chroot --userspec=10001:10001 "$WORK/export" /bin/sh -c 'cd /opt/trimtab && /usr/local/bin/trimtab --version && /usr/local/bin/trimtab plan examples/slapp-app3.yaml'
+# A container runtime mounts /proc (Foundation reads the arguments from /proc/self/cmdline).
+mkdir -p "$WORK/export/proc"
+mount -t proc proc "$WORK/export/proc"
+trap 'umount "$WORK/export/proc" 2>/dev/null || true' EXIT
+out=$(chroot --userspec=10001:10001 "$WORK/export" /bin/sh -c 'cd /opt/trimtab && id -u && /usr/local/bin/trimtab --version && /usr/local/bin/trimtab plan examples/slapp-app3.yaml')
+umount "$WORK/export/proc"
+echo "$out"
+grep -q '^status: optimal' <<<"$out" || { echo "check-image: trimtab plan did not answer inside the image" >&2; exit 1; }
+trap - EXIT
 echo "== image check passed"
