@@ -26,8 +26,11 @@ public final class ExternalServer: @unchecked Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
     public var isRunning: Bool { process.isRunning }
 
-    /// Starts `executable` (looked up on PATH) and waits until `GET readyPath` answers 2xx.
-    public static func start(name: String, executable: String, install: String, port: Int, arguments: [String],
+    /// Starts `executable` (looked up on PATH) with `arguments` that make it listen on loopback
+    /// port 0, reads back the port the kernel gave it (its listening socket, from /proc), and
+    /// waits until `GET readyPath` answers 2xx. No port is picked in advance, so parallel tests
+    /// never race for one.
+    public static func start(name: String, executable: String, install: String, arguments: [String],
                              readyPath: String, workDirectory: URL, timeout: Duration = .seconds(120)) async throws -> ExternalServer {
         guard let path = which(executable) else {
             throw TestServerError("\(executable) is not installed (\(install)); this test needs the real server")
@@ -42,13 +45,28 @@ public final class ExternalServer: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let server = ExternalServer(name: name, port: port, process: process, workDirectory: workDirectory)
         let deadline = ContinuousClock.now + timeout
+        func exited() -> TestServerError {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return TestServerError("\(name) exited at start: \(text.suffix(800))")
+        }
+        var port: Int?
         while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                throw TestServerError("\(name) exited at start: \(text.suffix(800))")
+            guard process.isRunning else { throw exited() }
+            if let listening = ListeningPorts.of(process: process.processIdentifier).first {
+                port = listening
+                break
             }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard let port else {
+            let unstarted = ExternalServer(name: name, port: 0, process: process, workDirectory: workDirectory)
+            unstarted.stop()
+            throw TestServerError("\(name) did not listen on a port within \(timeout)")
+        }
+        let server = ExternalServer(name: name, port: port, process: process, workDirectory: workDirectory)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw exited() }
             if await get("http://127.0.0.1:\(port)\(readyPath)") != nil { return server }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -97,26 +115,6 @@ public final class ExternalServer: @unchecked Sendable {
         return url
     }
 
-    /// A loopback TCP port that was free a moment ago.
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestServerError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw TestServerError("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw TestServerError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// Launchers for the real servers the tests use.
@@ -134,11 +132,10 @@ public enum RealServers {
                   - targets: ['\(target)']
             """
         try config.write(to: folder.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
-        let port = try ExternalServer.freePort()
         return try await ExternalServer.start(
-            name: "prometheus", executable: "prometheus", install: "apt-get install -y prometheus", port: port,
+            name: "prometheus", executable: "prometheus", install: "apt-get install -y prometheus",
             arguments: ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/data",
-                        "--web.listen-address=127.0.0.1:\(port)"],
+                        "--web.listen-address=127.0.0.1:0"],
             readyPath: "/-/ready", workDirectory: folder)
     }
 
@@ -155,13 +152,47 @@ public enum RealServers {
         throw TestServerError("prometheus did not collect \(samples) samples of \(metric) in \(timeout)")
     }
 
+    /// Polls `query` (a PromQL expression with one value, such as `sum(rate(requests_total[5s]))`)
+    /// until it settles — `agreeing` readings in a row, each taken after a new scrape of `metric`
+    /// (its latest sample changed), within `tolerance` (relative) of each other — and returns the
+    /// last. Nothing waits a fixed time: a loaded machine that scrapes late only makes this wait longer.
+    public static func settledValue(_ prometheus: ExternalServer, query: String, metric: String, agreeing: Int = 3,
+                                    tolerance: Double = 0.01, timeout: Duration = .seconds(120)) async throws -> Double {
+        var readings: [Double] = []
+        var lastSample: Double?
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let sample = await value(prometheus, metric), sample != lastSample, let reading = await value(prometheus, query) {
+                lastSample = sample
+                readings.append(reading)
+                let recent = readings.suffix(agreeing)
+                if recent.count == agreeing, let low = recent.min(), let high = recent.max(),
+                   high - low <= tolerance * max(abs(high), abs(low), 1e-12) {
+                    return reading
+                }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw TestServerError("\(query) did not settle in \(timeout); readings after each scrape: \(readings.suffix(12))")
+    }
+
+    /// The value of an instant query whose result is one sample, or nil.
+    public static func value(_ prometheus: ExternalServer, _ query: String) async -> Double? {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        guard let body = await ExternalServer.get("\(prometheus.url)/api/v1/query?query=\(encoded)"),
+              let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+              let data = object["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
+              result.count == 1, let pair = result[0]["value"] as? [Any], pair.count == 2,
+              let text = pair[1] as? String, let number = Double(text), number.isFinite else { return nil }
+        return number
+    }
+
     /// moto's AWS mock server (PyPI `moto[server]`).
     public static func moto() async throws -> ExternalServer {
         let folder = try ExternalServer.temporaryDirectory("trimtab-moto")
-        let port = try ExternalServer.freePort()
         return try await ExternalServer.start(
-            name: "moto", executable: "moto_server", install: "pip install 'moto[server]'", port: port,
-            arguments: ["-H", "127.0.0.1", "-p", String(port)], readyPath: "/moto-api/", workDirectory: folder)
+            name: "moto", executable: "moto_server", install: "pip install 'moto[server]'",
+            arguments: ["-H", "127.0.0.1", "-p", "0"], readyPath: "/moto-api/", workDirectory: folder)
     }
 }
 

@@ -6,33 +6,36 @@ import ServiceLifecycle
 
 /// A small Prometheus exporter that tests drive with a known load: it serves a counter
 /// `requests_total` that grows at `rate` per second, so `rate(requests_total[…])` reads it back.
+///
+/// Every sample carries its own timestamp (the moment its value was computed), so Prometheus
+/// computes the rate from the exporter's clock rather than from when it began the scrape: a
+/// scrape that a loaded machine delays does not skew the reading.
 public actor LoadExporter {
     private var total = 0.0
     private var rate: Double
-    private var last: ContinuousClock.Instant
+    private var last: Date
 
     public init(rate: Double) {
         self.rate = rate
-        last = .now
+        last = Date()
     }
 
     /// Changes the arrival rate from now on.
     public func setRate(_ newRate: Double) {
-        advance()
+        advance(to: Date())
         rate = newRate
     }
 
-    private func advance() {
-        let now = ContinuousClock.now
-        let d = now - last
-        total += rate * (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-        last = now
+    private func advance(to now: Date) {
+        total += rate * max(0, now.timeIntervalSince(last))
+        last = max(last, now)
     }
 
-    /// The exposition text at this moment.
+    /// The exposition text at this moment, the sample stamped with this moment (milliseconds).
     public func exposition() -> String {
-        advance()
-        return "# HELP requests_total Requests received.\n# TYPE requests_total counter\nrequests_total \(total)\n"
+        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        advance(to: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        return "# HELP requests_total Requests received.\n# TYPE requests_total counter\nrequests_total \(total) \(milliseconds)\n"
     }
 
     /// Serves `/metrics` on a free loopback port in the background.

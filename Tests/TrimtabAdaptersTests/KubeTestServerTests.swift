@@ -87,7 +87,7 @@ import TrimtabTestSupport
     /// The real kubectl client scales and reads a Deployment on the test server.
     @Test(.timeLimit(.minutes(5))) func kubectlScalesAndReads() async throws {
         guard let kubectl = ExternalServer.which("kubectl") else {
-            Issue.record("kubectl is not installed (apt-get install -y kubectl); this test needs the real client")
+            Issue.record("kubectl is not installed (apt-get install -y kubernetes-client; scripts/test.sh installs it); this test needs the real client")
             return
         }
         let store = KubeAPIStore()

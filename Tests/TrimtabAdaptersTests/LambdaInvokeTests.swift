@@ -4,7 +4,7 @@ import TrimtabTestSupport
 @testable import TrimtabAdapters
 
 /// `LambdaSink.invoke`, `functionState` and `waitForUpdate`: scripted answers, then moto_server.
-@Suite(.serialized) struct LambdaInvokeTests {
+@Suite struct LambdaInvokeTests {
     static let settings = LambdaSettings(endpoint: "http://lambda.test", region: "us-east-1", functions: ["a": "fa"])
 
     @Test func invokeIsSignedAndReadsTheReportLine() async throws {

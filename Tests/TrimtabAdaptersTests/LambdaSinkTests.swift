@@ -4,7 +4,7 @@ import TrimtabTestSupport
 @testable import TrimtabAdapters
 
 /// The Lambda sink against moto_server (PyPI `moto[server]`), read back with boto3.
-@Suite(.serialized) struct LambdaSinkTests {
+@Suite struct LambdaSinkTests {
     static let credentials = AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing")
 
     static func fixture(_ endpoint: String, _ arguments: [String]) async throws -> String {

@@ -45,8 +45,11 @@ import TrimtabTestSupport
         let exporterServer = try await exporter.serve()
         let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
         defer { prometheus.stop() }
-        let source = PrometheusSource(baseURL: prometheus.url, query: "sum(rate(requests_total[5s]))")
+        let query = "sum(rate(requests_total[5s]))"
+        let source = PrometheusSource(baseURL: prometheus.url, query: query)
         try await RealServers.waitForSamples(prometheus, metric: "requests_total", samples: 7)
+        let settled = try await RealServers.settledValue(prometheus, query: query, metric: "requests_total")
+        #expect(abs(settled - 40) < 4, "settled rate \(settled)")
         let value = try #require(try await source.currentRate())
         #expect(abs(value - 40) < 4, "rate \(value)")
         let history = try await source.history(seconds: 5, stepSeconds: 1)

@@ -5,7 +5,7 @@ import TrimtabModel
 import TrimtabTestSupport
 
 /// `trimtab control` and `trimtab history` driven in-process.
-@Suite(.serialized) struct ControlCLITests {
+@Suite struct ControlCLITests {
     /// Runs the CLI on its own thread: `control` waits for async work, which must not hold a pool thread.
     static func run(_ arguments: [String]) async -> CommandResult {
         await withCheckedContinuation { continuation in
@@ -37,6 +37,8 @@ import TrimtabTestSupport
         let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
         defer { prometheus.stop() }
         try await RealServers.waitForSamples(prometheus, metric: "requests_total", samples: 7)
+        let settled = try await RealServers.settledValue(prometheus, query: "sum(rate(requests_total[5s]))", metric: "requests_total")
+        #expect(abs(settled - 10) < 1, "settled rate \(settled)")
         let folder = try Self.folder()
         let config = folder.appendingPathComponent("control.yaml").path
         try """
@@ -101,7 +103,10 @@ import TrimtabTestSupport
     @Test(.timeLimit(.minutes(5))) func unreachablePrometheusKeepsConfigurationAndExitsOneInOnce() async throws {
         let folder = try Self.folder()
         let config = folder.appendingPathComponent("control.yaml").path
-        let port = try ExternalServer.freePort()
+        // A port held bound but not listening: connections are refused, and no parallel test takes it.
+        let refusing = try RefusingPort()
+        let port = refusing.port
+        defer { withExtendedLifetime(refusing) {} }
         try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 4\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let result = await Self.run(["control", config, "--once"])
@@ -129,8 +134,9 @@ import TrimtabTestSupport
         }
         let folder = try Self.folder()
         let config = folder.appendingPathComponent("control.yaml").path
-        let port = try ExternalServer.freePort()
-        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(port)', query: q}\ninterval_seconds: 2\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        try "workflow: workflow.yaml\nprometheus: {url: 'http://127.0.0.1:\(refusing.port)', query: q}\ninterval_seconds: 2\nsink: {file: {path: a.json}}\ndatabase: h.sqlite\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -141,9 +147,10 @@ import TrimtabTestSupport
         try process.run()
         // Wait for the first iteration to be recorded, then ask the loop to stop.
         let db = folder.appendingPathComponent("h.sqlite").path
-        for _ in 0..<100 {
+        // (Polled until it is there, however loaded the machine: the test's time limit bounds it.)
+        while true {
             let rows = await Self.run(["history", "--db", db, "--format", "csv"])
-            if rows.stdout.split(separator: "\n").count >= 2 { break }
+            if rows.stdout.split(separator: "\n").count >= 2 || !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         process.terminate()

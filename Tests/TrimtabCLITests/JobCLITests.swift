@@ -170,8 +170,8 @@ private func trimtabExecutable() -> String? {
         #expect(out.enumerated().allSatisfy { $0.element.hasPrefix(items[$0.offset] + " ") })
     }
 
-    @Test(.enabled(if: trimtabExecutable() != nil, "needs the trimtab executable built next to the tests (swift build)"))
-    func resumeAfterTheRunIsKilled() throws {
+    @Test func resumeAfterTheRunIsKilled() throws {
+        let executable = try #require(trimtabExecutable(), "the trimtab executable is not built next to the tests; run swift build first")
         let dir = (try temporaryFile("w.py", worker) as NSString).deletingLastPathComponent
         let items = (0..<40).map { "frame-\($0)" }
         try (items.joined(separator: "\n") + "\n").write(toFile: dir + "/items.txt", atomically: true, encoding: .utf8)
@@ -180,7 +180,7 @@ private func trimtabExecutable() -> String? {
         let args = ["job", "run", "--plan", plan, "--items-file", dir + "/items.txt", "--command", "ROUNDS=20000 python3 \(dir)/w.py",
                     "-o", dir + "/out.txt", "--format", "json"]
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(trimtabExecutable()))
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -229,15 +229,15 @@ private func trimtabExecutable() -> String? {
         #expect(scalar(at(doc, container + ["command", 2]))?.contains("JOB_COMPLETION_INDEX") == true)
     }
 
-    @Test(.enabled(if: kubernetesValidate() != nil, "needs kubernetes-validate (pip install kubernetes-validate)"))
-    func manifestPassesKubernetesSchemaValidation() throws {
+    @Test func manifestPassesKubernetesSchemaValidation() throws {
+        let validator = try #require(kubernetesValidate(), "kubernetes-validate is not installed (scripts/test.sh installs it: pip install kubernetes-validate)")
         let plan = try temporaryFile("plan.json", #"{"memory_mb": 2048, "split_size": 16, "workers": 40, "items": 1000}"#)
         let dir = (plan as NSString).deletingLastPathComponent
         let r = CLI.run(["job", "manifest", "--plan", plan, "--image", "example/worker:2", "--command", "./worker", "-o", dir + "/job.yaml"])
         #expect(r.status == 0, "\(r.stderr)")
         func validate(_ path: String) throws -> Int32 {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: try #require(kubernetesValidate()))
+            p.executableURL = URL(fileURLWithPath: validator)
             p.arguments = ["--strict", "--quiet", path]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice

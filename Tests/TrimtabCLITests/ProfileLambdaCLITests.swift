@@ -5,22 +5,41 @@ import TrimtabTestSupport
 
 /// `trimtab profile --lambda` against a real moto_server (PyPI `moto[server]`) started per test;
 /// the functions are created and read back with boto3, the calls in order from moto's recorder.
-@Suite(.serialized) struct ProfileLambdaCLITests {
-    /// Runs the CLI on its own thread: the Lambda runner waits for async work, which must not hold a pool thread.
-    static func run(_ arguments: [String]) async -> CommandResult {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: CLI.run(arguments)) }.start()
-        }
-    }
+/// The command runs as the `trimtab` executable, its AWS credentials in its own environment
+/// (never `setenv` in the test process, whose other tests run at the same time).
+@Suite struct ProfileLambdaCLITests {
+    static let credentials = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]
 
-    static func credentials() {
-        setenv("AWS_ACCESS_KEY_ID", "testing", 1)
-        setenv("AWS_SECRET_ACCESS_KEY", "testing", 1)
+    /// Runs the `trimtab` executable built next to the tests with the test credentials; a missing
+    /// executable fails the test.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestServerError("the trimtab executable is not built next to the tests (\(binary)); run swift build first")
+        }
+        let folder = try ExternalServer.temporaryDirectory("trimtab-profile-run")
+        let out = folder.appendingPathComponent("stdout"), err = folder.appendingPathComponent("stderr")
+        for file in [out, err] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(credentials) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Wait on a thread of its own, never holding one of the concurrency pool's.
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }.start()
+        }
+        return (status, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
     }
 
     static func python(_ arguments: [String]) async throws -> String {
-        let result = try await runCommand("/usr/bin/env", ["python3"] + arguments,
-                                          environment: ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"])
+        let result = try await runCommand("/usr/bin/env", ["python3"] + arguments, environment: credentials)
         guard result.status == 0 else { throw TestServerError("python failed: \(result.output)") }
         return result.output
     }
@@ -72,13 +91,12 @@ import TrimtabTestSupport
     /// Without Docker moto cannot run the function: every invocation answers a function error, so
     /// each size is recorded as infeasible after its memory was set, and the command still succeeds.
     @Test(.timeLimit(.minutes(5))) func failingInvocationsAreInfeasibleSettings() async throws {
-        Self.credentials()
         let server = try await RealServers.moto()
         defer { server.stop() }
         _ = try await Self.fixture(server.url, ["setup", "trimtab-profiled"])
         _ = try await Self.moto(server.url, "/moto-api/recorder/start-recording")
         let csv = try temporaryFile("lambda-fail.csv", "")
-        let r = await Self.run(["profile", "--lambda", "trimtab-profiled", "--memory", "128,512", "--endpoint", server.url,
+        let r = try await Self.run(["profile", "--lambda", "trimtab-profiled", "--memory", "128,512", "--endpoint", server.url,
                                 "--region", "eu-west-1", "--stage", "resize", "-o", csv])
         _ = try await Self.moto(server.url, "/moto-api/recorder/stop-recording")
         #expect(r.status == 0, "\(r.stderr)")
@@ -98,7 +116,6 @@ import TrimtabTestSupport
     /// With moto's Docker use switched off, Invoke answers a fixed success: the rows are measured
     /// latencies, repeated per size until the CV target or --max-repeats, and `fit` reads them.
     @Test(.timeLimit(.minutes(5))) func succeedingInvocationsAreMeasuredPerSize() async throws {
-        Self.credentials()
         let server = try await RealServers.moto()
         defer { server.stop() }
         // Changing moto's configuration resets its state: before the function is created.
@@ -107,7 +124,7 @@ import TrimtabTestSupport
         _ = try await Self.moto(server.url, "/moto-api/recorder/start-recording")
         let payload = try temporaryFile("lambda-payload.json", #"{"image": "cat.jpg"}"#)
         let csv = payload + ".csv"
-        let r = await Self.run(["profile", "--lambda", "trimtab-ok", "--memory", "256,1024", "--endpoint", server.url,
+        let r = try await Self.run(["profile", "--lambda", "trimtab-ok", "--memory", "256,1024", "--endpoint", server.url,
                                 "--region", "eu-west-1", "--payload", payload, "--min-repeats", "3", "--max-repeats", "4",
                                 "--cv", "0.000001", "-o", csv])
         _ = try await Self.moto(server.url, "/moto-api/recorder/stop-recording")
@@ -127,7 +144,6 @@ import TrimtabTestSupport
     }
 
     @Test func badLambdaInputIsOneLineAndExit2() async throws {
-        Self.credentials()
         let noMemory = CLI.run(["profile", "--lambda", "f"])
         #expect(noMemory.status == 2)
         #expect(noMemory.stderr.hasPrefix("trimtab: --memory: is required with --lambda"), "\(noMemory.stderr)")

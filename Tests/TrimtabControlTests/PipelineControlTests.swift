@@ -52,6 +52,26 @@ import TrimtabTestSupport
         #expect(try planner.plan(forecast: 60).pipeline == direct)
     }
 
+    /// The controller's plans against an independent search: brute-force enumeration of every
+    /// variant, batch size, millicores and replica count (`BruteForcePipelinePlanner`) finds the
+    /// same optimum score — and so confirms the golden settings above.
+    @Test(arguments: [5.0, 20.0, 40.0, 60.0, 90.0]) func controllerPlansAreTheBruteForceOptimum(load: Double) throws {
+        let planner = try Self.planner()
+        guard case .pipeline(let p) = planner.method else { Issue.record("not the pipeline planner"); return }
+        guard let brute = BruteForcePipelinePlanner().plan(p.pipeline, p.request(forecast: load)) else {
+            // Nothing meets the SLO within the replica limit: the controller says so too.
+            #expect(throws: (any Error).self) { try planner.plan(forecast: load) }
+            return
+        }
+        let planned = try #require(try planner.plan(forecast: load).pipeline)
+        // The same optimum (ties may pick other settings of equal score: at 20/s classify's 2 cores × 1
+        // replica and 1 core × 2 replicas cost the same).
+        #expect(planned.score == brute.score, "load \(load)")
+        #expect(planned.latencyMs <= p.request(forecast: load).sloMs * (1 + 1e-12), "load \(load)")
+        if load == 20 { #expect(try planner.plan(forecast: load).settings == Self.at20) }
+        if load == 60 { #expect(try planner.plan(forecast: load).settings == Self.at60) }
+    }
+
     @Test func loopAppliesVariantBatchCoresAndReplicasAtTwoLoads() async throws {
         let sink = FakeSink()
         let history = try HistoryStore(path: ":memory:")

@@ -7,7 +7,7 @@ import TrimtabTestSupport
 
 /// The loop with a real Prometheus (scraping an exporter driven at a known load) and the
 /// Kubernetes sink against the in-repo API server; faults injected on both sides.
-@Suite(.serialized) struct RealServersLoopTests {
+@Suite struct RealServersLoopTests {
     @Test(.timeLimit(.minutes(5))) func prometheusToKubernetesWithFaults() async throws {
         let exporter = LoadExporter(rate: 20)
         let exporterServer = try await exporter.serve()
@@ -17,7 +17,8 @@ import TrimtabTestSupport
         for name in ["pre", "model", "post"] { await store.addDeployment(namespace: "ml", name: name, replicas: 1) }
         let kube = try await KubeTestServer.start(store: store)
 
-        let source = PrometheusSource(baseURL: prometheus.url, query: "sum(rate(requests_total[5s]))", retry: .immediate(attempts: 2))
+        let query = "sum(rate(requests_total[5s]))"
+        let source = PrometheusSource(baseURL: prometheus.url, query: query, retry: .immediate(attempts: 2))
         let sink = KubernetesSink(settings: KubernetesSettings(server: kube.url, namespace: "ml",
                                                                deployments: ["pre": "pre", "model": "model", "post": "post"]),
                                   retry: .immediate())
@@ -26,8 +27,10 @@ import TrimtabTestSupport
         let loop = ControlLoop(source: source, sink: sink, forecaster: LastValueForecaster(), planner: try Workflows.planner(),
                                guardrails: Guardrails(minSecondsBetweenChanges: 0, maxScaleDownStep: 1, minGain: 0.05),
                                clock: ManualControlClock(), history: history, metrics: metrics, logger: .quiet)
-        // Wait until Prometheus has two scrapes to compute a rate from.
+        // Wait until Prometheus holds a full window of scrapes and its reading has settled.
         try await RealServers.waitForSamples(prometheus, metric: "requests_total", samples: 7)
+        let settled = try await RealServers.settledValue(prometheus, query: query, metric: "requests_total")
+        #expect(abs(settled - 20) < 2, "settled rate \(settled)")
         await loop.warmUp(historySeconds: 10, stepSeconds: 1)
         // Warm-up read what runs: one replica each, no variant.
         #expect(await loop.running["model"] == StageSetting(stage: "model", replicas: 1))
@@ -43,13 +46,16 @@ import TrimtabTestSupport
         #expect(await store.replicas(namespace: "ml", name: "pre") == Int((load * 0.1 * (1 - 1e-12)).rounded(.up)))
 
         // 2. The API answers 409 then 503 three times: the change still lands.
+        // The load rises to 30/s: poll until Prometheus's reading has left 20 and settled again.
         await exporter.setRate(30)
-        try await Task.sleep(for: .seconds(7))
+        let risen = try await RealServers.settledValue(prometheus, query: query, metric: "requests_total")
+        #expect(abs(risen - 30) < 3, "settled rate \(risen)")
         await store.injectConflicts(count: 1)
         await store.injectFaults(count: 3, status: 503)
         let second = await loop.iterate()
         #expect(second.outcome == .applied, "\(second.reason) \(second.errors)")
         let load2 = try #require(second.load)
+        #expect(abs(load2 - 30) < 3, "load \(load2)")
         #expect(await store.replicas(namespace: "ml", name: "model") == Int((load2 * 0.5 * (1 - 1e-12)).rounded(.up)))
 
         // 3. Prometheus stops mid-run: the configuration is kept, nothing is scaled.

@@ -11,7 +11,8 @@ ROUNDS times (real CPU work).
 Fault injection for the tests, all driven by files so that they survive restarts:
 - item FAIL-TWICE: the worker exits 1 while the counter in $MARKER is below 2 (and increments it);
 - item FAIL-ALWAYS: the worker exits 3 unless the file $ALLOW exists;
-- item SLOW-ONCE: the first time ($SLOW_MARKER absent) the worker creates it and sleeps 30 s.
+- item SLOW-ONCE: the first time ($SLOW_MARKER absent) the worker creates it, sleeps 30 s and
+  then creates $SLOW_MARKER.done (so a test can tell whether the runner waited for it).
 Each answered split's items are appended to $PROCESSED, if set.
 """
 import hashlib
@@ -37,6 +38,7 @@ def answer(item):
         if not os.path.exists(marker):
             open(marker, "w").close()
             time.sleep(30)
+            open(marker + ".done", "w").close()
     h = item.encode()
     for _ in range(ROUNDS):
         h = hashlib.sha256(h).digest()
@@ -71,4 +73,33 @@ func writeHashWorker(in dir: URL) throws -> String {
     let path = dir.appendingPathComponent("hash_worker.py").path
     try hashWorkerScript.write(toFile: path, atomically: true, encoding: .utf8)
     return path
+}
+
+/// The job's expected output from a second implementation: one plain sequential pass over all
+/// the items in one process (no splits, workers, retries, speculation or progress file), the
+/// item and its SHA-256 iterated `rounds` times, one line each in item order.
+func expectedHashLines(_ items: [String], rounds: Int) throws -> [String] {
+    let script = """
+        import hashlib, sys
+        rounds = int(sys.argv[1])
+        for line in sys.stdin.read().split("\\n"):
+            if line:
+                h = line.encode()
+                for _ in range(rounds):
+                    h = hashlib.sha256(h).digest()
+                print(line, h.hex())
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, String(rounds)]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(items.map { $0 + "\n" }.joined().utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
 }

@@ -82,6 +82,68 @@ func mixWorkflow(seed: UInt64) -> Workflow {
     return w
 }
 
+/// The oracle the solvers are checked against, written here from the definitions and sharing
+/// none of the solvers' code (their enumeration, comparison, bound check or frontier): every
+/// configuration's prediction by the test's own odometer over the stages' options.
+func everyPrediction(_ model: WorkflowModel) -> [Prediction] {
+    let counts = model.options.map(\.count)
+    var choice = Array(repeating: 0, count: counts.count)
+    var out: [Prediction] = []
+    while true {
+        out.append(model.predict(optionIndices: choice))
+        var s = counts.count - 1
+        while s >= 0 {
+            choice[s] += 1
+            if choice[s] < counts[s] { break }
+            choice[s] = 0
+            s -= 1
+        }
+        if s < 0 { return out }
+    }
+}
+
+/// Whether `value` is at most `limit`, with the relative slack the spec allows a bound (1e-9).
+private func atMost(_ value: Double, _ limit: Double) -> Bool { value <= limit + 1e-9 * max(1, abs(limit)) }
+
+/// The best score a goal can reach, by definition: the least (cost, latency) or greatest
+/// (accuracy) among the predictions within every bound; nil when none is.
+func bestScore(_ predictions: [Prediction], _ goal: Goal) -> Double? {
+    var best: Double?
+    for p in predictions {
+        if let l = goal.bounds.maxLatencyMs, !atMost(p.latencyMs, l) { continue }
+        if let c = goal.bounds.maxCostPerMillion, !atMost(p.costPerMillion, c) { continue }
+        // An accuracy floor's slack is relative to the floor itself (products over many stages
+        // are tiny, where an absolute slack would admit anything).
+        if let a = goal.bounds.minAccuracy, p.accuracy < a - 1e-9 * abs(a) { continue }
+        let value: Double
+        switch goal.objective {
+        case .minimizeCost: value = p.costPerMillion
+        case .minimizeLatency: value = p.latencyMs
+        case .maximizeAccuracy: value = -p.accuracy
+        }
+        best = min(best ?? value, value)
+    }
+    return best
+}
+
+/// The (latency ↓, cost ↓, accuracy ↑) non-dominated set by definition, the simple way: in
+/// order of latency (then cost, then accuracy), a point is kept unless a point already kept is
+/// no worse in cost and accuracy (within a relative 1e-9; equal points count once).
+func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
+    func near(_ a: Double, _ b: Double) -> Double { 1e-9 * max(1, abs(a), abs(b)) }
+    let sorted = predictions.sorted {
+        ($0.latencyMs, $0.costPerMillion, -$0.accuracy) < ($1.latencyMs, $1.costPerMillion, -$1.accuracy)
+    }
+    var kept: [Prediction] = []
+    for p in sorted where !kept.contains(where: { k in
+        k.costPerMillion <= p.costPerMillion + near(k.costPerMillion, p.costPerMillion)
+            && k.accuracy >= p.accuracy - near(k.accuracy, p.accuracy)
+    }) {
+        kept.append(p)
+    }
+    return kept
+}
+
 @Suite struct ExactVersusExhaustiveTests {
     /// The exact planner agrees with enumeration on 300 random workflows × 3 goals.
     @Test func exactEqualsExhaustive() throws {
@@ -92,15 +154,19 @@ func mixWorkflow(seed: UInt64) -> Workflow {
             let w = smallWorkflow(seed: seed)
             let model = try WorkflowModel(w)
             shapes.formUnion(shapeNames(model.root))
+            let all = everyPrediction(model)
             for goal in randomGoals(model, &rng) {
                 let exact = try ExactSolver().solve(model, goal: goal)
                 let brute = try ExhaustiveSolver().solve(model, goal: goal)
+                let oracle = bestScore(all, goal)
                 #expect(exact.status == brute.status, "seed \(seed) \(goal)")
+                #expect((exact.status == .infeasible) == (oracle == nil), "seed \(seed) \(goal)")
                 compared += 1
                 if brute.status == .infeasible { infeasible += 1; continue }
-                guard let e = exact.prediction, let b = brute.prediction else { continue }
+                guard let e = exact.prediction, let b = brute.prediction, let so = oracle else { continue }
                 let se = e.score(goal.objective), sb = b.score(goal.objective)
                 #expect(abs(se - sb) <= 1e-9 * max(1, abs(sb)), "seed \(seed) \(goal): exact \(se) vs exhaustive \(sb)")
+                #expect(abs(se - so) <= 1e-9 * max(1, abs(so)), "seed \(seed) \(goal): exact \(se) vs the definition \(so)")
                 #expect(goal.bounds.admits(e))
                 if let idx = exact.optionIndices { #expect(model.predict(optionIndices: idx) == e) }
             }
@@ -193,6 +259,14 @@ func mixWorkflow(seed: UInt64) -> Workflow {
             let exact = solver.pareto(model, bounds: Bounds())
             let brute = try ExhaustiveSolver().pareto(model, bounds: Bounds())
             #expect(exact.count == brute.count, "seed \(seed)")
+            // And against the front by definition (the test's own enumeration and dominance).
+            let oracle = definitionFrontier(everyPrediction(model))
+            #expect(exact.count == oracle.count, "seed \(seed): exact \(exact.count) points, by definition \(oracle.count)")
+            for (a, o) in zip(exact, oracle) {
+                #expect(abs(a.prediction.latencyMs - o.latencyMs) <= 1e-9 * max(1, o.latencyMs), "seed \(seed)")
+                #expect(abs(a.prediction.costPerMillion - o.costPerMillion) <= 1e-9 * max(1, o.costPerMillion), "seed \(seed)")
+                #expect(abs(a.prediction.accuracy - o.accuracy) <= 1e-12, "seed \(seed)")
+            }
             for (a, b) in zip(exact, brute) {
                 #expect(abs(a.prediction.latencyMs - b.prediction.latencyMs) <= 1e-9 * max(1, b.prediction.latencyMs))
                 #expect(abs(a.prediction.costPerMillion - b.prediction.costPerMillion) <= 1e-9 * max(1, b.prediction.costPerMillion))
