@@ -58,17 +58,4 @@ public struct QuantileFunction: Sendable, Equatable {
         let span = quantiles[hi] - quantiles[lo]
         return values[lo] + (u - quantiles[lo]) / span * (values[hi] - values[lo])
     }
-
-    /// The mean of the piecewise-linear quantile function.
-    public var mean: Double {
-        var s = 0.0
-        for i in 1..<quantiles.count { s += (quantiles[i] - quantiles[i - 1]) * (values[i] + values[i - 1]) / 2 }
-        return s
-    }
-
-    /// Whether `self` is nowhere above `other` (checked at both functions' points).
-    public func isEverywhereBelowOrEqual(_ other: QuantileFunction) -> Bool {
-        let points = Set(quantiles).union(other.quantiles)
-        return points.allSatisfy { value(at: $0) <= other.value(at: $0) + 1e-12 }
-    }
 }
