@@ -85,21 +85,17 @@ public enum PlatformCalibrator {
         return PlatformCalibration(profile: profile, workflows: summaries)
     }
 
-    /// Least squares of overhead = a + b·k with a, b ≥ 0. Without variation in k, or when the
-    /// free fit gives a negative term, the constrained optimum lies on a boundary.
+    /// Least squares of overhead = a + b·k with a, b ≥ 0 (the project's `LeastSquares`).
+    /// Without variation in k (a singular system), or when the free fit gives a negative term,
+    /// the constrained optimum lies on a boundary: through the origin or constant only.
     static func fit(_ samples: [RunOverhead]) -> (perRun: Double, perTask: Double) {
-        let n = Double(samples.count)
         let ys = samples.map(\.overheadMs), ks = samples.map { Double($0.criticalInvocations) }
-        let my = ys.reduce(0, +) / n, mk = ks.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0
-        for i in samples.indices { sxy += (ks[i] - mk) * (ys[i] - my); sxx += (ks[i] - mk) * (ks[i] - mk) }
-        // Boundary candidates: through the origin (a = 0) and constant only (b = 0).
-        let kk = ks.reduce(0) { $0 + $1 * $1 }, ky = zip(ks, ys).reduce(0) { $0 + $1.0 * $1.1 }
-        let origin = (0.0, kk > 0 ? max(ky / kk, 0) : 0)
-        let constant = (max(my, 0), 0.0)
-        guard sxx > 1e-9 * max(kk, 1) else { return origin }
-        let b = sxy / sxx, a = my - b * mk
-        if a >= 0 && b >= 0 { return (a, b) }
+        if let free = LeastSquares.fit(ks.map { [1, $0] }, ys, options: .exact), free[0] >= 0, free[1] >= 0 {
+            return (free[0], free[1])
+        }
+        let slope = LeastSquares.fit(ks.map { [$0] }, ys, options: .exact)?.first ?? 0
+        let origin = (0.0, max(slope, 0))
+        let constant = (max(ys.reduce(0, +) / Double(max(ys.count, 1)), 0), 0.0)
         func sse(_ p: (Double, Double)) -> Double { zip(ks, ys).reduce(0) { $0 + pow($1.1 - p.0 - p.1 * $1.0, 2) } }
         return sse(origin) <= sse(constant) ? origin : constant
     }
