@@ -161,21 +161,26 @@ public enum StepFunctionsImporter {
     /// response time per millisecond added to every invocation.
     static func criticalInvocations(name: String, fits: [StageFit], edges: [(from: Int, to: Int, probability: Double)],
                                     names: [String], perInvocationMs: Double) -> Double {
+        guard let (model, measured) = meanModel(name: name, fits: fits, edges: edges, names: names) else { return 0 }
+        let means = measured.map { $0 + perInvocationMs }
+        return model.expectedLatency(stageLatencies: means.map { $0 + 1 }) - model.expectedLatency(stageLatencies: means)
+    }
+
+    /// The mean-value model of the imported graph without overhead, and each stage's measured
+    /// mean latency (ms); nil when the graph does not make a valid workflow.
+    static func meanModel(name: String, fits: [StageFit], edges: [(from: Int, to: Int, probability: Double)],
+                          names: [String]) -> (WorkflowModel, [Double])? {
         let stages = fits.map { StageTables(name: $0.stage, tables: StageTables.Tables(latency: FitTables.tables($0, grid: nil, measuredMeans: true).latency)) }
         let text = document(name: name, granularity: nil, stages: stages, edges: edges, names: names, overhead: nil)
-        guard let workflow = try? WorkflowParser.parse(text: text, name: name), let model = try? WorkflowModel(workflow) else { return 0 }
-        let means = workflow.stages.map { ($0.variants[0].latency.first?.latencyMs ?? 0) + perInvocationMs }
-        return model.expectedLatency(stageLatencies: means.map { $0 + 1 }) - model.expectedLatency(stageLatencies: means)
+        guard let workflow = try? WorkflowParser.parse(text: text, name: name), let model = try? WorkflowModel(workflow) else { return nil }
+        return (model, workflow.stages.map { $0.variants[0].latency.first?.latencyMs ?? 0 })
     }
 
     /// Overhead when invocations cannot be assigned to runs: (mean run duration − modelled
     /// response time) / modelled invocations on the critical path.
     static func meanDifference(runs: [RunRecord], name: String, fits: [StageFit], edges: [(from: Int, to: Int, probability: Double)],
                                names: [String], waits: [Int: Double]) throws(TrimtabError) -> OverheadEstimate? {
-        let stages = fits.map { StageTables(name: $0.stage, tables: FitTables.tables($0, grid: nil, measuredMeans: true)) }
-        let text = document(name: name, granularity: nil, stages: stages, edges: edges, names: names, overhead: nil)
-        guard let workflow = try? WorkflowParser.parse(text: text, name: name), let model = try? WorkflowModel(workflow) else { return nil }
-        let means = workflow.stages.map { $0.variants[0].latency.first?.latencyMs ?? 0 }
+        guard let (model, means) = meanModel(name: name, fits: fits, edges: edges, names: names) else { return nil }
         let rt = model.expectedLatency(stageLatencies: means)
         let k = model.expectedLatency(stageLatencies: means.map { _ in 1 })
         let mean = runs.reduce(0) { $0 + $1.durationMs } / Double(runs.count)

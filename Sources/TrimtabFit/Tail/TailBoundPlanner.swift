@@ -110,6 +110,8 @@ public enum TailBoundPlanner {
                        quantiles: [[[Double]]], composed: ComposedTailLatency?, nodeLimit: Int) -> TailPlan {
         let n = model.options.count
         let ne = model.executions
+        // Each tail bound with its tolerance (composed rule; +∞ for a bound that is off).
+        let limits = tails.map { $0.maxMs.isFinite ? $0.maxMs + Bounds.tolerance * max(1, abs($0.maxMs)) : .infinity }
         let acc = model.accuracy
         let cost = model.options.enumerated().map { s, opts in opts.map { ne[s] * $0.invocationCost } }
         let lat = model.options.map { $0.map(\.latencyMs) }
@@ -120,13 +122,12 @@ public enum TailBoundPlanner {
         // are taken over the options left.
         var allowed = model.options.map { Array(repeating: true, count: $0.count) }
         if let composed, case .tail = objective {} else if let composed {
-            let limitsHere = tails.map { $0.maxMs.isFinite ? $0.maxMs + Bounds.tolerance * max(1, abs($0.maxMs)) : .infinity }
-            for st in 0..<n where limitsHere.contains(where: { $0.isFinite }) {
+            for st in 0..<n where limits.contains(where: { $0.isFinite }) {
                 guard let response = composed.response(model.options.map { _ in .undecided }, stage: st) else { continue }
-                for j in tails.indices where limitsHere[j].isFinite {
+                for j in tails.indices where limits[j].isFinite {
                     let counts = composed.decidingCounts(quantile: tails[j].quantile)
                     for v in model.workflow.stages[st].variants.indices {
-                        let (always, t) = response.thresholds(limit: limitsHere[j], variant: v)
+                        let (always, t) = response.thresholds(limit: limits[j], variant: v)
                         let tooSlowAbove = StageResponse.orderStatistics(t, [counts.tooManyAbove - always])[0]
                         for (k, o) in model.options[st].enumerated() where o.variant == v
                             && o.latencyMs - model.workflow.stages[st].overheadMs > tooSlowAbove {
@@ -185,9 +186,8 @@ public enum TailBoundPlanner {
 
         let isTailObjective: Bool
         if case .tail = objective { isTailObjective = true } else { isTailObjective = false }
-        // Composed rule: the limits with their tolerance and the counts that decide each bound.
+        // Composed rule: the counts that decide each bound.
         let runCount = composed?.runs ?? 0
-        let limits = tails.map { $0.maxMs.isFinite ? $0.maxMs + tol * max(1, abs($0.maxMs)) : .infinity }
         let deciding = tails.map { composed?.decidingCounts(quantile: $0.quantile) ?? (needBelow: 0, tooManyAbove: Int.max) }
         func within(_ v: Double, _ limit: Double?) -> Bool { limit.map { v <= $0 + tol * max(1, abs($0)) } ?? true }
         func value(_ latency: Double, _ c: Double, _ a: Double, _ tl: [Double]) -> Double {
