@@ -37,12 +37,17 @@ let package = Package(
         .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabSim"]),
         // Offline batch inference jobs.
         .target(name: "TrimtabJob", dependencies: ["TrimtabModel", .product(name: "Yams", package: "Yams")]),
-        // The HTTP service and dashboard: the commands as a JSON API.
-        .target(name: "TrimtabServer", dependencies: ["TrimtabModel", .product(name: "Hummingbird", package: "hummingbird")]),
+        // The application layer: every operation as a typed request → typed, Codable result,
+        // which the CLI, the HTTP server and the MCP server all call. No networking.
+        .target(name: "TrimtabKit", dependencies: [
+            "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabJob",
+        ]),
+        // The HTTP service and dashboard: the application layer as a JSON API.
+        .target(name: "TrimtabServer", dependencies: ["TrimtabKit", "TrimtabModel", .product(name: "Hummingbird", package: "hummingbird")]),
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
-            "TrimtabForecast", "TrimtabJob", "TrimtabServer",
+            "TrimtabForecast", "TrimtabJob", "TrimtabServer", "TrimtabKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TextTable", package: "TextTable"),
         ]),
@@ -55,11 +60,12 @@ let package = Package(
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "TrimtabKitTests", dependencies: ["TrimtabKit", "TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabServerTests", dependencies: [
-            "TrimtabServer", "TrimtabCLI", "TrimtabModel",
+            "TrimtabServer", "TrimtabKit", "TrimtabCLI", "TrimtabModel",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabModel"]),
+        .testTarget(name: "TrimtabCLITests", dependencies: ["TrimtabCLI", "TrimtabKit", "TrimtabModel"]),
     ]
 )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrimtabKit
 import TrimtabModel
 
 /// What a command produced: text for stdout and stderr, the exit status and the outcome's code.
@@ -17,6 +18,16 @@ public struct CommandResult: Sendable, Equatable {
         self.stderr = stderr
         self.status = status
         self.code = code ?? TrimtabError.Code.code(forExitStatus: status)
+    }
+
+    /// An operation's result: its JSON (`--format json`) or `table()` (`--format table`), with the
+    /// exit status of its outcome (3 for an infeasible goal).
+    init(_ result: some OperationResult, format: OutputFormat, table: () -> String) throws(TrimtabError) {
+        let status = TrimtabError.Code.statuses(of: result.outcome).exit
+        switch format {
+        case .json: self.init(stdout: try result.jsonText(), status: status)
+        case .table: self.init(stdout: table(), status: status)
+        }
     }
 
     /// The one-line report of a failure: `trimtab: MESSAGE` on stderr, the code's exit status.
@@ -136,20 +147,8 @@ struct WorkflowOptions: ParsableArguments {
     @Option(help: "Output: table (for people) or json (for tools).")
     var format: OutputFormat = .table
 
-    func load() throws(TrimtabError) -> WorkflowModel {
-        let workflow: Workflow
-        do {
-            workflow = try WorkflowParser.load(path: file)
-        } catch {
-            // Another trimtab file (a control configuration, a job plan…): say which, not "unknown field".
-            throw DocumentKind.misplaced(file, expected: .workflow) ?? error
-        }
-        do {
-            return try WorkflowModel(workflow)
-        } catch {
-            throw error.inFile(file)
-        }
-    }
+    /// The workflow and its model (the one loader every front end uses, `WorkflowSource`).
+    func load() throws(TrimtabError) -> WorkflowModel { try WorkflowSource.file(file).load() }
 }
 
 /// Bound flags shared by `plan` and `pareto`; each overrides the file's bound.
@@ -166,21 +165,4 @@ struct BoundOptions: ParsableArguments {
     @Option(name: .customLong("min-accuracy"), parsing: .unconditional,
             help: "Bound on the combined accuracy (0–1).")
     var minAccuracy: Double?
-
-    func apply(to bounds: Bounds) throws(TrimtabError) -> Bounds {
-        var b = bounds
-        if let v = maxLatencyMs {
-            guard v.isFinite, v > 0 else { throw TrimtabError(field: "--max-latency-ms", "\(JSONValue.format(v, nonFinite: true)) must be a positive number") }
-            b.maxLatencyMs = v
-        }
-        if let v = maxCostPerMillion {
-            guard v.isFinite, v > 0 else { throw TrimtabError(field: "--max-cost-per-million", "\(JSONValue.format(v, nonFinite: true)) must be a positive number") }
-            b.maxCostPerMillion = v
-        }
-        if let v = minAccuracy {
-            guard v.isFinite, v >= 0, v <= 1 else { throw TrimtabError(field: "--min-accuracy", "\(JSONValue.format(v, nonFinite: true)) is not in [0, 1]") }
-            b.minAccuracy = v
-        }
-        return b
-    }
 }

@@ -1,29 +1,36 @@
 import Foundation
 import Hummingbird
+import TrimtabKit
 import TrimtabModel
 
-/// The Trimtab HTTP service: the `validate`, `evaluate`, `plan` and `pareto` commands as a JSON
-/// API, and a dashboard page that drives them.
+/// The Trimtab HTTP service: the application layer's operations as a JSON API, and a dashboard
+/// page that drives them.
 ///
 /// Routes:
 /// - `GET /` — the dashboard (one self-contained HTML page, no external assets).
-/// - `GET /healthz` — `ok`.
-/// - `POST /v1/validate|plan|pareto` — body: a v1 workflow (YAML or JSON); query parameters
-///   `minimize`, `maximize`, `max_latency_ms`, `max_cost_per_million`, `min_accuracy`, `solver`,
-///   `time_limit` override the file's goal as the CLI flags do.
-/// - `POST /v1/evaluate` — body: `{"workflow": <workflow object or YAML text>, "configuration": {…}}`.
+/// - `GET /healthz` — `ok` (answered while solves run: they run off the cooperative pool).
+/// - `POST /v1/validate|plan|pareto` — body: a v1 workflow (YAML or JSON), or a JSON request
+///   object `{"workflow": …, "max_latency_ms": …}` with the operation's fields; query
+///   parameters (`minimize`, `maximize`, `max_latency_ms`, `max_cost_per_million`,
+///   `min_accuracy`, `solver`, `time_limit`, `explain`, …) set the same fields.
+/// - `POST /v1/evaluate` — body: `{"workflow": <object or YAML text>, "configuration": {…}}`.
 ///
-/// Answers are the spec's JSON. The HTTP status is the command's outcome through
-/// `TrimtabError.Code.statuses(of:)`, the table the CLI's exit statuses come from: bad input is
-/// 400 `{"error": "<one line naming the field>"}`; an infeasible goal is 422 with the plan JSON
-/// (`"status": "infeasible"`); a runtime failure is 503 and a defect 500, with `{"error": …}`.
+/// Answers are the operations' JSON, byte for byte what `trimtab COMMAND --format json` prints.
+/// The HTTP status is the outcome's through `TrimtabError.Code.statuses(of:)`, the table the
+/// CLI's exit statuses come from: bad input is 400 `{"error": "<one line naming the field>"}`
+/// (unknown fields and parameters included); an infeasible goal is 422 with the plan JSON; too
+/// many concurrent solves 429 with `Retry-After`; a runtime failure 503; a defect 500.
 public struct TrimtabServer: Sendable {
-    public let runner: CommandRunner
-    /// Largest request body accepted (bytes).
+    /// Largest request body accepted (bytes); larger bodies get 413.
     public var maxBodyBytes = 8 << 20
+    /// Seconds a plan may take when the request gives no `time_limit`; past it the best
+    /// configuration found is answered as `feasible`.
+    public var defaultTimeLimit: Double = 30
+    /// Solves and other CPU-heavy operations run here, at most a few at once.
+    public let gate: OperationGate
 
-    public init(runner: @escaping CommandRunner) {
-        self.runner = runner
+    public init(maxConcurrentSolves: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+        gate = OperationGate(maxConcurrent: maxConcurrentSolves)
     }
 
     /// The router, for in-process tests and for `application(host:port:)`.
@@ -34,16 +41,19 @@ public struct TrimtabServer: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
         }
         router.get("/healthz") { _, _ in "ok" }
-        for command in ["validate", "plan", "pareto"] {
-            router.post("/v1/\(command)") { request, _ in
-                let body = try await request.body.collect(upTo: maxBodyBytes)
-                return handle(command: command, workflowText: String(buffer: body),
-                              query: request.uri.queryParameters, configuration: nil)
-            }
+        route(router, "validate", fields: ValidateOperation.Request.fieldNames) { (r: ValidateOperation.Request, _) throws(TrimtabError) in
+            try ValidateOperation.run(r)
         }
-        router.post("/v1/evaluate") { request, _ in
-            let body = try await request.body.collect(upTo: maxBodyBytes)
-            return evaluate(String(buffer: body))
+        route(router, "plan", fields: PlanOperation.Request.fieldNames) { (r: PlanOperation.Request, cancel) throws(TrimtabError) in
+            var request = r
+            if request.timeLimit == nil { request.timeLimit = defaultTimeLimit }
+            return try PlanOperation.run(request, cancellation: cancel)
+        }
+        route(router, "pareto", fields: ParetoOperation.Request.fieldNames) { (r: ParetoOperation.Request, _) throws(TrimtabError) in
+            try ParetoOperation.run(r)
+        }
+        route(router, "evaluate", fields: EvaluateOperation.Request.fieldNames, bodyIsWorkflow: false) {
+            (r: EvaluateOperation.Request, _) throws(TrimtabError) in try EvaluateOperation.run(r)
         }
         return router
     }
@@ -53,84 +63,113 @@ public struct TrimtabServer: Sendable {
         Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "trimtab"))
     }
 
-    static let flagParameters: [(query: String, flag: String)] = [
-        ("minimize", "--minimize"), ("maximize", "--maximize"), ("max_latency_ms", "--max-latency-ms"),
-        ("max_cost_per_million", "--max-cost-per-million"), ("min_accuracy", "--min-accuracy"),
-        ("solver", "--solver"), ("time_limit", "--time-limit"),
-    ]
-
-    func handle(command: String, workflowText: String, query: Parameters, configuration: String?) -> Response {
-        var arguments = [command]
-        if command == "plan" || command == "pareto" {
-            for (name, flag) in Self.flagParameters {
-                if let value = query.get(name) { arguments += [flag, value] }
+    /// `POST /v1/NAME`: the body and query decoded into the operation's request, run through the gate.
+    func route<Request: Decodable & Sendable, Result: OperationResult>(
+        _ router: Router<BasicRequestContext>, _ name: String, fields: [String], bodyIsWorkflow: Bool = true,
+        _ operation: @escaping @Sendable (Request, OperationCancellation) throws(TrimtabError) -> Result
+    ) {
+        router.post("/v1/\(name)") { request, _ -> Response in
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maxBodyBytes)
+            } catch {
+                return Self.json(.contentTooLarge, Self.errorBody("body: larger than \(maxBodyBytes) bytes"))
+            }
+            do throws(TrimtabError) {
+                let object = try Self.requestObject(body: String(buffer: body), query: request.uri.queryParameters,
+                                                    fields: fields, bodyIsWorkflow: bodyIsWorkflow)
+                let decoded: Request = try Self.decode(object)
+                let result = try await gate.run { cancel throws(TrimtabError) in try operation(decoded, cancel) }
+                return Self.json(Self.status(result.outcome), try result.jsonText())
+            } catch {
+                var response = Self.json(Self.status(error.code), Self.errorBody(Self.message(error)))
+                if error.code == .overloaded { response.headers[.retryAfter] = "1" }
+                return response
             }
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trimtab-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        } catch {
-            return Self.json(Self.status(.unavailable), #"{"error": "cannot create a scratch folder"}"#)
-        }
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let trimmed = workflowText.drop { $0.isWhitespace }
-        let workflowPath = scratch.appendingPathComponent(trimmed.first == "{" ? "workflow.json" : "workflow.yaml").path
-        guard FileManager.default.createFile(atPath: workflowPath, contents: Data(workflowText.utf8)) else {
-            return Self.json(Self.status(.unavailable), #"{"error": "cannot write a scratch file"}"#)
-        }
-        arguments.insert(workflowPath, at: 1)
-        if let configuration {
-            let configurationPath = scratch.appendingPathComponent("configuration.json").path
-            guard FileManager.default.createFile(atPath: configurationPath, contents: Data(configuration.utf8)) else {
-                return Self.json(Self.status(.unavailable), #"{"error": "cannot write a scratch file"}"#)
-            }
-            arguments += ["--config", configurationPath]
-        }
-        arguments += ["--format", "json"]
-        let output = runner(arguments)
-        let status = Self.status(output.code)
-        // Success and infeasible goals answer with the command's JSON.
-        if output.code == nil || (output.code == .infeasible && !output.stdout.isEmpty) {
-            return Self.json(status, output.stdout)
-        }
-        // Name the request's parts instead of the scratch files, once: the configuration's
-        // fields already start with `configuration.`.
-        let configurationPath = scratch.appendingPathComponent("configuration.json").path
-        let message = output.stderr
-            .replacingOccurrences(of: "trimtab: ", with: "")
-            .replacingOccurrences(of: configurationPath + ": configuration.", with: "configuration.")
-            .replacingOccurrences(of: configurationPath, with: "configuration")
-            .replacingOccurrences(of: workflowPath, with: "workflow")
-            .replacingOccurrences(of: #" \(see trimtab [^)]*--help\)"#, with: "", options: .regularExpression)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return Self.json(status, Self.errorBody(message))
     }
 
-    func evaluate(_ body: String) -> Response {
-        guard let data = body.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            return Self.json(Self.status(.invalidInput), Self.errorBody("body: expected a JSON object with workflow and configuration"))
-        }
-        guard let configuration = object["configuration"] else {
-            return Self.json(Self.status(.invalidInput), Self.errorBody("configuration: is required"))
-        }
-        let workflowText: String
-        switch object["workflow"] {
-        case let text as String: workflowText = text
-        case let value? where JSONSerialization.isValidJSONObject(value):
-            guard let encoded = try? JSONSerialization.data(withJSONObject: value) else {
-                return Self.json(Self.status(.invalidInput), Self.errorBody("workflow: cannot be encoded"))
+    /// The request as a JSON object: the body (a request object, or the workflow itself) with
+    /// the query parameters as fields. Unknown fields and parameters are bad input.
+    static func requestObject(body: String, query: Parameters, fields: [String], bodyIsWorkflow: Bool) throws(TrimtabError) -> [(String, JSONValue)] {
+        var pairs: [(String, JSONValue)]
+        let trimmed = body.drop { $0.isWhitespace }
+        let json: JSONValue? = trimmed.first == "{" ? try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)) : nil
+        if case .object(let p)? = json, !bodyIsWorkflow || p.contains(where: { $0.0 == "workflow" }) {
+            pairs = p
+            for (key, _) in p where !fields.contains(key) {
+                throw TrimtabError(field: "body", "unknown field '\(key)' (expected \(fields.joined(separator: ", ")))")
             }
-            workflowText = String(decoding: encoded, as: UTF8.self)
-        default:
-            return Self.json(Self.status(.invalidInput), Self.errorBody("workflow: is required (an object or YAML text)"))
+        } else if bodyIsWorkflow {
+            guard !trimmed.isEmpty else { throw TrimtabError(field: "body", "is empty; send a v1 workflow (YAML or JSON)") }
+            pairs = [("workflow", .string(body))]
+        } else {
+            throw TrimtabError(field: "body", "expected a JSON object with \(fields.joined(separator: ", "))")
         }
-        guard JSONSerialization.isValidJSONObject(["configuration": configuration]),
-              let encoded = try? JSONSerialization.data(withJSONObject: ["configuration": configuration]) else {
-            return Self.json(Self.status(.invalidInput), Self.errorBody("configuration: expected an object"))
+        for (key, value) in query {
+            let name = String(key)
+            guard name != "workflow", fields.contains(name) else {
+                throw TrimtabError(field: "query", "unknown parameter '\(name)' (expected \(fields.filter { $0 != "workflow" }.joined(separator: ", ")))")
+            }
+            pairs.removeAll { $0.0 == name }
+            pairs.append((name, Self.queryValue(String(value))))
         }
-        return handle(command: "evaluate", workflowText: workflowText, query: [:],
-                      configuration: String(decoding: encoded, as: UTF8.self))
+        return pairs
+    }
+
+    /// A query parameter's value as JSON: booleans and numbers as such, anything else a string.
+    static func queryValue(_ text: String) -> JSONValue {
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+        if let i = Int(text) { return .integer(i) }
+        if let d = Double(text) { return .number(d) }
+        return .string(text)
+    }
+
+    static func decode<Request: Decodable>(_ pairs: [(String, JSONValue)]) throws(TrimtabError) -> Request {
+        do {
+            return try JSONDecoder().decode(Request.self, from: Data(JSONValue.object(pairs).render(indent: nil).utf8))
+        } catch let error as DecodingError {
+            throw TrimtabError(field: Self.path(of: error), Self.problem(of: error))
+        } catch {
+            throw TrimtabError(field: "body", "cannot be read: \(error)")
+        }
+    }
+
+    static func path(of error: DecodingError) -> String {
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
+        case .keyNotFound(let key, let c): return (c.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+        @unknown default: return "body"
+        }
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? "body" : path
+    }
+
+    static func problem(of error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(let type, _):
+            let name = "\(type)"
+            if name.contains("Double") || name.contains("Int") { return "expected a number" }
+            if name.contains("Bool") { return "expected true or false" }
+            if name.contains("String") { return "expected a string" }
+            return "has the wrong type"
+        case .valueNotFound: return "is required"
+        case .keyNotFound: return "is required"
+        case .dataCorrupted(let c): return c.debugDescription
+        @unknown default: return "cannot be read"
+        }
+    }
+
+    /// The error's one line, naming request fields as the API spells them: the CLI's
+    /// `--max-latency-ms` is the field and query parameter `max_latency_ms`.
+    static func message(_ error: TrimtabError) -> String {
+        var e = error
+        if e.file == nil, let field = e.field, field.hasPrefix("--") {
+            e.field = String(field.dropFirst(2)).replacingOccurrences(of: "-", with: "_")
+        }
+        return e.description
     }
 
     /// The HTTP status of an outcome (`nil`: success), from the table the CLI's exit statuses come from.
@@ -139,8 +178,7 @@ public struct TrimtabServer: Sendable {
     }
 
     static func errorBody(_ message: String) -> String {
-        let encoded = (try? JSONSerialization.data(withJSONObject: ["error": message])) ?? Data(#"{"error": "bad request"}"#.utf8)
-        return String(decoding: encoded, as: UTF8.self)
+        JSONValue.object([("error", .string(message))]).render(indent: nil)
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {

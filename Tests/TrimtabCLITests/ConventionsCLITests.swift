@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import TrimtabKit
 import TrimtabModel
 @testable import TrimtabCLI
 
@@ -131,10 +132,11 @@ private func words(_ line: String) -> [String] {
     // MARK: one error type, one status table
 
     @Test func statusTableIsTheDocumentedOne() {
-        // The ground rules' table: 0 ok, 1 runtime failure, 2 bad input, 3 infeasible; HTTP 400/422/503/500.
+        // The ground rules' table: 0 ok, 1 runtime failure, 2 bad input, 3 infeasible; HTTP 400/422/503/500,
+        // and 429 for too many concurrent solves (issue 16).
         let expected: [(TrimtabError.Code?, Int32, Int)] = [
             (nil, 0, 200), (.invalidInput, 2, 400), (.io, 2, 400), (.unsupported, 2, 400),
-            (.infeasible, 3, 422), (.unavailable, 1, 503), (.internal, 1, 500),
+            (.infeasible, 3, 422), (.unavailable, 1, 503), (.internal, 1, 500), (.overloaded, 1, 429),
         ]
         #expect(expected.count == TrimtabError.Code.allCases.count + 1)
         for (code, exit, http) in expected {

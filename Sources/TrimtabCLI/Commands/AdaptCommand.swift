@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabForecast
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab adapt FILE --trace T`: replays the adaptive loop (forecast, re-plan, reconfigure every

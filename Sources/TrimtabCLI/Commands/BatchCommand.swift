@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabBatch
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab batch`: memory size, maximum batch size and timeout of one batching function,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabFit
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab calibrate`: learn a platform's own overhead from workflows that ran.

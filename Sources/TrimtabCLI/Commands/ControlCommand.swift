@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrimtabAdapters
 import TrimtabControl
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab control CONFIG [--once] [--dry-run]`: the live control loop.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabFit
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab fit MEASUREMENTS.csv`: latency curves from measured invocations, written as the

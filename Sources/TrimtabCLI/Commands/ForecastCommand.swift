@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabForecast
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab forecast`: trains a load predictor on the start of a trace and scores it on the rest.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrimtabAdapters
 import TrimtabControl
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab history --db FILE [--since T] [--format table|json|csv]`: the control loop's record.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job`: offline batch inference jobs on short-lived workers (plan, fit, predict,

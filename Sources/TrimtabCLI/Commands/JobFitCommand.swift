@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job fit RUNS.json`: learn a job-level cost and makespan model from measured jobs.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job plan`: memory, split size and worker count for a deadline or a cost target.

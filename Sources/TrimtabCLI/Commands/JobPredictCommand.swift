@@ -1,5 +1,6 @@
 import ArgumentParser
 import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job predict`: cost and makespan of one job shape.

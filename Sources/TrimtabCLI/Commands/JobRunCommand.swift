@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job run`: run a planned job on this machine with a pool of worker processes.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job simulate`: static vs dynamic vs speculative allocation under random split times.

@@ -1,6 +1,6 @@
 import ArgumentParser
+import TrimtabKit
 import TrimtabModel
-import TrimtabSolve
 
 /// `trimtab pareto FILE`: every non-dominated (latency, cost, accuracy) point meeting the bounds.
 struct ParetoCommand: ResultCommand {
@@ -18,33 +18,22 @@ struct ParetoCommand: ResultCommand {
     var plot = false
 
     func execute() throws -> CommandResult {
-        let model = try options.load()
-        let fileBounds = model.workflow.goal?.bounds ?? Bounds()
-        let effective = try bounds.apply(to: fileBounds)
-        let points = ExactSolver().pareto(model, bounds: effective)
-        switch options.format {
-        case .json:
-            let json = JSONValue.object([("points", .array(points.map {
-                .object([("configuration", Render.configuration(model, $0.optionIndices)), ("predicted", Render.predicted($0.prediction))])
-            }))])
-            return CommandResult(stdout: json.render() + "\n")
-        case .table:
-            var out = "\(model.workflow.name): \(points.count) non-dominated configurations\n\n"
+        let result = try ParetoOperation.run(.init(workflow: .file(options.file), maxLatencyMs: bounds.maxLatencyMs,
+                                                   maxCostPerMillion: bounds.maxCostPerMillion, minAccuracy: bounds.minAccuracy))
+        let points = result.points
+        return try CommandResult(result, format: options.format) {
+            var out = "\(result.workflow): \(points.count) non-dominated configurations\n\n"
             let rows = points.enumerated().map { i, p -> [String] in
-                let config = model.configuration(optionIndices: p.optionIndices)
-                let text = model.workflow.stages.map { s -> String in
-                    guard let c = config[s.name] else { return s.name }
-                    return "\(s.name)=" + (c.variant.map { "\($0)@" } ?? "") + "\(c.memoryMB)"
-                }.joined(separator: " ")
-                return [String(i + 1), Render.fixed(p.prediction.latencyMs, 2), Render.fixed(p.prediction.costPerMillion, 4),
-                        Render.fixed(p.prediction.accuracy, 4), text]
+                [String(i + 1), Render.fixed(p.predicted.latencyMs, 2), Render.fixed(p.predicted.costPerMillionUSD, 4),
+                 Render.fixed(p.predicted.accuracy, 4),
+                 p.configuration.entries.map { "\($0.stage)=\($0.value.shortText)" }.joined(separator: " ")]
             }
             out += Render.table(["#", "latency_ms", "cost_per_1M_usd", "accuracy", "configuration"], rows)
             if plot && !points.isEmpty {
-                out += "\n" + Render.scatter(points.map { ($0.prediction.latencyMs, $0.prediction.costPerMillion) },
+                out += "\n" + Render.scatter(points.map { ($0.predicted.latencyMs, $0.predicted.costPerMillionUSD) },
                                              xLabel: "expected latency (ms)", yLabel: "cost per 1M runs (USD)")
             }
-            return CommandResult(stdout: out)
+            return out
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrimtabKit
 import TrimtabModel
 import TrimtabSolve
 
@@ -32,114 +33,44 @@ struct PlanCommand: ResultCommand {
     var explain = false
 
     func execute() throws -> CommandResult {
-        if let t = timeLimit, !(t.isFinite && t > 0) {
-            throw TrimtabError(field: "--time-limit", "\(t) must be a positive number of seconds")
-        }
-        let model = try options.load()
-        let goal = try Self.resolveGoal(model.workflow, minimize: minimize, maximize: maximize, bounds: bounds, file: options.file)
-        let tails = try tailBounds.bounds()
-        if !tails.isEmpty {
-            if explain { throw TrimtabError(field: "--explain", "is not available with tail-latency bounds (--max-latency-p95-ms, --max-latency-p99-ms)") }
-            return try tailBounds.plan(model, goal: goal, tails: tails, format: options.format, file: options.file)
-        }
-        guard let solver = Solvers.named(solver, timeLimit: timeLimit) else {
-            throw TrimtabError(field: "--solver", "'\(solver)' is not a solver (expected \(Solvers.names.joined(separator: ", ")))")
-        }
-        let result = try solver.solve(model, goal: goal)
-        var explanation: PlanExplanation? = nil
-        if explain, result.status != .infeasible, let indices = result.optionIndices {
-            // Moved goals are re-solved exactly: by enumeration if that was asked for, else by the exact solver.
-            let reSolver: any Solver = solver is ExhaustiveSolver ? solver : ExactSolver(timeLimit: timeLimit)
-            explanation = try PlanExplainer(solver: reSolver).explain(model, goal: goal, plan: indices,
-                                                                      planIsOptimal: result.status == .optimal)
-        }
-        return try render(result, model: model, goal: goal, solverName: solver.name, explanation: explanation)
+        let request = PlanOperation.Request(
+            workflow: .file(options.file), minimize: minimize, maximize: maximize, maxLatencyMs: bounds.maxLatencyMs,
+            maxCostPerMillion: bounds.maxCostPerMillion, minAccuracy: bounds.minAccuracy,
+            maxLatencyP95Ms: tailBounds.maxLatencyP95Ms, maxLatencyP99Ms: tailBounds.maxLatencyP99Ms,
+            tailRule: tailBounds.tailRule, tailRuns: tailBounds.tailRuns, solver: solver, timeLimit: timeLimit,
+            explain: explain ? true : nil)
+        let result = try PlanOperation.run(request)
+        return try CommandResult(result, format: options.format) { Self.table(result) }
     }
 
-    static func resolveGoal(_ workflow: Workflow, minimize: String?, maximize: String?, bounds: BoundOptions,
-                            file: String) throws(TrimtabError) -> Goal {
-        var goal = workflow.goal
-        switch (minimize, maximize) {
-        case (let m?, nil):
-            switch m {
-            case "cost": goal = Goal(objective: .minimizeCost, bounds: goal?.bounds ?? Bounds())
-            case "latency": goal = Goal(objective: .minimizeLatency, bounds: goal?.bounds ?? Bounds())
-            default: throw TrimtabError(field: "--minimize", "'\(m)' cannot be minimized (expected cost or latency)")
-            }
-        case (nil, let m?):
-            guard m == "accuracy" else { throw TrimtabError(field: "--maximize", "'\(m)' cannot be maximized (expected accuracy)") }
-            goal = Goal(objective: .maximizeAccuracy, bounds: goal?.bounds ?? Bounds())
-        case (.some, .some):
-            throw TrimtabError(field: "--minimize", "give --minimize or --maximize, not both")
-        case (nil, nil):
-            break
-        }
-        guard var resolved = goal else {
-            throw TrimtabError(file: file, field: "goal", "the file has no goal; give one or pass --minimize cost|latency or --maximize accuracy")
-        }
-        resolved.bounds = try bounds.apply(to: resolved.bounds)
-        return resolved
-    }
-
-    static func describe(_ goal: Goal) -> String {
-        var parts = [goal.objective.phrase]
-        if let l = goal.bounds.maxLatencyMs { parts.append("latency ≤ \(JSONValue.format(l)) ms") }
-        if let c = goal.bounds.maxCostPerMillion { parts.append("cost ≤ \(JSONValue.format(c)) USD/1M") }
-        if let a = goal.bounds.minAccuracy { parts.append("accuracy ≥ \(JSONValue.format(a))") }
-        return parts.joined(separator: "; ")
-    }
-
-    func render(_ result: PlanResult, model: WorkflowModel, goal: Goal, solverName: String,
-                explanation: PlanExplanation? = nil) throws(TrimtabError) -> CommandResult {
-        let status = result.status == .infeasible ? ExitStatus.infeasible : ExitStatus.success
-        switch options.format {
-        case .json:
-            var fields: [(String, JSONValue)] = [("status", .string(result.status.rawValue))]
-            if let indices = result.optionIndices, let p = result.prediction, result.status != .infeasible {
-                fields.append(("configuration", Render.configuration(model, indices)))
-                fields.append(("predicted", Render.predicted(p)))
-            } else if !result.closestBounds.isEmpty {
-                fields.append(("closest", .array(result.closestBounds.map(Self.reachJSON))))
-                if let nearest = Self.nearest(result.closestBounds) {
-                    fields.append(("closest_bound", .string(nearest.quantity.rawValue)))
+    /// The table output: the goal, the status, each stage's choice and the prediction (or, when
+    /// infeasible, how close each bound comes), and the explanation when asked for.
+    static func table(_ r: PlanOperation.Result) -> String {
+        var goalText = r.goal.phrase
+        if let p95 = r.goal.maxLatencyP95Ms { goalText += "; latency_p95_ms ≤ \(JSONValue.format(p95)) ms" }
+        if let p99 = r.goal.maxLatencyP99Ms { goalText += "; latency_p99_ms ≤ \(JSONValue.format(p99)) ms" }
+        var out = "\(r.workflow): \(goalText)\n"
+        guard let stages = r.stages, let p = r.predicted, r.status != "infeasible" else {
+            out += "status: infeasible (\(r.solver)) — no configuration meets the bounds\n"
+            for reach in r.closest ?? [] {
+                out += "  \(reach.bound): limit \(JSONValue.format(reach.limit)), "
+                if let best = reach.best, let gap = reach.relativeGap {
+                    out += "best reachable with the other bounds kept \(Render.fixed(best, 4)) (\(Render.fixed(gap * 100, 1))% short)\n"
+                } else {
+                    out += "the other bounds cannot all be met even without this one\n"
                 }
             }
-            fields.append(("solver", .string(solverName)))
-            if let explanation { fields.append(("explanation", try JSONValue.encoding(explanation))) }
-            return CommandResult(stdout: JSONValue.object(fields).render() + "\n", status: status)
-        case .table:
-            var out = "\(model.workflow.name): \(Self.describe(goal))\n"
-            guard let indices = result.optionIndices, let p = result.prediction, result.status != .infeasible else {
-                out += "status: infeasible (\(solverName)) — no configuration meets the bounds\n"
-                for reach in result.closestBounds {
-                    out += "  \(reach.quantity.rawValue): limit \(JSONValue.format(reach.limit)), "
-                    if let best = reach.best, let gap = reach.relativeGap {
-                        out += "best reachable with the other bounds kept \(Render.fixed(best, 4)) (\(Render.fixed(gap * 100, 1))% short)\n"
-                    } else {
-                        out += "the other bounds cannot all be met even without this one\n"
-                    }
-                }
-                if let nearest = Self.nearest(result.closestBounds) {
-                    out += "closest to feasible: \(nearest.quantity.rawValue)\n"
-                }
-                return CommandResult(stdout: out, status: status)
-            }
-            out += "status: \(result.status.rawValue) (\(solverName))\n\n"
-            out += Render.stageTable(model, indices) + "\n"
-            out += "predicted: " + Render.summary(p) + "\n"
-            if let explanation { out += "\n" + Self.explanationText(explanation) }
-            return CommandResult(stdout: out, status: status)
+            if let nearest = r.closestBound { out += "closest to feasible: \(nearest)\n" }
+            return out
         }
-    }
-
-    static func reachJSON(_ r: BoundReach) -> JSONValue {
-        .object([("bound", .string(r.quantity.rawValue)), ("limit", .number(r.limit)),
-                 ("best", r.best.map { .number($0) } ?? .null), ("relative_gap", r.relativeGap.map { .number($0) } ?? .null)])
-    }
-
-    /// The bound that misses by the least (relatively) when the others are kept.
-    static func nearest(_ reaches: [BoundReach]) -> BoundReach? {
-        reaches.filter { $0.relativeGap != nil }.min { ($0.relativeGap ?? .infinity) < ($1.relativeGap ?? .infinity) }
+        out += "status: \(r.status) (\(r.solver))\n\n"
+        out += Render.stageTable(stages) + "\n"
+        out += "predicted: " + Render.summary(p)
+        if let v = p.latencyP95Ms { out += ", latency_p95_ms \(Render.fixed(v, 1)) ms" }
+        if let v = p.latencyP99Ms { out += ", latency_p99_ms \(Render.fixed(v, 1)) ms" }
+        out += "\n"
+        if let explanation = r.explanation { out += "\n" + Self.explanationText(explanation) }
+        return out
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrimtabKit
 import TrimtabModel
 import TrimtabSim
 import TrimtabSolve

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabKit
 import TrimtabModel
 
 /// Writes a command's output file. Its format follows its extension: `.json` is JSON and

@@ -1,5 +1,6 @@
 import Foundation
 import TextTable
+import TrimtabKit
 import TrimtabModel
 import TrimtabSolve
 
@@ -10,28 +11,6 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// Turns model results into the spec's JSON shapes and into terminal tables.
 enum Render {
-    static func configuration(_ model: WorkflowModel, _ indices: [Int]) -> JSONValue {
-        let config = model.configuration(optionIndices: indices)
-        return .object(model.workflow.stages.compactMap { stage in
-            guard let choice = config[stage.name] else { return nil }
-            var fields: [(String, JSONValue)] = []
-            if let v = choice.variant { fields.append(("variant", .string(v))) }
-            fields.append(("memory_mb", .integer(choice.memoryMB)))
-            if let b = choice.batchSize { fields.append(("batch_size", .integer(b))) }
-            if let t = choice.batchTimeoutMs { fields.append(("batch_timeout_ms", .number(t))) }
-            return (stage.name, .object(fields))
-        })
-    }
-
-    static func predicted(_ p: Prediction) -> JSONValue {
-        .object([("latency_ms", .number(p.latencyMs)), ("cost_per_million_usd", .number(p.costPerMillion)),
-                 ("accuracy", .number(p.accuracy))])
-    }
-
-    static func executions(_ model: WorkflowModel) -> JSONValue {
-        .object(model.workflow.stages.enumerated().map { ($0.element.name, .number(model.executions[$0.offset])) })
-    }
-
     static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
 
     /// A table of rows of strings with a header (TextTable, simple style).
@@ -43,29 +22,20 @@ enum Render {
     }
 
     /// Per-stage table of a configuration: choice, latency, executions and cost share.
-    static func stageTable(_ model: WorkflowModel, _ indices: [Int]) -> String {
-        var total = 0.0
-        var costs: [Double] = []
-        for (s, k) in indices.enumerated() {
-            let c = model.executions[s] * model.options[s][k].invocationCost * 1e6
-            costs.append(c)
-            total += c
-        }
-        let batched = indices.enumerated().contains { model.options[$0.offset][$0.element].batchSize != nil }
-        let rows: [[String]] = indices.enumerated().map { s, k in
-            let stage = model.workflow.stages[s]
-            let o = model.options[s][k]
-            let batch = o.batchSize.map { "\($0) / \(JSONValue.format(o.batchTimeoutMs ?? 0)) ms" } ?? "-"
-            return [stage.name, stage.hasVariants ? stage.variants[o.variant].name : "-", String(o.memoryMB)] + (batched ? [batch] : [])
-                + [fixed(o.latencyMs, 1), fixed(model.executions[s], 4), fixed(costs[s], 4),
-                   total > 0 ? fixed(costs[s] / total * 100, 1) + "%" : "-"]
+    static func stageTable(_ stages: [StageBreakdown]) -> String {
+        let batched = stages.contains { $0.batchSize != nil }
+        let rows: [[String]] = stages.map { s in
+            let batch = s.batchSize.map { "\($0) / \(JSONValue.format(s.batchTimeoutMs ?? 0)) ms" } ?? "-"
+            return [s.stage, s.variant ?? "-", String(s.memoryMB)] + (batched ? [batch] : [])
+                + [fixed(s.latencyMs, 1), fixed(s.executions, 4), fixed(s.costPerMillionUSD, 4),
+                   s.costShare.map { fixed($0 * 100, 1) + "%" } ?? "-"]
         }
         return table(["stage", "variant", "memory_mb"] + (batched ? ["batch (B / timeout)"] : [])
                      + ["latency_ms", "executions", "cost_per_1M_usd", "share"], rows)
     }
 
-    static func summary(_ p: Prediction) -> String {
-        "latency \(fixed(p.latencyMs, 2)) ms · cost \(fixed(p.costPerMillion, 4)) USD per 1M runs · accuracy \(fixed(p.accuracy, 4))"
+    static func summary(_ p: PredictedQuantities) -> String {
+        "latency \(fixed(p.latencyMs, 2)) ms · cost \(fixed(p.costPerMillionUSD, 4)) USD per 1M runs · accuracy \(fixed(p.accuracy, 4))"
     }
 
     /// A small scatter plot of latency (x) against cost (y); `*` marks points.

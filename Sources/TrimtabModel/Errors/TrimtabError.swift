@@ -19,6 +19,9 @@ public struct TrimtabError: Error, CustomStringConvertible, Equatable, Sendable 
         case unavailable
         /// A defect in Trimtab itself. Exit 1, HTTP 500.
         case `internal`
+        /// Too many requests at once (the server's cap on concurrent solves); retry later.
+        /// Exit 1, HTTP 429.
+        case overloaded
     }
 
     public var code: Code
@@ -63,6 +66,7 @@ extension TrimtabError.Code {
     /// | `infeasible` | 3 | 422 |
     /// | `unavailable` (runtime failure) | 1 | 503 |
     /// | `internal` | 1 | 500 |
+    /// | `overloaded` | 1 | 429 |
     public static func statuses(of code: TrimtabError.Code?) -> (exit: Int32, http: Int) {
         switch code {
         case nil: return (0, 200)
@@ -70,6 +74,7 @@ extension TrimtabError.Code {
         case .infeasible?: return (3, 422)
         case .unavailable?: return (1, 503)
         case .internal?: return (1, 500)
+        case .overloaded?: return (1, 429)
         }
     }
 

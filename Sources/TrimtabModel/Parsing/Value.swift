@@ -24,8 +24,17 @@ public indirect enum Value: Sendable {
         }
     }
 
-    /// Parses YAML text (JSON is accepted too, being YAML). Malformed YAML becomes an error naming its line.
+    /// Most values a document may expand to (aliases counted as often as they are used): a
+    /// 10,000-stage workflow with 16 memory sizes has about 500,000. Bounds "billion laughs".
+    public static let maxValues = 2_000_000
+    /// Deepest nesting a document may have (a workflow nests 6 deep).
+    public static let maxDepth = 128
+
+    /// Parses YAML text (JSON is accepted too, being YAML). Malformed YAML becomes an error naming
+    /// its line; a document nested deeper than `maxDepth` or expanding (through aliases) to more
+    /// than `maxValues` values is refused.
     public static func parseYAML(_ text: String) throws(TrimtabError) -> Value {
+        try checkFlowDepth(text)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -35,7 +44,38 @@ public indirect enum Value: Sendable {
             throw TrimtabError("malformed YAML: \(error)")
         }
         guard let node else { return .null(line: 1) }
-        return try convert(node)
+        var budget = maxValues
+        return try convert(node, depth: 0, budget: &budget)
+    }
+
+    /// Refuses flow collections (`[[[[…`) nested deeper than `maxDepth` before the YAML parser,
+    /// which recurses once per level, sees them. Block nesting needs indentation and is bounded
+    /// while converting.
+    static func checkFlowDepth(_ text: String) throws(TrimtabError) {
+        var depth = 0, line = 1
+        var quote: UInt8? = nil
+        var comment = false
+        var previous: UInt8 = 0x0A
+        for byte in text.utf8 {
+            defer { previous = byte }
+            if byte == 0x0A { line += 1; comment = false; if quote == 0x27 || quote == 0x22 { continue } }
+            if comment { continue }
+            if let q = quote {
+                if byte == q && !(q == 0x22 && previous == 0x5C) { quote = nil }
+                continue
+            }
+            switch byte {
+            case 0x23 where previous == 0x20 || previous == 0x0A || previous == 0x09: comment = true
+            case 0x22, 0x27:
+                // A quoted scalar starts after a separator; inside a plain scalar (`it's`) a quote is text.
+                if [0x20, 0x0A, 0x09, 0x5B, 0x7B, 0x2C, 0x3A, 0x2D].contains(previous) { quote = byte }
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > maxDepth { throw TrimtabError(field: "line \(line)", "nested deeper than \(maxDepth) levels") }
+            case 0x5D, 0x7D: depth = max(0, depth - 1)
+            default: break
+            }
+        }
     }
 
     /// Parses JSON text, naming the line of a syntax error where Foundation reports one.
@@ -77,8 +117,13 @@ public indirect enum Value: Sendable {
         }
     }
 
-    private static func convert(_ node: Node) throws(TrimtabError) -> Value {
+    private static func convert(_ node: Node, depth: Int, budget: inout Int) throws(TrimtabError) -> Value {
         let line = node.mark?.line
+        budget -= 1
+        guard budget >= 0 else {
+            throw TrimtabError(field: "line \(line ?? 0)", "the document expands to more than \(maxValues) values (aliases nested too deep?)")
+        }
+        guard depth <= maxDepth else { throw TrimtabError(field: "line \(line ?? 0)", "nested deeper than \(maxDepth) levels") }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain && ["~", "null", "Null", "NULL", ""].contains(scalar.string) {
@@ -87,7 +132,7 @@ public indirect enum Value: Sendable {
             return .scalar(scalar.string, line: line, quoted: scalar.style != .plain)
         case .sequence(let seq):
             var items: [Value] = []
-            for item in seq { items.append(try convert(item)) }
+            for item in seq { items.append(try convert(item, depth: depth + 1, budget: &budget)) }
             return .list(items, line: line)
         case .mapping(let mapping):
             var pairs: [(key: String, value: Value)] = []
@@ -99,7 +144,7 @@ public indirect enum Value: Sendable {
                 if !seen.insert(name).inserted {
                     throw TrimtabError(field: "line \(key.mark?.line ?? line ?? 0)", "duplicate key '\(name)'")
                 }
-                pairs.append((name, try convert(value)))
+                pairs.append((name, try convert(value, depth: depth + 1, budget: &budget)))
             }
             return .map(pairs, line: line)
         case .alias:

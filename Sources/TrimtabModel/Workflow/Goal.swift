@@ -94,7 +94,7 @@ public struct Prediction: Sendable, Equatable, Codable {
 }
 
 /// One stage's choice: a variant (for stages with variants) and a memory size.
-public struct StageChoice: Sendable, Equatable, Hashable {
+public struct StageChoice: Sendable, Equatable, Hashable, Codable {
     public var variant: String?
     public var memoryMB: Int
     /// Extension: requests served per invocation (batching); nil means 1.
@@ -114,6 +114,12 @@ public struct StageChoice: Sendable, Equatable, Hashable {
         self.batchTimeoutMs = batchTimeoutMs
         self.replicas = replicas
         self.cores = cores
+    }
+
+    /// The spec's field names (`memory_mb`, …); unset extensions are left out.
+    enum CodingKeys: String, CodingKey {
+        case variant, memoryMB = "memory_mb", batchSize = "batch_size", batchTimeoutMs = "batch_timeout_ms"
+        case replicas, cores
     }
 }
 

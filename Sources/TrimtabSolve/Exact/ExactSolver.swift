@@ -29,6 +29,9 @@ public struct ExactSolver: Solver {
     /// returned as `feasible` (not proven optimal). Nil: no limit.
     public var timeLimit: Double?
     public init(timeLimit: Double? = nil) { self.timeLimit = timeLimit }
+    /// Set from elsewhere (a client that went away, a shutdown), it stops the solve as the
+    /// time limit does.
+    public var cancellation: SolveCancellation?
     /// Label products of at least this many pairs are searched by `ParetoProduct`.
     var productThreshold = 4096
     /// Whether an infeasible answer carries `closestBounds` (one more solve per bound). The
@@ -37,7 +40,7 @@ public struct ExactSolver: Solver {
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
-        let deadline = Deadline(seconds: timeLimit)
+        let deadline = Deadline(seconds: timeLimit, cancellation: cancellation)
         var limits = FoldLimits(maxLatency: goal.bounds.maxLatencyMs, maxCost: goal.bounds.maxCostPerMillion,
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
                                 objective: goal.objective)

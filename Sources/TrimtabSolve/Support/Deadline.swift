@@ -4,17 +4,24 @@ import Foundation
 /// solver stops proving and answers with its incumbent as `feasible` (never `optimal`).
 final class Deadline: @unchecked Sendable {
     private let end: Date?
+    private let cancellation: SolveCancellation?
     private(set) var expired = false
     private var calls = 0
 
-    init(seconds: Double?) { end = seconds.map { Date().addingTimeInterval($0) } }
+    init(seconds: Double?, cancellation: SolveCancellation? = nil) {
+        end = seconds.map { Date().addingTimeInterval($0) }
+        self.cancellation = cancellation
+    }
 
     /// Cheap to call often: looks at the clock every 1024 calls.
     func check() -> Bool {
-        guard let end else { return false }
         if expired { return true }
+        guard end != nil || cancellation != nil else { return false }
         calls += 1
-        if calls & 1023 == 0 && Date() >= end { expired = true }
+        if calls & 1023 == 0 {
+            if let end, Date() >= end { expired = true }
+            if cancellation?.isCancelled == true { expired = true }
+        }
         return expired
     }
 }

@@ -3,7 +3,7 @@ import TrimtabModel
 /// The kinds of file Trimtab reads, recognised by their top-level keys, so that a file given to
 /// the wrong command is named for what it is ("this is a trimtab control configuration, not a
 /// workflow; use trimtab control FILE --dry-run") instead of failing on its first unknown field.
-enum DocumentKind: Equatable {
+public enum DocumentKind: Equatable, Sendable {
     case workflow
     case controlConfiguration
     case workerModel
@@ -14,7 +14,7 @@ enum DocumentKind: Equatable {
     case stepFunctions
 
     /// What the file is, in a phrase.
-    var phrase: String {
+    public var phrase: String {
         switch self {
         case .workflow: return "a v1 workflow"
         case .controlConfiguration: return "a trimtab control configuration"
@@ -28,7 +28,7 @@ enum DocumentKind: Equatable {
     }
 
     /// The command that reads such a file.
-    func usage(_ file: String) -> String {
+    public func usage(_ file: String) -> String {
         switch self {
         case .workflow: return "trimtab validate \(file)"
         case .controlConfiguration: return "trimtab control \(file) --dry-run"
@@ -42,7 +42,7 @@ enum DocumentKind: Equatable {
     }
 
     /// Recognises a document by its top-level keys; nil when it looks like none of the kinds.
-    static func recognise(_ value: Value) -> DocumentKind? {
+    public static func recognise(_ value: Value) -> DocumentKind? {
         if case .list(let items, _) = value {
             guard case .map(let pairs, _)? = items.first else { return nil }
             return pairs.contains { $0.key == "num_images" || $0.key == "num_task_managers" } ? .measuredJobs : nil
@@ -66,7 +66,7 @@ enum DocumentKind: Equatable {
 
     /// The error for `file` given where a file of kind `expected` belongs, when it is recognisably
     /// another kind of trimtab file; nil when it is not (the reader's own error then stands).
-    static func misplaced(_ file: String, expected: DocumentKind) -> TrimtabError? {
+    public static func misplaced(_ file: String, expected: DocumentKind) -> TrimtabError? {
         guard let value = try? Value.load(path: file), let kind = recognise(value), kind != expected else { return nil }
         return TrimtabError(file: file, "this is \(kind.phrase), not \(expected.phrase); use \(kind.usage(file))")
     }

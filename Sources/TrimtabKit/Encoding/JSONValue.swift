@@ -52,13 +52,13 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Shortest round-tripping form; integers without a fraction; non-finite as null.
     /// `nonFinite`: spell NaN and infinities (`nan`, `inf`, `-inf`) instead of `null`, for messages.
-    static func format(_ d: Double, nonFinite: Bool = false) -> String {
+    public static func format(_ d: Double, nonFinite: Bool = false) -> String {
         guard d.isFinite else { return nonFinite ? (d.isNaN ? "nan" : d > 0 ? "inf" : "-inf") : "null" }
         if d == d.rounded() && abs(d) < 1e15 { return String(Int(d)) }
         return "\(d)"
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -144,14 +144,14 @@ extension JSONValue {
 
     /// A string plain when YAML reads it back as the same string, else double-quoted (JSON's
     /// escapes are YAML's).
-    static func yamlString(_ s: String) -> String {
+    public static func yamlString(_ s: String) -> String {
         let plain = s.range(of: #"^[A-Za-z_/][A-Za-z0-9_ ./@()+-]*$"#, options: .regularExpression) != nil
             && !s.hasSuffix(" ")
             && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(s.lowercased())
         return plain ? s : quote(s)
     }
 
-    static func yamlKey(_ key: String) -> String {
+    public static func yamlKey(_ key: String) -> String {
         key.range(of: #"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"#, options: .regularExpression) != nil ? key : quote(key)
     }
 }
@@ -169,12 +169,12 @@ extension JSONValue: Decodable {
         self = .object(o.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
-    /// The JSON of a Codable result (its own keys, sorted), to embed in a command's output.
-    static func encoding(_ value: some Encodable) throws(TrimtabError) -> JSONValue {
+    /// The JSON of a Codable value, its keys in the order it encodes them (`JSONValueEncoder`).
+    public static func encoding(_ value: some Encodable) throws(TrimtabError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+            return try JSONValueEncoder().encode(value)
         } catch {
-            throw TrimtabError(code: .unsupported, "cannot encode the result as JSON: \(error)")
+            throw TrimtabError(code: .internal, "cannot encode the result as JSON: \(error)")
         }
     }
 }
