@@ -123,6 +123,8 @@ private func leafValue(_ value: Any) -> JSONValue? {
     case let v as Int32: return .integer(Int(v))
     case let v as Int64: return .integer(Int(v))
     case let v as UInt: return .integer(Int(v))
+    case let v as UInt64: return Int(exactly: v).map { .integer($0) } ?? .number(Double(v))
+    case let v as UInt32: return .integer(Int(v))
     case let v as URL: return .string(v.absoluteString)
     case let v as Date: return .string(ISO8601DateFormatter().string(from: v))
     default: return nil
