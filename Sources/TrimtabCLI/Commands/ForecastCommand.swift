@@ -50,78 +50,33 @@ struct ForecastCommand: ResultCommand {
     var format: OutputFormat = .table
 
     func execute() throws -> CommandResult {
-        let modes = [predictor != nil, select, compare].filter { $0 }.count
-        guard modes == 1 else {
-            throw TrimtabError(field: "--predictor", "give exactly one of --predictor NAME, --select or --compare")
-        }
-        guard headroom.isFinite, headroom >= 1 else {
-            throw TrimtabError(field: "--headroom", "\(headroom) must be at least 1 (a factor: 1.2 scores the predictions × 1.2)")
-        }
-        let window = try ForecastWindow(historySeconds: history, binSeconds: bin, horizonSeconds: horizon)
-        // ForecastEvaluation takes the share over the prediction (factor − 1).
-        let evaluation = ForecastEvaluation(window: window, stepSeconds: step, headroom: headroom - 1)
-        let load = try LoadTrace.load(path: trace, scale: scale)
-        let until = try Self.second(trainUntil, traceSeconds: load.perSecond.count)
-        if compare {
-            var outcomes: [ForecastEvaluation.Outcome] = []
-            for name in ForecasterCatalog.names {
-                outcomes.append(try evaluation.evaluate(try ForecasterCatalog.named(name, window: window), trace: load, trainUntil: until))
-            }
-            return renderComparison(outcomes)
-        }
-        let outcome = select
-            ? try evaluation.select(trace: load, trainUntil: until)
-            : try evaluation.evaluate(try ForecasterCatalog.named(predictor ?? "", window: window), trace: load, trainUntil: until)
-        return render(outcome)
+        let result = try ForecastOperation.run(.init(
+            trace: .file(trace), scale: scale, history: history, bin: bin, horizon: horizon, step: step, trainUntil: trainUntil,
+            predictor: predictor, select: select ? true : nil, compare: compare ? true : nil, headroom: headroom))
+        return try CommandResult(result, format: format) { table(result) }
     }
 
     /// A second (`1209600`) or a share of the trace (`60%`), rounded down to whole seconds.
     static func second(_ text: String, traceSeconds: Int) throws(TrimtabError) -> Int {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if t.hasSuffix("%"), let share = Double(t.dropLast()), share > 0, share < 100 {
-            return Int(Double(traceSeconds) * share / 100)
-        }
-        guard let s = Int(t), s > 0 else {
-            throw TrimtabError(field: "--train-until", "'\(text)' is not a positive second or a share such as 60%")
-        }
-        return s
+        try ForecastOperation.second(text, traceSeconds: traceSeconds)
     }
 
-    static func metricsJSON(_ m: ForecastMetrics) -> JSONValue {
-        .object([("smape", .number(m.smape)), ("mape", .number(m.mape)), ("under_share", .number(m.underShare)),
-                 ("points", .integer(m.points))])
+    static let header = ["predictor", "smape", "mape", "under_share", "points"]
+
+    static func row(_ predictor: String, _ m: ForecastOperation.Metrics) -> [String] {
+        [predictor, Render.fixed(m.smape, 4), Render.fixed(m.mape, 4), Render.fixed(m.underShare, 3), String(m.points)]
     }
 
-    func render(_ o: ForecastEvaluation.Outcome) -> CommandResult {
-        switch format {
-        case .json:
-            let value = JSONValue.object([("predictor", .string(o.predictor)), ("test", Self.metricsJSON(o.test))])
-            return CommandResult(stdout: value.render() + "\n")
-        case .table:
-            var out = ""
-            if !o.validation.isEmpty {
-                out += "selection on the training data (fit on its first 75%, validation SMAPE on the rest):\n"
-                out += Render.table(["predictor", "validation_smape"], o.validation.map { [$0.name, Render.fixed($0.smape, 4)] }) + "\n"
-            }
-            out += "predictor \(o.predictor), scored after second \(trainUntil):\n"
-            out += Render.table(["predictor", "smape", "mape", "under_share", "points"], [Self.row(o)])
-            return CommandResult(stdout: out)
+    func table(_ r: ForecastOperation.Result) -> String {
+        if let all = r.predictors { return Render.table(Self.header, all.map { Self.row($0.predictor, $0.test) }) }
+        var out = ""
+        if let validation = r.validation {
+            out += "selection on the training data (fit on its first 75%, validation SMAPE on the rest):\n"
+            out += Render.table(["predictor", "validation_smape"], validation.map { [$0.predictor, Render.fixed($0.smape, 4)] }) + "\n"
         }
-    }
-
-    static func row(_ o: ForecastEvaluation.Outcome) -> [String] {
-        [o.predictor, Render.fixed(o.test.smape, 4), Render.fixed(o.test.mape, 4), Render.fixed(o.test.underShare, 3), String(o.test.points)]
-    }
-
-    func renderComparison(_ outcomes: [ForecastEvaluation.Outcome]) -> CommandResult {
-        switch format {
-        case .json:
-            let value = JSONValue.object([("predictors", .array(outcomes.map {
-                .object([("predictor", .string($0.predictor)), ("test", Self.metricsJSON($0.test))])
-            }))])
-            return CommandResult(stdout: value.render() + "\n")
-        case .table:
-            return CommandResult(stdout: Render.table(["predictor", "smape", "mape", "under_share", "points"], outcomes.map(Self.row)))
-        }
+        guard let predictor = r.predictor, let test = r.test else { return out }
+        out += "predictor \(predictor), scored after second \(trainUntil):\n"
+        out += Render.table(Self.header, [Self.row(predictor, test)])
+        return out
     }
 }
