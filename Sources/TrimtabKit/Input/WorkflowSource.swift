@@ -22,26 +22,32 @@ public enum WorkflowSource: Sendable, Codable, Equatable {
     /// The parsed and validated workflow with its analytic model.
     /// - Complexity: O(S + E) parsing plus the model's construction.
     public func load() throws(TrimtabError) -> WorkflowModel {
-        let workflow: Workflow
+        let workflow = try parse()
+        do {
+            return try WorkflowModel(workflow)
+        } catch {
+            throw error.inFile(label)
+        }
+    }
+
+    /// The parsed and validated workflow, without its analytic model (for operations that use
+    /// one stage, as `batch` does).
+    /// - Complexity: O(S + E).
+    public func parse() throws(TrimtabError) -> Workflow {
         switch self {
         case .file(let path):
             do {
-                workflow = try WorkflowParser.load(path: path)
+                return try WorkflowParser.load(path: path)
             } catch {
                 // Another trimtab file (a control configuration, a job plan…): say which.
                 throw DocumentKind.misplaced(path, expected: .workflow) ?? error
             }
         case .text(let text, let label):
             do {
-                workflow = try WorkflowParser.parse(text: text, name: label)
+                return try WorkflowParser.parse(text: text, name: label)
             } catch {
                 throw error.inFile(label)
             }
-        }
-        do {
-            return try WorkflowModel(workflow)
-        } catch {
-            throw error.inFile(label)
         }
     }
 
