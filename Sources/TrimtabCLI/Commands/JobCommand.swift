@@ -32,13 +32,8 @@ struct JobModelOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Worker model file (YAML or JSON; the output of `job fit -o` works too).")
     var model: String
 
-    func load() throws(TrimtabError) -> WorkerModel {
-        do {
-            return try WorkerModelFile.load(path: model)
-        } catch {
-            throw DocumentKind.misplaced(model, expected: .workerModel) ?? error
-        }
-    }
+    /// The worker model as the operations read it.
+    var source: WorkerModelSource { .file(model) }
 }
 
 enum JobFlags {
@@ -52,41 +47,10 @@ enum JobFlags {
     }
 
     static func positive(_ value: Int, _ flag: String) throws(TrimtabError) -> Int {
-        guard value > 0 else { throw TrimtabError(field: flag, "\(value) must be positive") }
-        return value
+        try JobRequestChecks.positive(value, flag)
     }
 
     static func positive(_ value: Double?, _ flag: String) throws(TrimtabError) -> Double? {
-        guard let value else { return nil }
-        guard value.isFinite, value > 0 else { throw TrimtabError(field: flag, "\(value) must be a positive number") }
-        return value
-    }
-
-    /// The setup at `memoryMB`, or the model's only setup when not given.
-    static func setup(_ model: WorkerModel, memoryMB: Int?, file: String) throws(TrimtabError) -> WorkerSetup {
-        if let m = memoryMB {
-            guard let s = model.setup(memoryMB: m) else {
-                throw TrimtabError(field: "--memory-mb", "\(m) is not in \(file) (has \(model.setups.map { String($0.memoryMB) }.joined(separator: ", ")))")
-            }
-            return s
-        }
-        guard model.setups.count == 1, let only = model.setups.first else {
-            throw TrimtabError(field: "--memory-mb", "\(file) has several worker setups; choose one")
-        }
-        return only
-    }
-
-    /// The given split size, or the model's only candidate.
-    static func splitSize(_ model: WorkerModel, _ size: Int?, file: String) throws(TrimtabError) -> Int {
-        if let size { return try positive(size, "--split-size") }
-        guard model.splitSizes.count == 1, let only = model.splitSizes.first else {
-            throw TrimtabError(field: "--split-size", "\(file) lists several split sizes; choose one")
-        }
-        return only
-    }
-
-    static func predicted(_ p: JobPrediction) -> JSONValue {
-        .object([("makespan_s", .number(p.makespanS)), ("cost_usd", .number(p.costUSD)),
-                 ("cost_per_million_items", .number(p.costPerMillionItems))])
+        try JobRequestChecks.positive(value, flag)
     }
 }

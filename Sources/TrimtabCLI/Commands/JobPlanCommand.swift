@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TrimtabJob
 import TrimtabKit
 import TrimtabModel
 
@@ -28,76 +27,30 @@ struct JobPlanCommand: ResultCommand {
     var output: String?
 
     func execute() throws -> CommandResult {
-        _ = try JobFlags.positive(items, "--items")
-        let deadline = try JobFlags.positive(deadlineS, "--deadline-s")
-        let cost = try JobFlags.positive(maxCostPerMillion, "--max-cost-per-million")
-        guard deadline != nil || cost != nil else {
-            throw TrimtabError(field: "--deadline-s", "give --deadline-s or --max-cost-per-million (or both)")
-        }
-        var objective: JobGoal.Objective?
-        if let m = minimize {
-            guard let o = JobGoal.Objective(rawValue: m) else { throw TrimtabError(field: "--minimize", "'\(m)' is not cost or makespan") }
-            objective = o
-        }
-        let workerModel = try model.load()
-        let goal = JobGoal(items: items, deadlineS: deadline, maxCostPerMillion: cost, minimize: objective)
-        let plan = try JobPlanner.plan(workerModel, goal: goal)
-        let json = Self.json(plan, goal: goal, model: workerModel, file: model.model)
+        let result = try JobPlanOperation.run(.init(model: model.source, items: items, deadlineS: deadlineS,
+                                                    maxCostPerMillion: maxCostPerMillion, minimize: minimize))
         if let output {
-            try OutputFile.write(json.render() + "\n", produced: .json, to: output)
+            try OutputFile.write(try result.jsonText(), produced: .json, to: output)
         }
-        let status = plan.feasible ? ExitStatus.success : ExitStatus.infeasible
-        switch format {
-        case .json:
-            return CommandResult(stdout: json.render() + "\n", status: status)
-        case .table:
-            return CommandResult(stdout: Self.table(plan, goal: goal, model: workerModel), status: status)
-        }
+        return try CommandResult(result, format: format) { Self.table(result) }
     }
 
-    static func choiceFields(_ c: JobChoice) -> [(String, JSONValue)] {
-        [("memory_mb", .integer(c.memoryMB)), ("split_size", .integer(c.shape.splitSize)), ("workers", .integer(c.shape.activeWorkers)),
-         ("predicted", JobFlags.predicted(c.prediction))]
-    }
-
-    static func json(_ plan: JobPlan, goal: JobGoal, model: WorkerModel, file: String) -> JSONValue {
-        var fields: [(String, JSONValue)] = []
-        if plan.feasible {
-            fields += choiceFields(plan.choice)
-            fields.append(("status", .string("optimal")))
-        } else {
-            fields.append(("status", .string("infeasible")))
-            fields.append(("closest", .object(choiceFields(plan.choice))))
-            fields.append(("relative_gap", .number(goal.violation(of: plan.choice.prediction))))
-        }
-        fields += [("items", .integer(goal.items)), ("splits", .integer(plan.choice.shape.splits)),
-                   ("minimize", .string(goal.minimize.rawValue)),
-                   ("deadline_s", goal.deadlineS.map { .number($0) } ?? .null),
-                   ("max_cost_per_million", goal.maxCostPerMillion.map { .number($0) } ?? .null),
-                   ("model", .string(file)), ("evaluated", .integer(plan.evaluated)),
-                   ("platform", .object([("kind", .string(model.platform.kind.rawValue)),
-                                         ("price_per_gb_second", .number(model.platform.pricePerGBSecond)),
-                                         ("price_per_request", .number(model.platform.pricePerRequest)),
-                                         ("billing_granularity_ms", .number(model.platform.billingGranularityMs))]))]
-        return .object(fields)
-    }
-
-    static func table(_ plan: JobPlan, goal: JobGoal, model: WorkerModel) -> String {
+    static func table(_ r: JobPlanOperation.Result) -> String {
         var bounds: [String] = []
-        if let d = goal.deadlineS { bounds.append("makespan ≤ \(JSONValue.format(d)) s") }
-        if let c = goal.maxCostPerMillion { bounds.append("cost ≤ \(JSONValue.format(c)) USD per 1M items") }
-        var out = "\(model.name): \(goal.items) items; minimize \(goal.minimize.rawValue); \(bounds.joined(separator: "; "))\n"
-        let c = plan.choice
-        if plan.feasible {
-            out += "status: optimal (exact over \(plan.evaluated) grid points)\n\n"
+        if let d = r.deadlineS { bounds.append("makespan ≤ \(JSONValue.format(d)) s") }
+        if let c = r.maxCostPerMillion { bounds.append("cost ≤ \(JSONValue.format(c)) USD per 1M items") }
+        var out = "\(r.modelName): \(r.items) items; minimize \(r.minimize); \(bounds.joined(separator: "; "))\n"
+        let c = r.choice
+        if r.status != "infeasible" {
+            out += "status: optimal (exact over \(r.evaluated) grid points)\n\n"
         } else {
             out += "status: infeasible — nothing on the grid meets the target; closest option "
-            out += "(misses by \(Render.fixed(goal.violation(of: c.prediction) * 100, 1))%):\n\n"
+            out += "(misses by \(Render.fixed((r.relativeGap ?? 0) * 100, 1))%):\n\n"
         }
         out += Render.table(["memory_mb", "split_size", "workers", "splits", "waves", "makespan_s", "cost_usd", "cost_per_1M_items"],
-                            [[String(c.memoryMB), String(c.shape.splitSize), String(c.shape.activeWorkers), String(c.shape.splits),
-                              String(c.shape.waves), Render.fixed(c.prediction.makespanS, 2), Render.fixed(c.prediction.costUSD, 5),
-                              Render.fixed(c.prediction.costPerMillionItems, 2)]]) + "\n"
+                            [[String(c.memoryMB), String(c.splitSize), String(c.workers), String(r.splits),
+                              String(r.waves), Render.fixed(c.predicted.makespanS, 2), Render.fixed(c.predicted.costUSD, 5),
+                              Render.fixed(c.predicted.costPerMillionItems, 2)]]) + "\n"
         return out
     }
 }

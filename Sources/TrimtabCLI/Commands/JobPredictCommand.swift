@@ -1,5 +1,4 @@
 import ArgumentParser
-import TrimtabJob
 import TrimtabKit
 import TrimtabModel
 
@@ -22,25 +21,11 @@ struct JobPredictCommand: ResultCommand {
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
 
     func execute() throws -> CommandResult {
-        let m = try model.load()
-        let shape = JobShape(items: try JobFlags.positive(items, "--items"),
-                             splitSize: try JobFlags.splitSize(m, splitSize, file: model.model),
-                             workers: try JobFlags.positive(workers, "--workers"))
-        let setup = try JobFlags.setup(m, memoryMB: memoryMB, file: model.model)
-        guard let p = JobPredictor.predict(shape, setup: setup, model: m) else {
-            throw TrimtabError(file: model.model, field: "workers[\(setup.memoryMB)].split_s", "has no time for split size \(shape.splitSize)")
-        }
-        switch format {
-        case .json:
-            let o: JSONValue = .object([("cost_usd", .number(p.costUSD)), ("makespan_s", .number(p.makespanS)),
-                                        ("cost_per_million_items", .number(p.costPerMillionItems)),
-                                        ("workers", .integer(shape.activeWorkers)), ("splits", .integer(shape.splits)),
-                                        ("waves", .integer(shape.waves))])
-            return CommandResult(stdout: o.render() + "\n")
-        case .table:
-            return CommandResult(stdout: "\(shape.items) items, \(shape.activeWorkers) workers × \(setup.memoryMB) MB, split \(shape.splitSize) "
-                + "(\(shape.splits) splits, \(shape.waves) waves): makespan \(Render.fixed(p.makespanS, 2)) s · cost "
-                + "\(Render.fixed(p.costUSD, 5)) USD · \(Render.fixed(p.costPerMillionItems, 2)) USD per 1M items\n")
+        let r = try JobPredictOperation.run(.init(model: model.source, items: items, workers: workers, splitSize: splitSize, memoryMB: memoryMB))
+        return try CommandResult(r, format: format) {
+            "\(r.items) items, \(r.workers) workers × \(r.memoryMB) MB, split \(r.splitSize) "
+                + "(\(r.splits) splits, \(r.waves) waves): makespan \(Render.fixed(r.makespanS, 2)) s · cost "
+                + "\(Render.fixed(r.costUSD, 5)) USD · \(Render.fixed(r.costPerMillionItems, 2)) USD per 1M items\n"
         }
     }
 }

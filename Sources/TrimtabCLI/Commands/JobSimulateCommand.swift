@@ -1,5 +1,4 @@
 import ArgumentParser
-import TrimtabJob
 import TrimtabKit
 import TrimtabModel
 
@@ -30,58 +29,19 @@ struct JobSimulateCommand: ResultCommand {
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
 
     func execute() throws -> CommandResult {
-        let m = try model.load()
-        let setup = try JobFlags.setup(m, memoryMB: memoryMB, file: model.model)
-        let s = try JobFlags.splitSize(m, splitSize, file: model.model)
-        _ = try JobFlags.positive(items, "--items")
-        _ = try JobFlags.positive(seeds, "--seeds")
-        var counts: [Int] = []
-        for part in workers.split(separator: ",") {
-            guard let w = Int(part.trimmingCharacters(in: .whitespaces)), w > 0 else {
-                throw TrimtabError(field: "--workers", "'\(part)' is not a positive worker count")
-            }
-            counts.append(w)
-        }
-        guard !counts.isEmpty else { throw TrimtabError(field: "--workers", "needs at least one worker count") }
-        guard sigma.isFinite, sigma >= 0 else { throw TrimtabError(field: "--sigma", "\(sigma) must not be negative") }
-        guard (0...1).contains(stragglerProbability) else { throw TrimtabError(field: "--straggler-probability", "\(stragglerProbability) is not in [0, 1]") }
-        guard stragglerFactor.isFinite, stragglerFactor >= 1 else { throw TrimtabError(field: "--straggler-factor", "\(stragglerFactor) must be ≥ 1") }
-        guard tailAlpha.isFinite, tailAlpha > 0 else { throw TrimtabError(field: "--tail-alpha", "\(tailAlpha) must be positive") }
-        guard (0...1).contains(speculateAfter) else { throw TrimtabError(field: "--speculate-after", "\(speculateAfter) is not in [0, 1]") }
-        guard speculateSlowdown.isFinite, speculateSlowdown >= 1 else { throw TrimtabError(field: "--speculate-slowdown", "\(speculateSlowdown) must be ≥ 1") }
-
-        let noise = SplitNoise(sigma: sigma, stragglerProbability: stragglerProbability, stragglerMinFactor: stragglerFactor, stragglerAlpha: tailAlpha)
-        let simulator = JobSimulator(model: m, setup: setup, noise: noise)
-        let policies: [AllocationPolicy] = [.staticAllocation, .dynamic, .speculative(afterShare: speculateAfter, slowdown: speculateSlowdown)]
-        var summaries: [SimulationSummary] = []
-        for w in counts {
-            for policy in policies {
-                guard let summary = SimulationSummary.over(seeds: seeds, simulator: simulator,
-                                                           shape: JobShape(items: items, splitSize: s, workers: w), policy: policy) else {
-                    throw TrimtabError(file: model.model, field: "workers[\(setup.memoryMB)].split_s", "has no time for split size \(s)")
-                }
-                summaries.append(summary)
-            }
-        }
-        switch format {
-        case .json:
-            let rows: [JSONValue] = summaries.map {
-                .object([("workers", .integer($0.workers)), ("policy", .string($0.policy)), ("makespan_p50_s", .number($0.makespanP50S)),
-                         ("makespan_p99_s", .number($0.makespanP99S)), ("mean_cost_usd", .number($0.meanCostUSD)),
-                         ("mean_copies", .number($0.meanCopies))])
-            }
-            return CommandResult(stdout: JSONValue.object([("items", .integer(items)), ("split_size", .integer(s)),
-                                                           ("memory_mb", .integer(setup.memoryMB)), ("seeds", .integer(seeds)),
-                                                           ("results", .array(rows))]).render() + "\n")
-        case .table:
-            var out = "\(items) items, split \(s), \(setup.memoryMB) MB, \(seeds) seeds; split time × lognormal(σ=\(JSONValue.format(sigma)))"
-            out += ", stragglers p=\(JSONValue.format(stragglerProbability)) × Pareto(min \(JSONValue.format(stragglerFactor)), α \(JSONValue.format(tailAlpha)))"
-            out += "; speculation after \(JSONValue.format(speculateAfter * 100))% done at \(JSONValue.format(speculateSlowdown)) × median\n\n"
-            out += Render.table(["workers", "policy", "makespan_p50_s", "makespan_p99_s", "mean_cost_usd", "copies"], summaries.map {
+        let r = try JobSimulateOperation.run(.init(
+            model: model.source, items: items, workers: workers, splitSize: splitSize, memoryMB: memoryMB, seeds: seeds, sigma: sigma,
+            stragglerProbability: stragglerProbability, stragglerFactor: stragglerFactor, tailAlpha: tailAlpha,
+            speculateAfter: speculateAfter, speculateSlowdown: speculateSlowdown))
+        return try CommandResult(r, format: format) {
+            var out = "\(r.items) items, split \(r.splitSize), \(r.memoryMB) MB, \(r.seeds) seeds; split time × lognormal(σ=\(JSONValue.format(r.sigma)))"
+            out += ", stragglers p=\(JSONValue.format(r.stragglerProbability)) × Pareto(min \(JSONValue.format(r.stragglerFactor)), α \(JSONValue.format(r.tailAlpha)))"
+            out += "; speculation after \(JSONValue.format(r.speculateAfter * 100))% done at \(JSONValue.format(r.speculateSlowdown)) × median\n\n"
+            out += Render.table(["workers", "policy", "makespan_p50_s", "makespan_p99_s", "mean_cost_usd", "copies"], r.results.map {
                 [String($0.workers), $0.policy, Render.fixed($0.makespanP50S, 2), Render.fixed($0.makespanP99S, 2),
                  Render.fixed($0.meanCostUSD, 4), Render.fixed($0.meanCopies, 1)]
             }) + "\n"
-            return CommandResult(stdout: out)
+            return out
         }
     }
 }
