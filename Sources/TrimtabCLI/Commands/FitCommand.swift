@@ -39,14 +39,11 @@ struct FitCommand: ResultCommand {
         guard ["yaml", "table", "json"].contains(format) else {
             throw TrimtabError(field: "--format", "'\(format)' is not a format (expected yaml, table or json)")
         }
-        let grid = try memory.map { text throws(TrimtabError) in try MemoryGrid.parse(text) }
-        if let b = batchSize, b < 1 { throw TrimtabError(field: "--batch-size", "\(b) must be at least 1") }
-        let fits = LatencyFitter.fit(try MeasurementReader.load(path: file))
+        let result = try FitOperation.run(.init(measurements: .file(file), memory: memory, batchSize: batchSize))
         switch format {
-        case "json": return try Self.deliver(Self.json(fits, grid: grid, batchSize: batchSize).render() + "\n", produced: .json, to: output)
-        case "table": return try Self.deliver(Self.table(fits), produced: .text("a table"), to: output)
-        default:
-            return try Self.deliver("# trimtab fit \(file)\n" + FitTables.yaml(fits, grid: grid, batchSize: batchSize), produced: .yaml, to: output)
+        case "json": return try Self.deliver(try result.jsonText(), produced: .json, to: output)
+        case "table": return try Self.deliver(Self.table(result), produced: .text("a table"), to: output)
+        default: return try Self.deliver("# trimtab fit \(file)\n" + result.stagesYAML, produced: .yaml, to: output)
         }
     }
 
@@ -59,33 +56,14 @@ struct FitCommand: ResultCommand {
 
     static func pct(_ x: Double?) -> String { x.map { Render.fixed($0, 2) + "%" } ?? "n/a" }
 
-    static func table(_ fits: [StageFit]) -> String {
+    static func table(_ r: FitOperation.Result) -> String {
         let header = ["stage", "sizes", "invocations"] + CurveFamily.allCases.map { "CV MAPE \($0.rawValue)" } + ["chosen", "p95/mean", "p99/mean", "cold starts"]
-        let rows = fits.map { f -> [String] in
-            [f.variant.map { "\(f.stage)/\($0)" } ?? f.stage, String(f.memorySizes.count), String(f.invocations)]
-                + CurveFamily.allCases.map { pct(f.score($0)) }
-                + [f.curve.family.rawValue, Render.fixed(Quantile.of(sorted: f.ratios, 0.95), 3), Render.fixed(Quantile.of(sorted: f.ratios, 0.99), 3),
+        let rows = r.stages.map { f -> [String] in
+            [f.variant.map { "\(f.name)/\($0)" } ?? f.name, String(f.memorySizes.count), String(f.invocations)]
+                + CurveFamily.allCases.map { pct(f.families[$0.rawValue]?.wrappedValue) }
+                + [f.family, Render.fixed(f.p95OverMean, 3), Render.fixed(f.p99OverMean, 3),
                    f.coldStarts > 0 ? "\(f.coldStarts) (init \(Render.fixed(f.meanInitMs ?? 0, 1)) ms)" : "0"]
         }
         return Render.table(header, rows) + "\n"
-    }
-
-    static func json(_ fits: [StageFit], grid: [Int]?, batchSize: Int?) -> JSONValue {
-        func table(_ entries: [(Int, Double)]) -> JSONValue { .object(entries.map { (String($0.0), .number($0.1)) }) }
-        return .object([("stages", .array(fits.map { f in
-            let t = FitTables.tables(f, grid: grid, batchSize: batchSize)
-            var fields: [(String, JSONValue)] = [("name", .string(f.stage))]
-            if let v = f.variant { fields.append(("variant", .string(v))) }
-            fields += [
-                ("family", .string(f.curve.family.rawValue)), ("curve", .string(f.curve.summary)),
-                ("cv_mape_percent", f.cvMAPE.map { .number($0) } ?? .null), ("validation", .string(f.validation.rawValue)),
-                ("families", .object(f.scores.map { ($0.family.rawValue, $0.cvMAPE.map { .number($0) } ?? .null) })),
-                ("invocations", .integer(f.invocations)), ("memory_sizes", .array(f.memorySizes.map { .integer($0) })),
-                ("cold_starts", .integer(f.coldStarts)), ("mean_init_ms", f.meanInitMs.map { .number($0) } ?? .null),
-                ("latency_ms", table(t.latency)), ("latency_p95_ms", table(t.p95)), ("latency_p99_ms", table(t.p99)),
-            ]
-            if !t.billed.isEmpty { fields.append(("billed_ms", table(t.billed))) }
-            return .object(fields)
-        }))])
     }
 }
