@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TrimtabFit
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab import`: workflows from other tools.
@@ -53,25 +53,16 @@ struct ImportStepFunctionsCommand: ResultCommand {
     var output: String?
 
     func execute() throws -> CommandResult {
-        guard let rule = OverheadRule(rawValue: overhead) else {
-            throw TrimtabError(field: "--overhead", "'\(overhead)' is not an overhead rule (expected calibrated or per-run)")
-        }
-        let grid = try memory.map { text throws(TrimtabError) in try MemoryGrid.parse(text) }
-        let machine = try StateMachine.load(path: definition)
-        let measurements = try MeasurementReader.load(path: logs)
-        let runRecords = try runs.map { path throws(TrimtabError) in try RunLogReader.load(path: path) }
-        let profile = try platform.map { path throws(TrimtabError) in try PlatformProfile.load(path: path) }
-        let workflowName = name ?? URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
-        let result = try StepFunctionsImporter.run(machine: machine, name: workflowName, logs: measurements, runs: runRecords,
-                                                   grid: grid, rule: rule, platform: profile, logsFile: logs)
+        let result = try ImportStepFunctionsOperation.run(.init(definition: definition, logs: logs, runs: runs, memory: memory,
+                                                                overhead: overhead, platform: platform, name: name))
         var report = ""
         for note in result.notes { report += "note: \(note)\n" }
         for o in result.overheadEstimates {
-            let used = profile == nil && o.method == result.overhead?.method ? " (written as overhead_ms)" : ""
             report += String(format: "overhead %.2f ms per invocation on the critical path, %.1f ms per run: %@, %d of %d runs%@\n",
-                             o.perInvocationMs, o.meanOverheadPerRunMs, o.method.rawValue, o.runsUsed, o.runsGiven, used)
+                             o.perInvocationMs, o.meanOverheadPerRunMs, o.method, o.runsUsed, o.runsGiven,
+                             o.written ? " (written as overhead_ms)" : "")
         }
-        var out = try FitCommand.deliver(result.yaml, produced: .yaml, to: output)
+        var out = try FitCommand.deliver(result.workflow, produced: .yaml, to: output)
         out.stderr = report + out.stderr
         return out
     }
