@@ -22,7 +22,9 @@ public struct RayServeSink: ConfigurationSink {
 
     public init(settings: RayServeSettings, transport: (any HTTPTransport)? = nil, retry: RetryPolicy = RetryPolicy()) {
         self.settings = settings
-        self.transport = transport ?? AsyncHTTPTransport(timeout: .seconds(30))
+        // A refused connection is reported when the timeout ends (the HTTP client retries the
+        // connect until then): short, as Serve's REST API answers in milliseconds.
+        self.transport = transport ?? AsyncHTTPTransport(timeout: .seconds(5))
         self.retry = retry
     }
 
@@ -213,9 +215,10 @@ public struct RayServeSink: ConfigurationSink {
         var config: [String: Any]
     }
 
-    func readState() async throws -> [String: Any] {
+    func readState(once: Bool = false) async throws -> [String: Any] {
         let response = try await transport.send(HTTPRequestData(method: "GET", url: applicationsURL,
-                                                                headers: [("Accept", "application/json")]), policy: retry)
+                                                                headers: [("Accept", "application/json")]),
+                                                policy: once ? RetryPolicy(attempts: 1) : retry)
         guard (200..<300).contains(response.status) else {
             throw AdapterError.rejected(status: response.status, message: "GET \(applicationsURL): \(response.summary)")
         }
@@ -291,10 +294,10 @@ extension RayServeSink: ObservableConfigurationSink, VerifiableConfigurationSink
         }
     }
 
-    /// Reads the application: it must exist, have been deployed from a config, and have every
-    /// stage's deployment.
+    /// Reads the application (one attempt: a start-up check): it must exist, have been deployed
+    /// from a config, and have every stage's deployment, none of them autoscaled by Ray Serve.
     public func verify(stages: [String]) async throws {
-        let target = try application(in: try await readState())
+        let target = try application(in: try await readState(once: true))
         for stage in stages {
             let name = try deployment(of: stage, in: target)
             let entry = (target.config["deployments"] as? [[String: Any]] ?? []).first { $0["name"] as? String == name } ?? [:]
