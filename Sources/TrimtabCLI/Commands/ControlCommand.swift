@@ -11,8 +11,10 @@ struct ControlCommand: ResultCommand {
         abstract: "Run the live control loop: read the load, forecast, re-plan and apply, with guardrails.",
         discussion: """
         CONFIG names the workflow, the Prometheus source (url, query), the interval,
-        the predictor and headroom, the sink (kubernetes, lambda, ray_serve or file), the
-        guardrails and the history database. With --once, runs one iteration and
+        the predictor and headroom, the sink (kubernetes, lambda, ray_serve or
+        file), the guardrails and the history database. A ray_serve sink checks the
+        application and its deployments first (exit 2 if one is missing, 1 if Ray
+        cannot be reached). With --once, runs one iteration and
         prints it as JSON ({load, forecast, configuration, applied, reason}) — exit
         3 if no configuration meets the goal's bounds, 1 (the cause on stderr) if
         Prometheus or the sink fails; without it, runs until SIGINT or SIGTERM.
