@@ -10,9 +10,10 @@
 #           (kubectl, checks the in-repo Kubernetes API test server), python3 and python3-venv,
 #           bzip2 (the reference traces are .tbz2)
 #   PyPI:   moto[server] (the AWS Lambda API, with boto3 for its fixture), kubernetes-validate
-#           (schema check of job manifests) — in a virtual environment, .build/test-venv, whose
-#           bin/ goes first on PATH for the tests (they find moto_server, kubernetes-validate and
-#           python3 there).
+#           (schema check of job manifests), ray[serve] and scikit-learn (the Ray Serve example
+#           that the ray_serve sink's end-to-end test trains, deploys and controls) — in a virtual
+#           environment, .build/test-venv, whose bin/ goes first on PATH for the tests (they find
+#           moto_server, kubernetes-validate, ray, serve and python3 there).
 # Debian packages are installed with apt-get (through sudo when not root). Set
 # TRIMTAB_TEST_NO_INSTALL=1 to install nothing: a test whose tool is missing then fails.
 # Exit status: swift test's (non-zero when a test fails), or 1 when the set-up fails.
@@ -27,7 +28,7 @@ if [ ! -d ../shared/reference ]; then
 fi
 
 VENV="$PWD/.build/test-venv"
-PIP_PACKAGES=('moto[server]' kubernetes-validate)
+PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve]' scikit-learn)
 
 if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
   SUDO=""
@@ -46,7 +47,8 @@ if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
-  if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/kubernetes-validate" ]; then
+  if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/kubernetes-validate" ] || [ ! -x "$VENV/bin/serve" ] \
+     || ! "$VENV/bin/python3" -c 'import sklearn' 2>/dev/null; then
     say "installing ${PIP_PACKAGES[*]} into $VENV"
     mkdir -p "$(dirname "$VENV")"
     [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"
@@ -56,7 +58,7 @@ fi
 if [ -d "$VENV/bin" ]; then export PATH="$VENV/bin:$PATH"; fi
 
 missing=()
-for tool in prometheus kubectl python3 bzip2 moto_server kubernetes-validate; do
+for tool in prometheus kubectl python3 bzip2 moto_server kubernetes-validate ray serve; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ ${#missing[@]} -eq 0 ] || say "missing: ${missing[*]} (the tests that use them will fail)"

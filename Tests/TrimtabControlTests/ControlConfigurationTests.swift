@@ -48,7 +48,7 @@ import TrimtabModel
         let cases: [(String, String)] = [
             ("workflow: workflow.yaml\nprometheus: {url: x, query: q}\nsink: {file: {path: out.json}}", "prometheus.url: 'x' is not an http(s) URL"),
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}, lambda: {region: r, functions: {a: b}}}",
-             "sink: give exactly one sink: kubernetes, lambda or file"),
+             "sink: give exactly one sink: kubernetes, lambda, ray_serve or file"),
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\nguardrails: {min_replicas: 0}",
              "guardrails.min_replicas: must be at least 1 (the controller never scales to zero)"),
             ("workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\nheadrom: 2",

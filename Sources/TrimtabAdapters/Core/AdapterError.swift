@@ -8,6 +8,9 @@ public enum AdapterError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
     /// The adapter is not configured for what was asked (e.g. a stage with no deployment).
     case notConfigured(String)
+    /// The platform lacks what the configuration names, or cannot take it: `setting` is the
+    /// configuration key below the sink (`application`, `deployments.classify`).
+    case mismatch(setting: String, message: String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,7 @@ public enum AdapterError: Error, Equatable, Sendable, CustomStringConvertible {
                 : "gave up after \(attempts) attempts: HTTP \(status): \(message)"
         case .malformed(let message): return "malformed response: \(message)"
         case .notConfigured(let message): return message
+        case .mismatch(_, let message): return message
         }
     }
 }

@@ -60,3 +60,11 @@ public protocol ObservableConfigurationSink: ConfigurationSink {
     /// What runs now for `stages`; stages the sink cannot read are left out.
     func observe(stages: [String]) async throws -> [StageSetting]
 }
+
+/// A sink that can check, before the controller starts, that everything it is configured to
+/// change exists on the platform (and reach the platform at all).
+public protocol VerifiableConfigurationSink: ConfigurationSink {
+    /// Checks the targets of `stages`; throws `AdapterError.mismatch` naming the configuration
+    /// key at fault, or another `AdapterError` when the platform cannot be read.
+    func verify(stages: [String]) async throws
+}

@@ -44,6 +44,18 @@ public struct HTTPResponseData: Sendable, Equatable {
     }
 
     public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// A one-line summary of an error response: the `message` field of a JSON body if any,
+    /// else the body's text on one line (at most 200 characters).
+    public var summary: String {
+        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
+            for key in ["message", "Message", "error"] {
+                if let m = object[key] as? String { return m }
+            }
+        }
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
+    }
 }
 
 /// Sends HTTP requests. The production transport uses AsyncHTTPClient; tests may record.
@@ -76,14 +88,6 @@ extension HTTPTransport {
         throw AdapterError.exhausted(attempts: policy.attempts, lastStatus: lastStatus, message: lastMessage)
     }
 
-    /// A one-line summary of an error response: the `message` field of a JSON body if any.
-    static func summary(_ response: HTTPResponseData) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] {
-            for key in ["message", "Message", "error"] {
-                if let m = object[key] as? String { return m }
-            }
-        }
-        let text = response.text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
-    }
+    /// A one-line summary of an error response (`HTTPResponseData.summary`).
+    static func summary(_ response: HTTPResponseData) -> String { response.summary }
 }

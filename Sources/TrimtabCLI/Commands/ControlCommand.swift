@@ -12,8 +12,10 @@ struct ControlCommand: ResultCommand {
         abstract: "Run the live control loop: read the load, forecast, re-plan and apply, with guardrails.",
         discussion: """
         CONFIG names the workflow, the Prometheus source (url, query), the interval,
-        the predictor and headroom, the sink (kubernetes, lambda or file), the
-        guardrails and the history database. With --once, runs one iteration and
+        the predictor and headroom, the sink (kubernetes, lambda, ray_serve or
+        file), the guardrails and the history database. A ray_serve sink checks the
+        application and its deployments first (exit 2 if one is missing, 1 if Ray
+        cannot be reached). With --once, runs one iteration and
         prints it as JSON ({load, forecast, configuration, applied, reason}) — exit
         3 if no configuration meets the goal's bounds, 1 (the cause on stderr) if
         Prometheus or the sink fails; without it, runs until SIGINT or SIGTERM.
@@ -38,6 +40,12 @@ struct ControlCommand: ResultCommand {
             throw DocumentKind.misplaced(config, expected: .controlConfiguration) ?? error
         }
         let runner = try ControlRunner(configuration: configuration, configurationFile: config, dryRun: dryRun)
+        // A sink that can check its targets (Ray Serve) does so before anything is read or applied.
+        let preflight = AsyncBridge.wait { () async -> TrimtabError? in
+            do throws(TrimtabError) { try await runner.preflight() } catch { return error }
+            return nil
+        }
+        if let preflight { throw preflight }
         if once {
             let record = AsyncBridge.wait { await runner.runOnce() }
             let stdout = Self.json(record).render() + "\n"

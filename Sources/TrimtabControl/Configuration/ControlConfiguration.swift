@@ -64,13 +64,15 @@ public struct PrometheusSettings: Sendable, Equatable {
 public enum SinkSettings: Sendable, Equatable {
     case kubernetes(KubernetesSettings)
     case lambda(LambdaSettings)
+    case rayServe(RayServeSettings)
     case file(path: String, format: FileSink.Format?)
 
-    /// The target platform's kind: replicas for Kubernetes, reserved concurrency for Lambda.
+    /// The target platform's kind: replicas for Kubernetes and Ray Serve, reserved concurrency for Lambda.
     public var capacityKind: CapacityKind {
         switch self {
         case .kubernetes: return .replicas
         case .lambda: return .concurrency
+        case .rayServe: return .replicas
         case .file: return .replicas
         }
     }
@@ -78,7 +80,7 @@ public enum SinkSettings: Sendable, Equatable {
 
 /// How capacity is expressed on the target platform.
 public enum CapacityKind: String, Sendable {
-    /// Kubernetes replicas; memory is not applied.
+    /// Kubernetes or Ray Serve replicas; memory is not applied.
     case replicas
     /// Lambda reserved concurrency, with memory per function.
     case concurrency

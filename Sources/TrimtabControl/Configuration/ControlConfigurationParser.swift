@@ -76,10 +76,10 @@ extension ControlConfiguration {
     }
 
     static func parseSink(_ reader: FieldReader, resolve: (String) -> String) throws(TrimtabError) -> SinkSettings {
-        try reader.rejectUnknownKeys(["kubernetes", "lambda", "file"])
+        try reader.rejectUnknownKeys(["kubernetes", "lambda", "ray_serve", "file"])
         let entries = try reader.entries()
         guard entries.count == 1, let (kind, r) = entries.first else {
-            throw reader.error("give exactly one sink: kubernetes, lambda or file")
+            throw reader.error("give exactly one sink: kubernetes, lambda, ray_serve or file")
         }
         switch kind {
         case "kubernetes":
@@ -108,6 +108,20 @@ extension ControlConfiguration {
                 endpoint: try r.optional("endpoint")?.string(), region: try r.required("region").string(),
                 functions: try stringMap(try r.required("functions")),
                 variantEnv: try r.optional("variant_env")?.string() ?? "MODEL_VARIANT"))
+        case "ray_serve":
+            try r.rejectUnknownKeys(["address", "application", "deployments", "variant_key", "batch_size_key", "wait_seconds"])
+            let addressReader = try r.required("address")
+            let address = try addressReader.string()
+            guard address.hasPrefix("http://") || address.hasPrefix("https://") else {
+                throw addressReader.error("'\(address)' is not an http(s) URL (the Ray dashboard, e.g. http://127.0.0.1:8265)")
+            }
+            let wait = try positive(r.optional("wait_seconds")) ?? 120
+            return .rayServe(RayServeSettings(
+                address: address, application: try r.required("application").string(),
+                deployments: try stringMap(try r.required("deployments")),
+                variantKey: try r.optional("variant_key")?.string() ?? "variant",
+                batchSizeKey: try r.optional("batch_size_key")?.string() ?? "max_batch_size",
+                waitTimeout: .milliseconds(Int64((wait * 1000).rounded()))))
         default:
             try r.rejectUnknownKeys(["path", "format"])
             let formatReader = try r.optional("format")

@@ -8,6 +8,8 @@ import TrimtabSolve
 /// Builds a `ControlLoop` from a configuration file and runs it: once, or until SIGINT/SIGTERM.
 public struct ControlRunner: Sendable {
     public let configuration: ControlConfiguration
+    /// The configuration file as the user named it (for errors).
+    public let configurationFile: String
     public let loop: ControlLoop
     public let metrics: ControlMetrics
     public let logger: Logger
@@ -18,6 +20,7 @@ public struct ControlRunner: Sendable {
                 clock: any ControlClock = SystemControlClock(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger = Logger(label: "trimtab.control")) throws {
         self.configuration = configuration
+        self.configurationFile = configurationFile
         self.logger = logger
         let workflow = try WorkflowParser.load(path: configuration.workflowPath)
         let sink = try Self.makeSink(configuration.sink, stages: workflow.stages.map(\.name), file: configurationFile,
@@ -53,7 +56,7 @@ public struct ControlRunner: Sendable {
             return ControlPlanner(pipeline: PipelineControlPlanner(pipeline: pipeline, request: request, minReplicas: g.minReplicas))
         }
         let reason = "only the Kubernetes pipeline planner takes it, and \(configuration.workflowPath) is not planned by it "
-            + "(it needs platform kubernetes, a chain of stages and a kubernetes or file sink)"
+            + "(it needs platform kubernetes, a chain of stages and a kubernetes, ray_serve or file sink)"
         if configuration.pipelineObjective != nil { throw TrimtabError(file: file, field: "objective", reason) }
         if configuration.sloMs != nil { throw TrimtabError(file: file, field: "slo_ms", reason) }
         let model: WorkflowModel
@@ -98,8 +101,30 @@ public struct ControlRunner: Sendable {
                                    "AWS credentials are missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
             }
             return LambdaSink(settings: l, credentials: credentials)
+        case .rayServe(let r):
+            for stage in stages where r.deployments[stage] == nil {
+                throw TrimtabError(file: file, field: "sink.ray_serve.deployments.\(stage)", "is missing (every stage needs a deployment)")
+            }
+            for name in r.deployments.keys where !stages.contains(name) {
+                throw TrimtabError(file: file, field: "sink.ray_serve.deployments.\(name)", "unknown stage")
+            }
+            return RayServeSink(settings: r)
         case .file(let path, let format):
             return FileSink(path: path, format: format)
+        }
+    }
+
+    /// Checks, before the first iteration, that the sink's targets exist (a sink that can tell:
+    /// Ray Serve). A target the platform lacks is bad input naming the configuration field (exit
+    /// 2); a platform that cannot be reached or read is a runtime failure (exit 1). Nothing is applied.
+    public func preflight() async throws(TrimtabError) {
+        guard let sink = loop.sink as? any VerifiableConfigurationSink else { return }
+        do {
+            try await sink.verify(stages: loop.planner.workflow.stages.map(\.name))
+        } catch AdapterError.mismatch(let setting, let message) {
+            throw TrimtabError(file: configurationFile, field: "sink.\(sink.kind).\(setting)", message)
+        } catch {
+            throw TrimtabError(code: .unavailable, "sink \(sink.kind): cannot read what runs: \(FailureMessage.describe(error))")
         }
     }
 
