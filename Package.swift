@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Core: workflow files, validation, structure and the analytic model. No networking.
@@ -42,14 +44,21 @@ let package = Package(
         .target(name: "TrimtabKit", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabJob",
         ]),
-        // The HTTP service and dashboard: the application layer as a JSON API.
-        .target(name: "TrimtabServer", dependencies: ["TrimtabKit", "TrimtabModel", .product(name: "Hummingbird", package: "hummingbird")]),
+        // The MCP server: the application layer's operations as tools for AI agents.
+        .target(name: "TrimtabMCP", dependencies: ["TrimtabKit", "TrimtabModel", .product(name: "MCP", package: "swift-sdk")]),
+        // The HTTP service and dashboard: the application layer as a JSON API (and MCP over HTTP).
+        .target(name: "TrimtabServer", dependencies: [
+            "TrimtabKit", "TrimtabModel", "TrimtabMCP", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MCP", package: "swift-sdk"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        // (The control block below adds Prometheus and ServiceLifecycle to TrimtabServer.)
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
-            "TrimtabForecast", "TrimtabJob", "TrimtabServer", "TrimtabKit",
+            "TrimtabForecast", "TrimtabJob", "TrimtabServer", "TrimtabKit", "TrimtabMCP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TextTable", package: "TextTable"),
+            .product(name: "MCP", package: "swift-sdk"),
         ]),
         .executableTarget(name: "trimtab", dependencies: ["TrimtabCLI"]),
         .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch", "TrimtabFit"]),
@@ -121,6 +130,13 @@ package.targets += [
         .product(name: "Logging", package: "swift-log"),
     ]),
 ]
+for target in package.targets where target.name == "TrimtabServer" {
+    target.dependencies += [
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+    ]
+}
 for target in package.targets where target.name == "TrimtabCLI" {
     target.dependencies += ["TrimtabControl", "TrimtabAdapters"]
 }

@@ -85,7 +85,7 @@ public struct TrimtabCommand: ParsableCommand {
             ForecastCommand.self, AdaptCommand.self,
             JobCommand.self,
             ControlCommand.self, HistoryCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, MCPCommand.self,
         ])
 
     public init() {}

@@ -1,25 +1,30 @@
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import TrimtabKit
 import TrimtabModel
 
-/// The Trimtab HTTP service: the application layer's operations as a JSON API, and a dashboard
-/// page that drives them.
+/// The Trimtab HTTP service: the application layer's operations as a JSON API described by an
+/// OpenAPI 3.1 document, the same operations as MCP tools over streamable HTTP, and a dashboard.
 ///
-/// Routes:
+/// Routes (`OpenAPIDocument` lists the same):
 /// - `GET /` — the dashboard (one self-contained HTML page, no external assets).
 /// - `GET /healthz` — `ok` (answered while solves run: they run off the cooperative pool).
+/// - `GET /openapi.json` — the OpenAPI 3.1 document.
+/// - `GET /metrics` — Prometheus text: requests by route and status, durations, solves running.
+/// - `POST /mcp` — MCP (streamable HTTP, stateless): the tools of `trimtab mcp`.
 /// - `POST /v1/validate|plan|pareto` — body: a v1 workflow (YAML or JSON), or a JSON request
 ///   object `{"workflow": …, "max_latency_ms": …}` with the operation's fields; query
-///   parameters (`minimize`, `maximize`, `max_latency_ms`, `max_cost_per_million`,
-///   `min_accuracy`, `solver`, `time_limit`, `explain`, …) set the same fields.
+///   parameters (`minimize`, `max_latency_ms`, `explain`, …) set the same fields.
 /// - `POST /v1/evaluate` — body: `{"workflow": <object or YAML text>, "configuration": {…}}`.
 ///
 /// Answers are the operations' JSON, byte for byte what `trimtab COMMAND --format json` prints.
 /// The HTTP status is the outcome's through `TrimtabError.Code.statuses(of:)`, the table the
 /// CLI's exit statuses come from: bad input is 400 `{"error": "<one line naming the field>"}`
 /// (unknown fields and parameters included); an infeasible goal is 422 with the plan JSON; too
-/// many concurrent solves 429 with `Retry-After`; a runtime failure 503; a defect 500.
+/// many concurrent solves 429 with `Retry-After`; a runtime failure 503; a defect 500. Transport
+/// errors answer in the same JSON: 404, 405, 413 (body over `maxBodyBytes`), 415 (content type).
 public struct TrimtabServer: Sendable {
     /// Largest request body accepted (bytes); larger bodies get 413.
     public var maxBodyBytes = 8 << 20
@@ -28,47 +33,88 @@ public struct TrimtabServer: Sendable {
     public var defaultTimeLimit: Double = 30
     /// Solves and other CPU-heavy operations run here, at most a few at once.
     public let gate: OperationGate
+    /// Request counters and durations for `/metrics`.
+    public let metrics = ServerMetrics()
+    /// Where the access log's JSON lines go (one per request); nil: nowhere.
+    public var accessLog: (@Sendable (String) -> Void)? = nil
+    /// Workflow files the MCP endpoint offers as resources.
+    public var workflowDirectory: String? = nil
 
     public init(maxConcurrentSolves: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) {
         gate = OperationGate(maxConcurrent: maxConcurrentSolves)
     }
 
+    /// An operation the API offers: its path under `/v1`, request schema and how to run it.
+    struct Route: Sendable {
+        var schema: RequestSchema
+        /// Whether a body that is not a request object is the workflow itself.
+        var bodyIsWorkflow: Bool
+        /// Whether an infeasible goal (422) is one of its answers.
+        var canBeInfeasible: Bool
+        var run: @Sendable ([(String, JSONValue)], OperationCancellation) throws(TrimtabError) -> any OperationResult
+    }
+
+    /// The operations, in the order the document lists them.
+    var routes: [Route] {
+        let limit = defaultTimeLimit
+        return [
+            Route(schema: .validate, bodyIsWorkflow: true, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
+                try ValidateOperation.run(try RequestDecoder.decode(pairs))
+            },
+            Route(schema: .evaluate, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
+                try EvaluateOperation.run(try RequestDecoder.decode(pairs))
+            },
+            Route(schema: .plan, bodyIsWorkflow: true, canBeInfeasible: true) { pairs, cancel throws(TrimtabError) in
+                var request: PlanOperation.Request = try RequestDecoder.decode(pairs)
+                if request.timeLimit == nil { request.timeLimit = limit }
+                return try PlanOperation.run(request, cancellation: cancel)
+            },
+            Route(schema: .pareto, bodyIsWorkflow: true, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
+                try ParetoOperation.run(try RequestDecoder.decode(pairs))
+            },
+        ]
+    }
+
     /// The router, for in-process tests and for `application(host:port:)`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: AccessLogMiddleware(metrics: metrics, sink: accessLog))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
         }
         router.get("/healthz") { _, _ in "ok" }
-        route(router, "validate", fields: ValidateOperation.Request.fieldNames) { (r: ValidateOperation.Request, _) throws(TrimtabError) in
-            try ValidateOperation.run(r)
+        let document = OpenAPIDocument.make(routes: routes).render()
+        router.get("/openapi.json") { _, _ in Self.json(.ok, document) }
+        let gate = self.gate
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(solvesRunning: gate.active))))
         }
-        route(router, "plan", fields: PlanOperation.Request.fieldNames) { (r: PlanOperation.Request, cancel) throws(TrimtabError) in
-            var request = r
-            if request.timeLimit == nil { request.timeLimit = defaultTimeLimit }
-            return try PlanOperation.run(request, cancellation: cancel)
+        let mcp = MCPEndpoint(workflowDirectory: workflowDirectory, gate: gate, defaultTimeLimit: defaultTimeLimit)
+        router.post("/mcp") { request, _ -> Response in
+            let body = try? await request.body.collect(upTo: maxBodyBytes)
+            return await mcp.respond(to: request, body: body)
         }
-        route(router, "pareto", fields: ParetoOperation.Request.fieldNames) { (r: ParetoOperation.Request, _) throws(TrimtabError) in
-            try ParetoOperation.run(r)
-        }
-        route(router, "evaluate", fields: EvaluateOperation.Request.fieldNames, bodyIsWorkflow: false) {
-            (r: EvaluateOperation.Request, _) throws(TrimtabError) in try EvaluateOperation.run(r)
-        }
+        for route in routes { add(route, to: router) }
         return router
     }
 
-    /// The application listening on `host:port`.
-    public func application(host: String, port: Int) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "trimtab"))
+    /// The application listening on `host:port`; on SIGTERM or SIGINT it stops running solves
+    /// (answered as their time limit would) and shuts down.
+    public func application(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "trimtab"),
+                    services: [ShutdownService(gate: gate)],
+                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) })
     }
 
     /// `POST /v1/NAME`: the body and query decoded into the operation's request, run through the gate.
-    func route<Request: Decodable & Sendable, Result: OperationResult>(
-        _ router: Router<BasicRequestContext>, _ name: String, fields: [String], bodyIsWorkflow: Bool = true,
-        _ operation: @escaping @Sendable (Request, OperationCancellation) throws(TrimtabError) -> Result
-    ) {
-        router.post("/v1/\(name)") { request, _ -> Response in
+    func add(_ route: Route, to router: Router<BasicRequestContext>) {
+        let fields = route.schema.fields.map(\.name)
+        router.post("/v1/\(route.schema.operation)") { request, _ -> Response in
+            if let type = request.headers[.contentType], !Self.acceptedContentType(type) {
+                return Self.json(.unsupportedMediaType, Self.errorBody("Content-Type: '\(type)' is not accepted (send application/json, application/yaml or text/plain)"))
+            }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: maxBodyBytes)
@@ -77,9 +123,8 @@ public struct TrimtabServer: Sendable {
             }
             do throws(TrimtabError) {
                 let object = try Self.requestObject(body: String(buffer: body), query: request.uri.queryParameters,
-                                                    fields: fields, bodyIsWorkflow: bodyIsWorkflow)
-                let decoded: Request = try Self.decode(object)
-                let result = try await gate.run { cancel throws(TrimtabError) in try operation(decoded, cancel) }
+                                                    fields: fields, bodyIsWorkflow: route.bodyIsWorkflow)
+                let result = try await gate.run { cancel throws(TrimtabError) in try route.run(object, cancel) }
                 return Self.json(Self.status(result.outcome), try result.jsonText())
             } catch {
                 var response = Self.json(Self.status(error.code), Self.errorBody(Self.message(error)))
@@ -87,6 +132,13 @@ public struct TrimtabServer: Sendable {
                 return response
             }
         }
+    }
+
+    /// Content types a body may be sent with (none at all is accepted too).
+    static func acceptedContentType(_ header: String) -> Bool {
+        let type = header.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return ["application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain",
+                "application/x-www-form-urlencoded", "application/octet-stream"].contains(type)
     }
 
     /// The request as a JSON object: the body (a request object, or the workflow itself) with
@@ -127,39 +179,7 @@ public struct TrimtabServer: Sendable {
     }
 
     static func decode<Request: Decodable>(_ pairs: [(String, JSONValue)]) throws(TrimtabError) -> Request {
-        do {
-            return try JSONDecoder().decode(Request.self, from: Data(JSONValue.object(pairs).render(indent: nil).utf8))
-        } catch let error as DecodingError {
-            throw TrimtabError(field: Self.path(of: error), Self.problem(of: error))
-        } catch {
-            throw TrimtabError(field: "body", "cannot be read: \(error)")
-        }
-    }
-
-    static func path(of error: DecodingError) -> String {
-        let context: DecodingError.Context
-        switch error {
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
-        case .keyNotFound(let key, let c): return (c.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-        @unknown default: return "body"
-        }
-        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? "body" : path
-    }
-
-    static func problem(of error: DecodingError) -> String {
-        switch error {
-        case .typeMismatch(let type, _):
-            let name = "\(type)"
-            if name.contains("Double") || name.contains("Int") { return "expected a number" }
-            if name.contains("Bool") { return "expected true or false" }
-            if name.contains("String") { return "expected a string" }
-            return "has the wrong type"
-        case .valueNotFound: return "is required"
-        case .keyNotFound: return "is required"
-        case .dataCorrupted(let c): return c.debugDescription
-        @unknown default: return "cannot be read"
-        }
+        try RequestDecoder.decode(pairs)
     }
 
     /// The error's one line, naming request fields as the API spells them: the CLI's
@@ -184,5 +204,16 @@ public struct TrimtabServer: Sendable {
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(status: status, headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(string: text.hasSuffix("\n") ? text : text + "\n")))
+    }
+}
+
+/// On graceful shutdown (SIGTERM, SIGINT), stops the running solves so that their requests
+/// answer at once and the server can stop within seconds.
+struct ShutdownService: Service {
+    let gate: OperationGate
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        gate.cancelAll()
     }
 }

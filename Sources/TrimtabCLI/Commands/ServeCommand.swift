@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Foundation
 import TrimtabModel
 import TrimtabServer
 
@@ -7,30 +8,47 @@ import TrimtabServer
 struct ServeCommand: ResultCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the JSON API (validate, evaluate, plan, pareto) and a dashboard over HTTP.",
+        abstract: "Serve the JSON API, MCP over HTTP and a dashboard.",
         discussion: """
-        Open http://HOST:PORT/ for the dashboard. Stops on SIGINT or SIGTERM.
+        Open http://HOST:PORT/ for the dashboard; /openapi.json describes the API
+        (POST /v1/validate, /v1/evaluate, /v1/plan, /v1/pareto); /mcp speaks the Model
+        Context Protocol; /metrics is for Prometheus. Prints `listening on URL` on stderr
+        once bound (--port 0 picks a free port) and one JSON access-log line per request.
+        On SIGINT or SIGTERM, running solves stop and the server shuts down.
 
         Example:
           trimtab serve --port 8080
         """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(help: "A directory whose workflow files the MCP endpoint offers as resources.")
+    var workflows: String?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default 8388608); larger get 413.")
+    var maxBodyBytes: Int = 8 << 20
+    @Flag(name: .customLong("quiet"), help: "No access log.")
+    var quiet = false
     @Option(name: .customLong("max-solves"), help: "Solves allowed at once; more get 429 (default: the number of cores).")
     var maxSolves: Int?
     @Option(name: .customLong("time-limit"), help: "Seconds a plan may take when the request gives no time_limit (default 30); past it the best configuration found is answered as feasible.")
     var timeLimit: Double = 30
 
     func execute() throws -> CommandResult {
-        guard (1...65535).contains(port) else {
-            throw TrimtabError(field: "--port", "\(port) is not in 1…65535")
+        guard (0...65535).contains(port) else {
+            throw TrimtabError(field: "--port", "\(port) is not in 0…65535")
         }
+        guard maxBodyBytes >= 1 else { throw TrimtabError(field: "--max-body-bytes", "\(maxBodyBytes) must be at least 1") }
         if let n = maxSolves, n < 1 { throw TrimtabError(field: "--max-solves", "\(n) must be at least 1") }
         guard timeLimit.isFinite, timeLimit > 0 else { throw TrimtabError(field: "--time-limit", "\(timeLimit) must be a positive number of seconds") }
         var server = maxSolves.map { TrimtabServer(maxConcurrentSolves: $0) } ?? TrimtabServer()
         server.defaultTimeLimit = timeLimit
-        let app = server.application(host: host, port: port)
+        server.maxBodyBytes = maxBodyBytes
+        server.workflowDirectory = workflows
+        if !quiet { server.accessLog = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        let host = self.host
+        let app = server.application(host: host, port: port) { bound in
+            FileHandle.standardError.write(Data("trimtab: listening on http://\(host):\(bound)\n".utf8))
+        }
         let done = DispatchSemaphore(value: 0)
         let failure = ErrorBox()
         // The command layer is synchronous: the server runs as a task and this thread waits.

@@ -13,6 +13,8 @@ public final class OperationGate: @unchecked Sendable {
     public let maxConcurrent: Int
     private let lock = NSLock()
     private var running = 0
+    private var cancellations: [ObjectIdentifier: SolveCancellation] = [:]
+    private var closed = false
 
     public init(maxConcurrent: Int) {
         self.maxConcurrent = max(1, maxConcurrent)
@@ -23,21 +25,27 @@ public final class OperationGate: @unchecked Sendable {
 
     /// Runs `work` on a Dispatch thread; throws `.overloaded` when `maxConcurrent` are running.
     public func run<T: Sendable>(_ work: @escaping @Sendable (SolveCancellation) throws(TrimtabError) -> T) async throws(TrimtabError) -> T {
-        let admitted = lock.withLock { () -> Bool in
+        let cancellation = SolveCancellation()
+        let admitted = lock.withLock { () -> Bool? in
+            if closed { return nil }
             guard running < maxConcurrent else { return false }
             running += 1
+            cancellations[ObjectIdentifier(cancellation)] = cancellation
             return true
         }
+        guard let admitted else { throw TrimtabError(code: .unavailable, "shutting down") }
         guard admitted else {
             throw TrimtabError(code: .overloaded, "\(maxConcurrent) solve\(maxConcurrent == 1 ? " is" : "s are") running; retry later")
         }
-        let cancellation = SolveCancellation()
         let outcome: Result<T, TrimtabError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, TrimtabError>, Never>) in
                 DispatchQueue.global(qos: .userInitiated).async {
                     let result: Result<T, TrimtabError>
                     do throws(TrimtabError) { result = .success(try work(cancellation)) } catch { result = .failure(error) }
-                    self.lock.withLock { self.running -= 1 }
+                    self.lock.withLock {
+                        self.running -= 1
+                        self.cancellations[ObjectIdentifier(cancellation)] = nil
+                    }
                     continuation.resume(returning: result)
                 }
             }
@@ -45,6 +53,15 @@ public final class OperationGate: @unchecked Sendable {
             cancellation.cancel()
         }
         return try outcome.get()
+    }
+
+    /// Stops every running operation (as its time limit would) and refuses new ones: a shutdown.
+    public func cancelAll() {
+        let running = lock.withLock { () -> [SolveCancellation] in
+            closed = true
+            return Array(cancellations.values)
+        }
+        for c in running { c.cancel() }
     }
 }
 

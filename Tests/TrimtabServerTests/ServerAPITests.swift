@@ -1,0 +1,223 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TrimtabKit
+import TrimtabModel
+@testable import TrimtabServer
+
+private func packageRoot() -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+private func json(_ buffer: ByteBuffer?) -> [String: Any] {
+    guard let buffer, let o = try? JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any] else { return [:] }
+    return o
+}
+
+/// The first executable of that name on PATH (scripts/test.sh puts its virtual environment first).
+private func tool(_ name: String) -> String? {
+    for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        let path = "\(folder)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// The `trimtab` executable built next to the test bundle.
+private func trimtabExecutable() -> String? {
+    let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
+    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+}
+
+/// Runs a process to its end without blocking a thread of the cooperative pool; its stdout and status.
+private func run(_ executable: String, _ arguments: [String]) async throws -> (stdout: String, stderr: String, status: Int32) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let outData = DataBox(), errData = DataBox()
+    out.fileHandleForReading.readabilityHandler = { outData.append($0.availableData) }
+    err.fileHandleForReading.readabilityHandler = { errData.append($0.availableData) }
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do { try process.run() } catch { continuation.resume(throwing: error) }
+    }
+    out.fileHandleForReading.readabilityHandler = nil
+    err.fileHandleForReading.readabilityHandler = nil
+    outData.append(out.fileHandleForReading.readDataToEndOfFile())
+    errData.append(err.fileHandleForReading.readDataToEndOfFile())
+    return (outData.text, errData.text, status)
+}
+
+private final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ d: Data) { lock.withLock { data.append(d) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+}
+
+private final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ l: String) { lock.withLock { lines.append(l) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+struct ServerAPITests {
+    let server = TrimtabServer(maxConcurrentSolves: 64)
+
+    /// Each operation's request schema (from which the document and the MCP tools are made)
+    /// names exactly the fields the request decodes: its `Codable` keys.
+    @Test func requestSchemasMatchTheRequestsCodingKeys() {
+        let pairs: [(RequestSchema, [String])] = [
+            (.validate, ValidateOperation.Request.fieldNames), (.evaluate, EvaluateOperation.Request.fieldNames),
+            (.plan, PlanOperation.Request.fieldNames), (.pareto, ParetoOperation.Request.fieldNames),
+        ]
+        for (schema, fields) in pairs {
+            #expect(Set(schema.fields.map(\.name)) == Set(fields), "\(schema.operation)")
+        }
+    }
+
+    /// The document lists exactly the routes the router answers: every documented path and
+    /// method is answered (not 404/405), nothing else is, and each operation's query parameters
+    /// are accepted by the router.
+    @Test func openAPIDocumentListsExactlyTheServedRoutes() async throws {
+        let example = try String(contentsOfFile: packageRoot() + "/examples/image-tagging.yaml", encoding: .utf8)
+        let app = Application(router: server.router())
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/openapi.json", method: .get)
+            #expect(response.status == .ok)
+            let document = json(response.body)
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: [String: Set<String>] = [:]
+            for (path, operations) in paths { documented[path] = Set(operations.keys.map { $0.uppercased() }) }
+            let served = ServerMetrics.methods.mapValues { Set($0).subtracting(["HEAD"]) }
+            #expect(documented == served)
+            for (path, methods) in documented {
+                for method in methods {
+                    let body: ByteBuffer? = method == "POST"
+                        ? ByteBuffer(string: path == "/mcp" ? #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
+                                     : path == "/v1/evaluate" ? #"{"workflow": "x", "configuration": {}}"# : example)
+                        : nil
+                    let r = try await client.execute(uri: path, method: HTTPRequest.Method(method)!,
+                                                     headers: path == "/mcp" ? [.accept: "application/json, text/event-stream", .contentType: "application/json"] : [:],
+                                                     body: body)
+                    #expect(r.status != .notFound && r.status != .methodNotAllowed, "\(method) \(path): \(r.status)")
+                }
+            }
+            #expect(try await client.execute(uri: "/v2/plan", method: .post, body: ByteBuffer(string: example)).status == .notFound)
+            // Each documented query parameter is one the router takes (an unknown one is 400 naming it).
+            for (path, operations) in paths where path.hasPrefix("/v1/") {
+                let post = try #require(operations["post"] as? [String: Any])
+                let names = (post["parameters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                #expect(!names.isEmpty || path == "/v1/validate")
+                for name in names {
+                    let r = try await client.execute(uri: "\(path)?\(name)=zzz", method: .post, body: ByteBuffer(string: example))
+                    #expect(!(json(r.body)["error"] as? String ?? "").contains("unknown parameter"), "\(path) \(name)")
+                }
+            }
+        }
+    }
+
+    @Test func transportErrorsAnswerInTheErrorShape() async throws {
+        var small = TrimtabServer(maxConcurrentSolves: 4)
+        small.maxBodyBytes = 100
+        let app = Application(router: small.router())
+        try await app.test(.router) { client in
+            let get = try await client.execute(uri: "/v1/plan", method: .get)
+            #expect(get.status == .methodNotAllowed)
+            #expect(get.headers[.allow] == "POST")
+            #expect((json(get.body)["error"] as? String ?? "").contains("method not allowed"))
+            let missing = try await client.execute(uri: "/nowhere", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(json(missing.body)["error"] as? String == "GET /nowhere: not found")
+            let xml = try await client.execute(uri: "/v1/validate", method: .post, headers: [.contentType: "application/xml"],
+                                               body: ByteBuffer(string: "<a/>"))
+            #expect(xml.status == .unsupportedMediaType)
+            #expect((json(xml.body)["error"] as? String ?? "").hasPrefix("Content-Type: 'application/xml'"))
+            let big = try await client.execute(uri: "/v1/validate", method: .post, body: ByteBuffer(string: String(repeating: "a", count: 500)))
+            #expect(big.status == .contentTooLarge)
+            #expect(json(big.body)["error"] as? String == "body: larger than 100 bytes")
+            // The server is still up.
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        }
+    }
+
+    @Test func metricsCountRequestsAndTheAccessLogHasOneJSONLineEach() async throws {
+        var logged = TrimtabServer(maxConcurrentSolves: 4)
+        let lines = Lines()
+        logged.accessLog = { lines.append($0) }
+        let app = Application(router: logged.router())
+        try await app.test(.router) { client in
+            _ = try await client.execute(uri: "/healthz", method: .get)
+            _ = try await client.execute(uri: "/v1/plan?nope=1", method: .post, body: ByteBuffer(string: "version: 1"))
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body ?? ByteBuffer())
+            #expect(metrics.contains(#"trimtab_http_requests_total{route="/healthz",method="GET",status="200"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"trimtab_http_requests_total{route="/v1/plan",method="POST",status="400"} 1"#))
+            #expect(metrics.contains("trimtab_solves_running 0"))
+        }
+        let entries = lines.all.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(entries.count == lines.all.count && entries.count >= 3)
+        #expect(entries.contains { $0["path"] as? String == "/v1/plan" && $0["status"] as? Int == 400 && $0["method"] as? String == "POST" })
+        #expect(entries.allSatisfy { $0["duration_ms"] is Double && $0["time"] is String })
+    }
+
+    /// The official Python MCP client (`mcp` on PyPI), over stdio (`trimtab mcp`) and over
+    /// streamable HTTP (`/mcp`): lists the tools, plans an example — the result equals
+    /// `trimtab plan --format json` — and gets a tool error naming the field of a bad workflow.
+    @Test func pythonMCPClientPlansLikeTheCLI() async throws {
+        let python = try #require(tool("python3"), "python3 is not on PATH")
+        let trimtab = try #require(trimtabExecutable(), "the trimtab executable is not built next to the tests")
+        let script = packageRoot() + "/Tests/Clients/mcp_check.py"
+        let example = packageRoot() + "/examples/slapp-app3.yaml"
+        let cli = try await run(trimtab, ["plan", example, "--max-latency-ms", "3000", "--format", "json"])
+        #expect(cli.status == 0)
+        let expected = try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? NSDictionary
+        let stdio = try await run(python, [script, "stdio", trimtab, packageRoot() + "/examples", example])
+        #expect(stdio.status == 0, "\(stdio.stderr)")
+        let app = Application(router: server.router())
+        let http = try await app.test(.live) { client in
+            let port = try #require(client.port)
+            return try await run(python, [script, "http", "http://127.0.0.1:\(port)/mcp", example])
+        }
+        #expect(http.status == 0, "\(http.stderr)")
+        let answers = [stdio.stdout, http.stdout]
+        for (transport, answer) in zip(["stdio", "http"], answers) {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(transport)")
+            #expect(o["tools"] as? [String] == ["evaluate", "explain", "pareto", "plan", "validate"], "\(transport)")
+            #expect(o["plan_error"] as? Bool == false)
+            #expect((o["plan"] as? NSDictionary) == expected, "\(transport)")
+            let text = try #require(o["plan_text"] as? String)
+            #expect((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary) == expected)
+            let bad = try #require(o["bad"] as? [String: Any])
+            #expect(bad["is_error"] as? Bool == true)
+            #expect(bad["text"] as? String == "workflow: edges[3].probability: 1.4 is not in (0, 1]")
+            let unknown = try #require(o["unknown"] as? [String: Any])
+            #expect((unknown["text"] as? String ?? "").hasPrefix("max_latency: unknown argument"))
+            let schemas = try #require(o["schemas"] as? [String: [String: Any]])
+            let planFields = Set((schemas["plan"]?["properties"] as? [String: Any] ?? [:]).keys)
+            #expect(planFields == Set(PlanOperation.Request.fieldNames))
+        }
+        let stdioResources = try #require(try JSONSerialization.jsonObject(with: Data(answers[0].utf8)) as? [String: Any])["resources"] as? [String]
+        #expect(stdioResources?.contains { $0.hasSuffix("/examples/slapp-app3.yaml") } == true)
+    }
+
+    /// schemathesis (PyPI) fuzzes the live server from its OpenAPI document: no 5xx, every
+    /// status, content type, header and body as documented; undeclared methods get 405. (Its
+    /// check that schema-valid bodies are accepted is left out: a workflow's validity is more
+    /// than its JSON Schema says, and such bodies are rightly 400.)
+    @Test func schemathesisFindsNoFailure() async throws {
+        let st = try #require(tool("st") ?? tool("schemathesis"), "schemathesis is not installed (scripts/test.sh installs it)")
+        let app = Application(router: server.router())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let r = try await run(st, ["run", "http://127.0.0.1:\(port)/openapi.json", "--max-examples", "25", "--seed", "7",
+                                       "--exclude-checks", "positive_data_acceptance", "--no-color"])
+            #expect(r.status == 0, "\(r.stdout.suffix(3000))")
+        }
+    }
+}
