@@ -11,7 +11,9 @@
 #           bzip2 (the reference traces are .tbz2)
 #   PyPI:   moto[server] (the AWS Lambda API, with boto3 for its fixture), kubernetes-validate
 #           (schema check of job manifests), ray[serve] and scikit-learn (the Ray Serve example
-#           that the ray_serve sink's end-to-end test trains, deploys and controls) — in a virtual
+#           that the ray_serve sink's end-to-end test trains, deploys and controls), mcp (the
+#           official MCP client, for trimtab mcp and /mcp), schemathesis (fuzzes the HTTP API
+#           from its OpenAPI document) — in a virtual
 #           environment, .build/test-venv, whose bin/ goes first on PATH for the tests (they find
 #           moto_server, kubernetes-validate, ray, serve and python3 there).
 # Debian packages are installed with apt-get (through sudo when not root). Set
@@ -28,7 +30,7 @@ if [ ! -d ../shared/reference ]; then
 fi
 
 VENV="$PWD/.build/test-venv"
-PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve]' scikit-learn)
+PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve]' scikit-learn mcp schemathesis)
 
 if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
   SUDO=""
@@ -48,7 +50,7 @@ if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
   if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/kubernetes-validate" ] || [ ! -x "$VENV/bin/serve" ] \
-     || ! "$VENV/bin/python3" -c 'import sklearn' 2>/dev/null; then
+     || [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/python3" -c 'import sklearn, mcp' 2>/dev/null; then
     say "installing ${PIP_PACKAGES[*]} into $VENV"
     mkdir -p "$(dirname "$VENV")"
     [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"
@@ -58,7 +60,7 @@ fi
 if [ -d "$VENV/bin" ]; then export PATH="$VENV/bin:$PATH"; fi
 
 missing=()
-for tool in prometheus kubectl python3 bzip2 moto_server kubernetes-validate ray serve; do
+for tool in prometheus kubectl python3 bzip2 moto_server kubernetes-validate ray serve st; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ ${#missing[@]} -eq 0 ] || say "missing: ${missing[*]} (the tests that use them will fail)"

@@ -7,7 +7,8 @@ import TrimtabModel
 /// agent can call (read-only: nothing here changes a deployment), and the workflow files of a
 /// directory as resources.
 ///
-/// Tools: `validate`, `evaluate`, `plan`, `pareto`, `explain` (a plan with its explanation).
+/// Tools: `validate`, `evaluate`, `plan`, `pareto`, `explain` (a plan with its explanation),
+/// `simulate`, `forecast`.
 /// Each tool's input schema is the operation's request (`RequestSchema`), each result the
 /// operation's JSON — the text `trimtab COMMAND --format json` prints — as text content and as
 /// structured content. A goal nothing meets is a result (`"status": "infeasible"`), not an error;
@@ -60,6 +61,16 @@ public struct TrimtabMCPServer: Sendable {
                 var request: PlanOperation.Request = try Self.decode(pairs + [("explain", .bool(true))])
                 if request.timeLimit == nil { request.timeLimit = limit }
                 return try PlanOperation.run(request, cancellation: cancel)
+            },
+            ToolEntry(name: "simulate", description: "Simulate a workflow configuration (or its plan) under Poisson load: latency mean/p50/p95/p99, share over the SLO, cost, cold starts, instances per stage.",
+                      schema: .simulate) { pairs, _ throws(TrimtabError) in
+                let request: SimulateOperation.Request = try Self.decode(pairs)
+                try RemotePolicy.check(request)
+                return try SimulateOperation.run(request)
+            },
+            ToolEntry(name: "forecast", description: "Score load predictors on a per-second request trace (counts), or choose one on its training part; the load a planner should provision for.",
+                      schema: .forecast) { pairs, _ throws(TrimtabError) in
+                try ForecastOperation.run(try Self.decode(pairs))
             },
         ]
     }

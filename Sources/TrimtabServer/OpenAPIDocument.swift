@@ -8,7 +8,7 @@ enum OpenAPIDocument {
     static func make(routes: [TrimtabServer.Route]) -> JSONValue {
         var paths: [(String, JSONValue)] = []
         for route in routes {
-            paths.append(("/v1/\(route.schema.operation)", .object([("post", operation(route))])))
+            paths.append((TrimtabServer.path(of: route.schema), .object([("post", operation(route))])))
         }
         paths += [
             ("/", get("dashboard", "The dashboard: one self-contained page.", "text/html", .object([("type", .string("string"))]))),

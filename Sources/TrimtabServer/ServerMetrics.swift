@@ -10,6 +10,7 @@ public final class ServerMetrics: Sendable {
     static let methods: [String: [String]] = [
         "/": ["GET", "HEAD"], "/healthz": ["GET", "HEAD"], "/openapi.json": ["GET", "HEAD"], "/metrics": ["GET", "HEAD"],
         "/mcp": ["POST"], "/v1/validate": ["POST"], "/v1/evaluate": ["POST"], "/v1/plan": ["POST"], "/v1/pareto": ["POST"],
+        "/v1/simulate": ["POST"], "/v1/batch": ["POST"], "/v1/forecast": ["POST"], "/v1/job/plan": ["POST"], "/v1/job/predict": ["POST"],
     ]
 
     static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "trimtab", subsystem: "http", metricName: "requests", unitName: "total",

@@ -18,6 +18,9 @@ import TrimtabModel
 ///   object `{"workflow": …, "max_latency_ms": …}` with the operation's fields; query
 ///   parameters (`minimize`, `max_latency_ms`, `explain`, …) set the same fields.
 /// - `POST /v1/evaluate` — body: `{"workflow": <object or YAML text>, "configuration": {…}}`.
+/// - `POST /v1/simulate` (workflow body or request object; Poisson arrivals, at most
+///   `RemotePolicy.maxSimulatedArrivals`), `/v1/batch`, `/v1/forecast` (a trace as counts or
+///   text), `/v1/job/plan`, `/v1/job/predict` (a worker model as text or object): request objects.
 ///
 /// Answers are the operations' JSON, byte for byte what `trimtab COMMAND --format json` prints.
 /// The HTTP status is the outcome's through `TrimtabError.Code.statuses(of:)`, the table the
@@ -72,6 +75,25 @@ public struct TrimtabServer: Sendable {
             Route(schema: .pareto, bodyIsWorkflow: true, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
                 try ParetoOperation.run(try RequestDecoder.decode(pairs))
             },
+            Route(schema: .simulate, bodyIsWorkflow: true, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
+                let request: SimulateOperation.Request = try RequestDecoder.decode(pairs)
+                try RemotePolicy.check(request)
+                return try SimulateOperation.run(request)
+            },
+            Route(schema: .batch, bodyIsWorkflow: false, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
+                let request: BatchOperation.Request = try RequestDecoder.decode(pairs)
+                try RemotePolicy.checkArrivals(request.arrivals)
+                return try BatchOperation.run(request)
+            },
+            Route(schema: .forecast, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
+                try ForecastOperation.run(try RequestDecoder.decode(pairs))
+            },
+            Route(schema: .jobPlan, bodyIsWorkflow: false, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
+                try JobPlanOperation.run(try RequestDecoder.decode(pairs))
+            },
+            Route(schema: .jobPredict, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
+                try JobPredictOperation.run(try RequestDecoder.decode(pairs))
+            },
         ]
     }
 
@@ -111,7 +133,7 @@ public struct TrimtabServer: Sendable {
     /// `POST /v1/NAME`: the body and query decoded into the operation's request, run through the gate.
     func add(_ route: Route, to router: Router<BasicRequestContext>) {
         let fields = route.schema.fields.map(\.name)
-        router.post("/v1/\(route.schema.operation)") { request, _ -> Response in
+        router.post(RouterPath(Self.path(of: route.schema))) { request, _ -> Response in
             if let type = request.headers[.contentType], !Self.acceptedContentType(type) {
                 return Self.json(.unsupportedMediaType, Self.errorBody("Content-Type: '\(type)' is not accepted (send application/json, application/yaml or text/plain)"))
             }
@@ -132,6 +154,11 @@ public struct TrimtabServer: Sendable {
                 return response
             }
         }
+    }
+
+    /// `/v1/plan`; `/v1/job/plan` for `job-plan`.
+    static func path(of schema: RequestSchema) -> String {
+        "/v1/" + schema.operation.replacingOccurrences(of: "-", with: "/")
     }
 
     /// Content types a body may be sent with (none at all is accepted too).

@@ -79,6 +79,17 @@ struct ServerAPITests {
         for (schema, fields) in pairs {
             #expect(Set(schema.fields.map(\.name)) == Set(fields), "\(schema.operation)")
         }
+        // Remote callers get a subset: no field that names a server file (or the CLI's timeline).
+        let remote: [(RequestSchema, [String], Set<String>)] = [
+            (.simulate, SimulateOperation.Request.fieldNames, ["timeline"]),
+            (.batch, BatchOperation.Request.fieldNames, ["mbs_table", "size_class", "loads", "max_buffers", "billing_granularity_ms"]),
+            (.forecast, ForecastOperation.Request.fieldNames, []),
+            (.jobPlan, JobPlanOperation.Request.fieldNames, []),
+            (.jobPredict, JobPredictOperation.Request.fieldNames, []),
+        ]
+        for (schema, fields, cliOnly) in remote {
+            #expect(Set(schema.fields.map(\.name)) == Set(fields).subtracting(cliOnly), "\(schema.operation)")
+        }
     }
 
     /// The document lists exactly the routes the router answers: every documented path and
@@ -99,10 +110,11 @@ struct ServerAPITests {
             #expect(documented == served)
             for (path, methods) in documented {
                 for method in methods {
-                    let body: ByteBuffer? = method == "POST"
-                        ? ByteBuffer(string: path == "/mcp" ? #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
-                                     : path == "/v1/evaluate" ? #"{"workflow": "x", "configuration": {}}"# : example)
-                        : nil
+                    let bodies = ["/mcp": #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, "/v1/evaluate": #"{"workflow": "x", "configuration": {}}"#,
+                                  "/v1/batch": #"{"workflow": "x", "stage": "a", "arrivals": "poisson:1"}"#,
+                                  "/v1/forecast": #"{"trace": [1, 2, 3], "train_until": "50%"}"#,
+                                  "/v1/job/plan": #"{"model": "x", "items": 10}"#, "/v1/job/predict": #"{"model": "x", "items": 10, "workers": 2}"#]
+                    let body: ByteBuffer? = method == "POST" ? ByteBuffer(string: bodies[path] ?? example) : nil
                     let r = try await client.execute(uri: path, method: HTTPRequest.Method(method)!,
                                                      headers: path == "/mcp" ? [.accept: "application/json, text/event-stream", .contentType: "application/json"] : [:],
                                                      body: body)
@@ -120,6 +132,45 @@ struct ServerAPITests {
                     #expect(!(json(r.body)["error"] as? String ?? "").contains("unknown parameter"), "\(path) \(name)")
                 }
             }
+        }
+    }
+
+    /// Simulate over HTTP answers what the CLI prints for the same request; a remote request
+    /// reads no server file and is bounded in the arrivals it replays.
+    @Test func simulateOverHTTPEqualsTheCLIAndRemoteLimitsHold() async throws {
+        let workflow = packageRoot() + "/examples/sim-three-stage.yaml"
+        let text = try String(contentsOfFile: workflow, encoding: .utf8)
+        let configuration = try String(contentsOfFile: packageRoot() + "/examples/sim-three-stage-config.json", encoding: .utf8)
+        let configObject = try #require(try JSONSerialization.jsonObject(with: Data(configuration.utf8)) as? [String: Any])["configuration"]
+        let body = try JSONSerialization.data(withJSONObject: ["workflow": text, "configuration": configObject as Any,
+                                                               "arrivals": "poisson:5", "duration": 60, "seed": 3] as [String: Any])
+        let cli = try await run(try #require(trimtabExecutable()), [
+            "simulate", workflow, "--config", packageRoot() + "/examples/sim-three-stage-config.json",
+            "--arrivals", "poisson:5", "--duration", "60", "--seed", "3", "--format", "json"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let app = Application(router: server.router())
+        try await app.test(.router) { client in
+            let r = try await client.execute(uri: "/v1/simulate", method: .post, body: ByteBuffer(bytes: body))
+            #expect(r.status == .ok)
+            let http = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: r.body ?? ByteBuffer()).utf8)) as? NSDictionary)
+            let local = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? NSDictionary)
+            // The file's name labels the CLI's answer; the HTTP one has no file name.
+            #expect(http["requests"] as? Int == local["requests"] as? Int)
+            #expect((http["latency_ms"] as? NSDictionary) == (local["latency_ms"] as? NSDictionary))
+            #expect(http["cost_per_million_usd"] as? Double == local["cost_per_million_usd"] as? Double)
+            let file = try JSONSerialization.data(withJSONObject: ["workflow": text, "plan": true, "arrivals": "trace:/etc/hostname"] as [String: Any])
+            let refused = try await client.execute(uri: "/v1/simulate", method: .post, body: ByteBuffer(bytes: file))
+            #expect(refused.status == .badRequest)
+            #expect((json(refused.body)["error"] as? String ?? "").hasPrefix("arrivals: 'trace:/etc/hostname' reads a file on the server"))
+            let long = try await client.execute(uri: "/v1/simulate?plan=true&arrivals=poisson:1000&duration=1e6", method: .post,
+                                                body: ByteBuffer(string: text))
+            #expect(long.status == .badRequest)
+            #expect((json(long.body)["error"] as? String ?? "").hasPrefix("duration: 1000 requests/s for 1000000 s is more than 2000000 arrivals"))
+            // A forecast from counts in the body.
+            let counts = (0..<600).map { 100 + ($0 % 60) }
+            let forecast = try JSONSerialization.data(withJSONObject: ["trace": counts, "train_until": "50%", "compare": true] as [String: Any])
+            let f = try await client.execute(uri: "/v1/forecast", method: .post, body: ByteBuffer(bytes: forecast))
+            #expect(f.status == .ok, "\(String(buffer: f.body ?? ByteBuffer()))")
         }
     }
 
@@ -188,7 +239,7 @@ struct ServerAPITests {
         let answers = [stdio.stdout, http.stdout]
         for (transport, answer) in zip(["stdio", "http"], answers) {
             let o = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(transport)")
-            #expect(o["tools"] as? [String] == ["evaluate", "explain", "pareto", "plan", "validate"], "\(transport)")
+            #expect(o["tools"] as? [String] == ["evaluate", "explain", "forecast", "pareto", "plan", "simulate", "validate"], "\(transport)")
             #expect(o["plan_error"] as? Bool == false)
             #expect((o["plan"] as? NSDictionary) == expected, "\(transport)")
             let text = try #require(o["plan_text"] as? String)

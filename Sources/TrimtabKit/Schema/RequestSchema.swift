@@ -8,6 +8,8 @@ public struct RequestSchema: Sendable {
         case workflow
         /// A JSON object.
         case object
+        /// A per-second trace: a list of counts, or their text.
+        case trace
     }
 
     public struct Field: Sendable {
@@ -34,7 +36,7 @@ public struct RequestSchema: Sendable {
         }
 
         /// Whether the HTTP API takes it as a query parameter too (scalars only).
-        public var inQuery: Bool { type != .workflow && type != .object }
+        public var inQuery: Bool { type != .workflow && type != .object && type != .trace }
     }
 
     /// The operation's name (`plan`), its one-line summary and its fields.
@@ -67,6 +69,9 @@ public struct RequestSchema: Sendable {
             pairs.append(("type", .array([.string("string"), .string("object")])))
         case .object:
             pairs.append(("type", .string("object")))
+        case .trace:
+            pairs.append(("type", .array([.string("string"), .string("array")])))
+            pairs.append(("items", .object([("type", .string("integer")), ("minimum", .integer(0))])))
         default:
             pairs.append(("type", .string(f.type.rawValue)))
         }

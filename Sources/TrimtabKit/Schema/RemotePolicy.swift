@@ -1,0 +1,33 @@
+import TrimtabModel
+
+/// What a remote caller (the HTTP API, an MCP client) may ask beyond what the CLI checks: no
+/// file on the server is read (arrivals are `poisson:RATE`; traces and models come as values),
+/// and a simulation is bounded in the arrivals it replays, so one request cannot hold a core
+/// for hours. The CLI, run by the machine's own user, has neither limit.
+public enum RemotePolicy {
+    /// Most arrivals one remote simulation may replay.
+    public static let maxSimulatedArrivals = 2_000_000.0
+
+    /// Refuses arrivals that would read a server file.
+    public static func checkArrivals(_ text: String?) throws(TrimtabError) {
+        guard let text else { return }
+        guard text.hasPrefix("poisson:") else {
+            throw TrimtabError(field: "--arrivals", "'\(text)' reads a file on the server; remote requests take poisson:RATE (replay a trace with trimtab simulate)")
+        }
+    }
+
+    /// Refuses a simulation of more than `maxSimulatedArrivals` expected arrivals.
+    public static func check(_ request: SimulateOperation.Request) throws(TrimtabError) {
+        try checkArrivals(request.arrivals)
+        let rate: Double
+        if let text = request.arrivals {
+            rate = Double(text.dropFirst("poisson:".count)) ?? 0
+        } else {
+            rate = try request.workflow.parse().goal?.loadRps ?? 0
+        }
+        let duration = request.duration ?? 3600
+        if rate * duration > maxSimulatedArrivals {
+            throw TrimtabError(field: "--duration", "\(JSONValue.format(rate, nonFinite: true)) requests/s for \(JSONValue.format(duration, nonFinite: true)) s is more than \(Int(maxSimulatedArrivals)) arrivals, the limit of a remote simulation; shorten it or run trimtab simulate")
+        }
+    }
+}
