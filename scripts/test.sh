@@ -8,12 +8,12 @@
 # What the tests use besides the Swift toolchain and the package mirror:
 #   Debian: prometheus (a real Prometheus server for the controller's tests), kubernetes-client
 #           (kubectl, checks the in-repo Kubernetes API test server), python3 and python3-venv,
-#           bzip2 (the reference traces are .tbz2)
+#           bzip2 (the reference traces are .tbz2), chromium (the dashboard's test, headless)
 #   PyPI:   moto[server] (the AWS Lambda API, with boto3 for its fixture), kubernetes-validate
 #           (schema check of job manifests), ray[serve] and scikit-learn (the Ray Serve example
 #           that the ray_serve sink's end-to-end test trains, deploys and controls), mcp (the
 #           official MCP client, for trimtab mcp and /mcp), schemathesis (fuzzes the HTTP API
-#           from its OpenAPI document) — in a virtual
+#           from its OpenAPI document), playwright (drives chromium) — in a virtual
 #           environment, .build/test-venv, whose bin/ goes first on PATH for the tests (they find
 #           moto_server, kubernetes-validate, ray, serve and python3 there).
 # Debian packages are installed with apt-get (through sudo when not root). Set
@@ -30,7 +30,7 @@ if [ ! -d ../shared/reference ]; then
 fi
 
 VENV="$PWD/.build/test-venv"
-PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve]' scikit-learn mcp schemathesis)
+PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve]' scikit-learn mcp schemathesis playwright)
 
 if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
   SUDO=""
@@ -39,6 +39,7 @@ if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
   command -v prometheus >/dev/null || need_apt+=(prometheus)
   command -v kubectl >/dev/null || need_apt+=(kubernetes-client)
   command -v bzip2 >/dev/null || need_apt+=(bzip2)
+  command -v chromium >/dev/null || need_apt+=(chromium)
   if ! command -v python3 >/dev/null; then
     need_apt+=(python3 python3-venv)
   elif [ ! -x "$VENV/bin/python3" ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
@@ -50,7 +51,7 @@ if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
   if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/kubernetes-validate" ] || [ ! -x "$VENV/bin/serve" ] \
-     || [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/python3" -c 'import sklearn, mcp' 2>/dev/null; then
+     || [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/python3" -c 'import sklearn, mcp, playwright' 2>/dev/null; then
     say "installing ${PIP_PACKAGES[*]} into $VENV"
     mkdir -p "$(dirname "$VENV")"
     [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"
@@ -60,7 +61,7 @@ fi
 if [ -d "$VENV/bin" ]; then export PATH="$VENV/bin:$PATH"; fi
 
 missing=()
-for tool in prometheus kubectl python3 bzip2 moto_server kubernetes-validate ray serve st; do
+for tool in prometheus kubectl python3 bzip2 chromium moto_server kubernetes-validate ray serve st; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ ${#missing[@]} -eq 0 ] || say "missing: ${missing[*]} (the tests that use them will fail)"

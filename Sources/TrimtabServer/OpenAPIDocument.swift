@@ -5,31 +5,34 @@ import TrimtabKit
 /// lists exactly the routes the server answers; `OpenAPIDocumentTests` checks each route and
 /// parameter against the running router, and CI fuzzes the server against it (schemathesis).
 enum OpenAPIDocument {
-    static func make(routes: [TrimtabServer.Route]) -> JSONValue {
+    static func make(routes: [TrimtabServer.Route], authenticated: Bool = false) -> JSONValue {
         var paths: [(String, JSONValue)] = []
         for route in routes {
-            paths.append((TrimtabServer.path(of: route.schema), .object([("post", operation(route))])))
+            paths.append((TrimtabServer.path(of: route.schema), .object([("post", operation(route, authenticated: authenticated))])))
         }
+        var mcpPost: [(String, JSONValue)] = [
+            ("operationId", .string("mcp")),
+            ("summary", .string("Model Context Protocol over streamable HTTP (stateless): the tools of `trimtab mcp`.")),
+            ("requestBody", .object([("required", .bool(true)), ("content", .object([
+                ("application/json", .object([("schema", .object([("type", .string("object"))]))])),
+            ]))])),
+            ("responses", .object([("default", .object([("description", .string("A JSON-RPC answer, or 202 for a notification."))]))])),
+        ]
+        if authenticated { mcpPost.append(("security", .array([.object([("bearer", .array([]))])]))) }
         paths += [
             ("/", get("dashboard", "The dashboard: one self-contained page.", "text/html", .object([("type", .string("string"))]))),
             ("/healthz", get("health", "Liveness: `ok`, answered while solves run.", "text/plain", .object([("type", .string("string"))]))),
             ("/openapi.json", get("openapi", "This document.", "application/json", .object([("type", .string("object"))]))),
             ("/metrics", get("metrics", "Prometheus metrics (text format 0.0.4).", "text/plain", .object([("type", .string("string"))]))),
-            ("/mcp", .object([("post", .object([
-                ("operationId", .string("mcp")),
-                ("summary", .string("Model Context Protocol over streamable HTTP (stateless): the tools of `trimtab mcp`.")),
-                ("requestBody", .object([("required", .bool(true)), ("content", .object([
-                    ("application/json", .object([("schema", .object([("type", .string("object"))]))])),
-                ]))])),
-                ("responses", .object([("default", .object([("description", .string("A JSON-RPC answer, or 202 for a notification."))]))])),
-            ]))])),
+            ("/mcp", .object([("post", .object(mcpPost))])),
         ]
         return .object([
             ("openapi", .string("3.1.0")),
             ("info", .object([("title", .string("Trimtab")), ("version", .string(TrimtabVersion.current)),
                               ("description", .string("Plans ML inference workflows: latency, cost and accuracy. Answers are what `trimtab COMMAND --format json` prints."))])),
             ("paths", .object(paths)),
-            ("components", .object([("schemas", .object([
+            ("components", .object([("securitySchemes", .object([("bearer", .object([("type", .string("http")), ("scheme", .string("bearer"))]))])),
+                                    ("schemas", .object([
                 ("Error", .object([("type", .string("object")), ("required", .array([.string("error")])),
                                    ("properties", .object([("error", .object([("type", .string("string")),
                                                                                ("description", .string("One line naming the field or cause."))]))]))])),
@@ -38,7 +41,7 @@ enum OpenAPIDocument {
         ])
     }
 
-    static func operation(_ route: TrimtabServer.Route) -> JSONValue {
+    static func operation(_ route: TrimtabServer.Route, authenticated: Bool) -> JSONValue {
         let schema = route.schema
         let parameters: [JSONValue] = schema.fields.filter { $0.inQuery }.map { field in
             .object([("name", .string(field.name)), ("in", .string("query")), ("required", .bool(false)),
@@ -56,6 +59,7 @@ enum OpenAPIDocument {
         }
         var responses: [(String, JSONValue)] = [("200", response("The result.", .object([("$ref", .string("#/components/schemas/Result"))])))]
         responses.append(("400", response("Bad input: a malformed workflow, an unknown or ill-typed field or parameter.", error)))
+        if authenticated { responses.append(("401", response("The bearer token is missing or not valid.", error))) }
         responses.append(("413", response("The body is larger than the server accepts.", error)))
         responses.append(("415", response("The body's content type is not JSON, YAML or text.", error)))
         if route.canBeInfeasible {
@@ -65,12 +69,14 @@ enum OpenAPIDocument {
         responses.append(("429", response("Too many solves running; retry after the Retry-After header's seconds.", error)))
         responses.append(("500", response("A defect in Trimtab.", error)))
         responses.append(("503", response("A dependency is unavailable, or the server is shutting down.", error)))
-        return .object([
+        var pairs: [(String, JSONValue)] = [
             ("operationId", .string(schema.operation)), ("summary", .string(schema.summary)),
             ("parameters", .array(parameters)),
             ("requestBody", .object([("required", .bool(true)), ("content", .object(content))])),
             ("responses", .object(responses)),
-        ])
+        ]
+        if authenticated { pairs.append(("security", .array([.object([("bearer", .array([]))])]))) }
+        return .object(pairs)
     }
 
     static func get(_ id: String, _ summary: String, _ type: String, _ schema: JSONValue) -> JSONValue {

@@ -42,6 +42,10 @@ public struct TrimtabServer: Sendable {
     public var accessLog: (@Sendable (String) -> Void)? = nil
     /// Workflow files the MCP endpoint offers as resources.
     public var workflowDirectory: String? = nil
+    /// When set, every POST (the operations and `/mcp`) needs `Authorization: Bearer TOKEN`;
+    /// without it or with another token: 401. GET routes (dashboard page, health, document,
+    /// metrics) stay open.
+    public var token: String? = nil
 
     public init(maxConcurrentSolves: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) {
         gate = OperationGate(maxConcurrent: maxConcurrentSolves)
@@ -106,7 +110,7 @@ public struct TrimtabServer: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
         }
         router.get("/healthz") { _, _ in "ok" }
-        let document = OpenAPIDocument.make(routes: routes).render()
+        let document = OpenAPIDocument.make(routes: routes, authenticated: token != nil).render()
         router.get("/openapi.json") { _, _ in Self.json(.ok, document) }
         let gate = self.gate
         router.get("/metrics") { _, _ in
@@ -114,7 +118,9 @@ public struct TrimtabServer: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(solvesRunning: gate.active))))
         }
         let mcp = MCPEndpoint(workflowDirectory: workflowDirectory, gate: gate, defaultTimeLimit: defaultTimeLimit)
+        let token = self.token
         router.post("/mcp") { request, _ -> Response in
+            if let refusal = Self.refusal(request, token: token) { return refusal }
             let body = try? await request.body.collect(upTo: maxBodyBytes)
             return await mcp.respond(to: request, body: body)
         }
@@ -133,7 +139,9 @@ public struct TrimtabServer: Sendable {
     /// `POST /v1/NAME`: the body and query decoded into the operation's request, run through the gate.
     func add(_ route: Route, to router: Router<BasicRequestContext>) {
         let fields = route.schema.fields.map(\.name)
+        let token = self.token
         router.post(RouterPath(Self.path(of: route.schema))) { request, _ -> Response in
+            if let refusal = Self.refusal(request, token: token) { return refusal }
             if let type = request.headers[.contentType], !Self.acceptedContentType(type) {
                 return Self.json(.unsupportedMediaType, Self.errorBody("Content-Type: '\(type)' is not accepted (send application/json, application/yaml or text/plain)"))
             }
@@ -154,6 +162,21 @@ public struct TrimtabServer: Sendable {
                 return response
             }
         }
+    }
+
+    /// 401 when the server has a token and the request does not carry it as a bearer token.
+    static func refusal(_ request: Request, token: String?) -> Response? {
+        guard let token else { return nil }
+        let given = request.headers[.authorization] ?? ""
+        let expected = "Bearer " + token
+        // Compared in time independent of where they differ.
+        let a = Array(given.utf8), b = Array(expected.utf8)
+        var difference = a.count ^ b.count
+        for i in 0..<max(a.count, b.count) { difference |= Int((i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)) }
+        guard difference != 0 else { return nil }
+        var response = json(.unauthorized, errorBody(given.isEmpty ? "Authorization: a bearer token is required" : "Authorization: the token is not valid"))
+        response.headers[.wwwAuthenticate] = "Bearer realm=\"trimtab\""
+        return response
     }
 
     /// `/v1/plan`; `/v1/job/plan` for `job-plan`.

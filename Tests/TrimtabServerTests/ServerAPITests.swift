@@ -81,7 +81,7 @@ struct ServerAPITests {
         }
         // Remote callers get a subset: no field that names a server file (or the CLI's timeline).
         let remote: [(RequestSchema, [String], Set<String>)] = [
-            (.simulate, SimulateOperation.Request.fieldNames, ["timeline"]),
+            (.simulate, SimulateOperation.Request.fieldNames, []),
             (.batch, BatchOperation.Request.fieldNames, ["mbs_table", "size_class", "loads", "max_buffers", "billing_granularity_ms"]),
             (.forecast, ForecastOperation.Request.fieldNames, []),
             (.jobPlan, JobPlanOperation.Request.fieldNames, []),
@@ -174,6 +174,33 @@ struct ServerAPITests {
         }
     }
 
+    @Test func aTokenGuardsEveryPostAndNothingElse() async throws {
+        var guarded = TrimtabServer(maxConcurrentSolves: 4)
+        guarded.token = "s3cret-token"
+        let app = Application(router: guarded.router())
+        let example = try String(contentsOfFile: packageRoot() + "/examples/slapp-app3.yaml", encoding: .utf8)
+        try await app.test(.router) { client in
+            let none = try await client.execute(uri: "/v1/validate", method: .post, body: ByteBuffer(string: example))
+            #expect(none.status == .unauthorized)
+            #expect(none.headers[.wwwAuthenticate] == #"Bearer realm="trimtab""#)
+            #expect(json(none.body)["error"] as? String == "Authorization: a bearer token is required")
+            let wrong = try await client.execute(uri: "/v1/plan", method: .post, headers: [.authorization: "Bearer s3cret-tokem"],
+                                                 body: ByteBuffer(string: example))
+            #expect(wrong.status == .unauthorized)
+            #expect(json(wrong.body)["error"] as? String == "Authorization: the token is not valid")
+            let mcp = try await client.execute(uri: "/mcp", method: .post, body: ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#))
+            #expect(mcp.status == .unauthorized)
+            let right = try await client.execute(uri: "/v1/validate", method: .post, headers: [.authorization: "Bearer s3cret-token"],
+                                                 body: ByteBuffer(string: example))
+            #expect(right.status == .ok)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            let document = json(try await client.execute(uri: "/openapi.json", method: .get).body)
+            let plan = ((document["paths"] as? [String: Any])?["/v1/plan"] as? [String: Any])?["post"] as? [String: Any]
+            #expect((plan?["responses"] as? [String: Any])?["401"] != nil)
+            #expect(plan?["security"] != nil)
+        }
+    }
+
     @Test func transportErrorsAnswerInTheErrorShape() async throws {
         var small = TrimtabServer(maxConcurrentSolves: 4)
         small.maxBodyBytes = 100
@@ -255,6 +282,46 @@ struct ServerAPITests {
         }
         let stdioResources = try #require(try JSONSerialization.jsonObject(with: Data(answers[0].utf8)) as? [String: Any])["resources"] as? [String]
         #expect(stdioResources?.contains { $0.hasSuffix("/examples/slapp-app3.yaml") } == true)
+    }
+
+    /// The dashboard in headless Chromium (Debian's `chromium`, driven by Playwright from PyPI):
+    /// it draws the example's graph and Pareto front, shows the API's optimum after Plan (also
+    /// after the latency slider moves), marks the plan on the front, and draws a simulation's
+    /// latency distribution and timeline — with no request leaving the server and no script error.
+    @Test func dashboardShowsTheAPIsOptimumInChromium() async throws {
+        let python = try #require(tool("python3"), "python3 is not on PATH")
+        let chromium = try #require(tool("chromium") ?? tool("chromium-browser"), "chromium is not installed (scripts/test.sh installs it)")
+        let shots = FileManager.default.temporaryDirectory.appendingPathComponent("trimtab-dashboard-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: shots) }
+        let app = Application(router: server.router())
+        let r = try await app.test(.live) { client in
+            try await run(python, [packageRoot() + "/Tests/Clients/dashboard_check.py", "http://127.0.0.1:\(try #require(client.port))", shots, chromium])
+        }
+        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["graph_nodes"] as? [String] == ["start", "resize", "classify", "end"])
+        #expect((o["front_points"] as? Int ?? 0) >= 2)
+        let plan = try #require(o["api_plan"] as? [String: Any])
+        let predicted = try #require(plan["predicted"] as? [String: Any])
+        #expect(o["page_status"] as? String == plan["status"] as? String)
+        // The page shows the API's numbers (to its display precision).
+        let cost = try #require(predicted["cost_per_million_usd"] as? Double)
+        #expect(abs((Double(o["page_cost"] as? String ?? "") ?? .nan) - cost) <= max(0.01 * cost, 1e-9))
+        let latency = try #require(predicted["latency_ms"] as? Double)
+        #expect(abs((Double(o["page_latency"] as? String ?? "") ?? .nan) - latency) <= 0.06)
+        #expect(o["chosen_marked"] as? Bool == true)
+        let moved = try #require(o["slider_api_plan"] as? [String: Any])
+        #expect(o["slider_page_status"] as? String == moved["status"] as? String)
+        if let p = moved["predicted"] as? [String: Any], let c = p["cost_per_million_usd"] as? Double {
+            #expect(abs((Double(o["slider_page_cost"] as? String ?? "") ?? .nan) - c) <= max(0.01 * c, 1e-9))
+        }
+        #expect(o["unticked_shows_file"] as? Bool == true)
+        #expect((o["simulation_paths"] as? Int ?? 0) >= 3)
+        #expect((o["external_requests"] as? [String])?.isEmpty == true, "the page fetched from elsewhere")
+        #expect((o["page_errors"] as? [String])?.isEmpty == true, "\(o["page_errors"] ?? "")")
+        for name in ["dashboard-graph", "dashboard-plan", "dashboard-pareto", "dashboard-breakdown", "dashboard-simulation", "dashboard"] {
+            #expect(FileManager.default.fileExists(atPath: "\(shots)/\(name).png"), "\(name)")
+        }
     }
 
     /// schemathesis (PyPI) fuzzes the live server from its OpenAPI document: no 5xx, every

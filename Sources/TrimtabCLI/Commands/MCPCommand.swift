@@ -12,14 +12,16 @@ struct MCPCommand: ResultCommand {
         commandName: "mcp",
         abstract: "Serve the planner to AI agents over the Model Context Protocol (stdio).",
         discussion: """
-        Tools: validate, evaluate, plan, pareto, explain — read-only; each takes the
-        operation's request (a workflow as YAML text or object, and its options) and
-        answers with the JSON `trimtab COMMAND --format json` prints. Workflow files in
-        --workflows are offered as resources. `trimtab serve` offers the same tools over
-        streamable HTTP at /mcp.
+        Tools: validate, evaluate, plan, pareto, explain, simulate, forecast.
+        They are read-only; each takes the operation's request (a workflow as
+        YAML text or object, and its options) and answers with the JSON that
+        `trimtab COMMAND --format json` prints. Workflow files in --workflows
+        are offered as resources. `trimtab serve` offers the same tools over
+        streamable HTTP at /mcp. An MCP client's server entry:
+        {"command": "trimtab", "args": ["mcp", "--workflows", "examples"]}
 
-        Example (an MCP client's server entry):
-          {"command": "trimtab", "args": ["mcp", "--workflows", "examples"]}
+        Example:
+          trimtab mcp --workflows examples
         """)
 
     @Option(help: "A directory whose workflow files are offered as resources.")

@@ -10,14 +10,16 @@ struct ServeCommand: ResultCommand {
         commandName: "serve",
         abstract: "Serve the JSON API, MCP over HTTP and a dashboard.",
         discussion: """
-        Open http://HOST:PORT/ for the dashboard; /openapi.json describes the API
-        (POST /v1/validate, /v1/evaluate, /v1/plan, /v1/pareto); /mcp speaks the Model
-        Context Protocol; /metrics is for Prometheus. Prints `listening on URL` on stderr
-        once bound (--port 0 picks a free port) and one JSON access-log line per request.
-        On SIGINT or SIGTERM, running solves stop and the server shuts down.
+        Open http://HOST:PORT/ for the dashboard. /openapi.json describes the
+        API (POST /v1/validate, evaluate, plan, pareto, simulate, batch,
+        forecast, job/plan, job/predict); /mcp speaks the Model Context
+        Protocol; /metrics is for Prometheus. Prints `listening on URL` on
+        stderr once bound (--port 0 picks a free port), then one JSON
+        access-log line per request. On SIGINT or SIGTERM, running solves stop
+        and the server shuts down.
 
         Example:
-          trimtab serve --port 8080
+          trimtab serve --port 8080 --workflows examples
         """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -26,6 +28,9 @@ struct ServeCommand: ResultCommand {
     var workflows: String?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default 8388608); larger get 413.")
     var maxBodyBytes: Int = 8 << 20
+    @Option(name: .customLong("token-file"),
+            help: "A file whose first line is the API token: every POST then needs `Authorization: Bearer TOKEN` (else 401). Also read from TRIMTAB_API_TOKEN.")
+    var tokenFile: String?
     @Flag(name: .customLong("quiet"), help: "No access log.")
     var quiet = false
     @Option(name: .customLong("max-solves"), help: "Solves allowed at once; more get 429 (default: the number of cores).")
@@ -44,6 +49,7 @@ struct ServeCommand: ResultCommand {
         server.defaultTimeLimit = timeLimit
         server.maxBodyBytes = maxBodyBytes
         server.workflowDirectory = workflows
+        server.token = try Self.token(file: tokenFile, environment: ProcessInfo.processInfo.environment["TRIMTAB_API_TOKEN"])
         if !quiet { server.accessLog = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         let host = self.host
         let app = server.application(host: host, port: port) { bound in
@@ -61,6 +67,27 @@ struct ServeCommand: ResultCommand {
             return CommandResult(failure: "serve: \(message)", code: .unavailable)
         }
         return CommandResult()
+    }
+}
+
+extension ServeCommand {
+    /// The API token: the file's first line, else the environment's; nil when neither is given.
+    static func token(file: String?, environment: String?) throws(TrimtabError) -> String? {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw TrimtabError(code: .io, file: file, field: "--token-file", "cannot read the file")
+            }
+            let first = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            let token = first.trimmingCharacters(in: .whitespaces)
+            guard !token.isEmpty else { throw TrimtabError(file: file, field: "--token-file", "the first line is empty; write the token there") }
+            return token
+        }
+        if let environment {
+            let token = environment.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw TrimtabError(field: "TRIMTAB_API_TOKEN", "is set but empty") }
+            return token
+        }
+        return nil
     }
 }
 

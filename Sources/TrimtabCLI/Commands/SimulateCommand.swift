@@ -48,17 +48,19 @@ struct SimulateCommand: ResultCommand {
             workflow: .file(options.file), configuration: config.map { .file($0) }, plan: plan ? true : nil, arrivals: arrivals,
             duration: duration, seed: seed, serviceTime: serviceTime, coldStartMs: coldStartMs, mode: mode, sloMs: sloMs,
             timeline: timeline != nil ? true : nil)
-        let result = try SimulateOperation.run(request)
+        var result = try SimulateOperation.run(request)
         if let path = timeline {
             try writeTimeline(result.timeline ?? [], to: path)
         }
+        // The timeline goes to its file, not into the printed JSON.
+        result.timeline = nil
         return try CommandResult(result, format: options.format) { Self.table(result) }
     }
 
-    func writeTimeline(_ rows: [TimelineRow], to path: String) throws(TrimtabError) {
+    func writeTimeline(_ rows: [SimulateOperation.TimelineSecond], to path: String) throws(TrimtabError) {
         var text = "second,arrivals,completions,latency_p95_ms,instances\n"
         for r in rows {
-            text += "\(r.second),\(r.arrivals),\(r.completions),\(r.latencyP95Ms.isFinite ? JSONValue.format(r.latencyP95Ms) : ""),\(r.instances)\n"
+            text += "\(r.second),\(r.arrivals),\(r.completions),\(r.latencyP95Ms.map { JSONValue.format($0) } ?? ""),\(r.instances)\n"
         }
         try OutputFile.write(text, produced: .text("CSV"), to: path)
     }

@@ -72,14 +72,38 @@ public enum SimulateOperation {
         public var workflow: String
         public var seed: UInt64
         public var arrivals: String
+        /// The latency distribution of completed runs: the latency at percentiles 1…99, 99.5, 99.9.
+        public var latencyCDF: [CDFPoint] = []
         /// Per-second arrivals, completions, latency p95 and instances, when the request asked
-        /// for them; not encoded (the CLI writes them as CSV).
-        public var timeline: [TimelineRow]? = nil
+        /// for them (the CLI writes them as CSV instead of printing them).
+        public var timeline: [TimelineSecond]? = nil
 
         enum CodingKeys: String, CodingKey {
             case requests, arrived, failed, latencyMs = "latency_ms", sloMs = "slo_ms", shareOverSLO = "share_over_slo"
             case costPerMillionUSD = "cost_per_million_usd", costUSD = "cost_usd", coldStarts = "cold_starts", mode
             case simulatedSeconds = "simulated_seconds", events, stages, workflow, seed, arrivals
+            case latencyCDF = "latency_cdf", timeline
+        }
+    }
+
+    /// A point of the latency distribution: `percentile` % of completed runs took at most `latency_ms`.
+    public struct CDFPoint: Codable, Sendable, Equatable {
+        public var percentile: Double
+        public var latencyMs: Double
+        enum CodingKeys: String, CodingKey { case percentile, latencyMs = "latency_ms" }
+    }
+
+    /// One second of a simulation.
+    public struct TimelineSecond: Codable, Sendable, Equatable {
+        public var second: Int
+        public var arrivals: Int
+        public var completions: Int
+        /// p95 of the runs completing in this second (ms); `null` when none did.
+        @ExplicitNull public var latencyP95Ms: Double?
+        /// Instances (serverless: warm or busy) or replicas (Kubernetes) at the end of the second.
+        public var instances: Int
+        enum CodingKeys: String, CodingKey {
+            case second, arrivals, completions, latencyP95Ms = "latency_p95_ms", instances
         }
     }
 
@@ -161,7 +185,11 @@ public enum SimulateOperation {
                       peakInstances: s.peakInstances, utilisation: s.utilisation, meanWaitMs: s.meanWaitMs, meanBatchSize: s.meanBatchSize)
             },
             workflow: model.workflow.name, seed: options.seed, arrivals: arrivalText,
-            timeline: request.timeline ?? false ? simulator.timeline : nil)
+            latencyCDF: l.cdf.isEmpty ? [] : zip(LatencySummary.cdfPercentiles, l.cdf).map { CDFPoint(percentile: $0, latencyMs: $1) },
+            timeline: request.timeline ?? false ? simulator.timeline.map {
+                TimelineSecond(second: $0.second, arrivals: $0.arrivals, completions: $0.completions,
+                               latencyP95Ms: $0.latencyP95Ms.isFinite ? $0.latencyP95Ms : nil, instances: $0.instances)
+            } : nil)
     }
 
     /// The simulator's options from the request, each checked; files the workflow names (empirical

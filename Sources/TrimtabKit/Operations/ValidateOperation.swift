@@ -23,10 +23,19 @@ public enum ValidateOperation {
         public var executions: StageMap<Double>
         public var stageOptions: [StageOptions]
         public var goal: GoalSummary?
+        /// The graph's edges (`start` and `end` included), for drawing it.
+        public var graph: [GraphEdge] = []
 
         enum CodingKeys: String, CodingKey {
-            case valid, name, platform, stages, edges, configurations, executions, stageOptions = "stage_options", goal
+            case valid, name, platform, stages, edges, configurations, executions, stageOptions = "stage_options", goal, graph
         }
+    }
+
+    /// An edge of the workflow graph and the probability it is taken.
+    public struct GraphEdge: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public var probability: Double
     }
 
     /// A stage's knobs: its variants (none when it has one model) and memory sizes.
@@ -48,7 +57,8 @@ public enum ValidateOperation {
                           StageOptions(stage: stage.name, variants: stage.hasVariants ? stage.variants.map(\.name) : [],
                                        memoryMB: Set(stage.variants.flatMap { $0.latency.map(\.memoryMB) }).sorted())
                       },
-                      goal: w.goal.map(GoalSummary.init))
+                      goal: w.goal.map(GoalSummary.init),
+                      graph: w.edges.map { GraphEdge(from: $0.from, to: $0.to, probability: $0.probability) })
     }
 }
 

@@ -4,7 +4,7 @@
 extension RequestSchema {
     static let positive = 0.0
 
-    /// `simulate` (remote: Poisson arrivals only; the timeline stays with the CLI).
+    /// `simulate` (remote: Poisson arrivals only).
     public static let simulate = RequestSchema(
         operation: "simulate", summary: "Simulate the workflow under load: tail latency, cost, cold starts, instances.",
         fields: [workflow,
@@ -19,7 +19,8 @@ extension RequestSchema {
                  Field(name: "cold_start_ms", type: .number, description: "Cold start of every stage (ms); 0 turns cold starts off.", minimum: 0),
                  Field(name: "mode", type: .string, description: "serverless or kubernetes (default: from the platform).",
                        values: ["serverless", "kubernetes"]),
-                 Field(name: "slo_ms", type: .number, description: "Latency objective for the share over the SLO (ms).", exclusiveMinimum: positive)])
+                 Field(name: "slo_ms", type: .number, description: "Latency objective for the share over the SLO (ms).", exclusiveMinimum: positive),
+                 Field(name: "timeline", type: .boolean, description: "Also each second's arrivals, completions, latency p95 and instances.")])
 
     /// `batch` on a workflow's stage (remote: Poisson arrivals; MBS tables stay with the CLI).
     public static let batch = RequestSchema(

@@ -56,6 +56,7 @@ public struct LatencyRecorder: Sendable {
         func p(_ q: Double) -> Double { min(Double(histogram.valueAtPercentile(q)) / 1000, maximum) }
         return LatencySummary(count: count, mean: mean, standardDeviation: variance.squareRoot(), p50: p(50), p95: p(95),
                               p99: p(99), max: maximum, overSLO: overSLO,
-                              shareOverSLO: sloMs == nil ? nil : Double(overSLO) / n)
+                              shareOverSLO: sloMs == nil ? nil : Double(overSLO) / n,
+                              cdf: LatencySummary.cdfPercentiles.map(p))
     }
 }
