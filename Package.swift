@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // Core: workflow files, validation, structure and the analytic model. No networking.
@@ -50,6 +51,7 @@ let package = Package(
         .target(name: "TrimtabServer", dependencies: [
             "TrimtabKit", "TrimtabModel", "TrimtabMCP", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "MCP", package: "swift-sdk"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         // (The control block below adds Prometheus and ServiceLifecycle to TrimtabServer.)
         // Command implementations, kept in a library so tests can drive them in-process.
@@ -132,6 +134,7 @@ package.targets += [
 ]
 for target in package.targets where target.name == "TrimtabServer" {
     target.dependencies += [
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

@@ -138,14 +138,7 @@ public struct TrimtabMCPServer: Sendable {
         try RequestDecoder.decode(pairs)
     }
 
-    /// The error's one line with request fields spelled as the tool's arguments (`max_latency_ms`).
-    static func message(_ error: TrimtabError) -> String {
-        var e = error
-        if e.file == nil, let field = e.field, field.hasPrefix("--") {
-            e.field = String(field.dropFirst(2)).replacingOccurrences(of: "-", with: "_")
-        }
-        return e.description
-    }
+    static func message(_ error: TrimtabError) -> String { error.remoteDescription }
 
     static func mcpValue(_ json: JSONValue) -> MCP.Value {
         switch json {

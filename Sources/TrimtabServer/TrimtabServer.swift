@@ -131,7 +131,8 @@ public struct TrimtabServer: Sendable {
     /// The application listening on `host:port`; on SIGTERM or SIGINT it stops running solves
     /// (answered as their time limit would) and shuts down.
     public func application(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "trimtab"),
+        Application(router: router(), server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "trimtab"),
                     services: [ShutdownService(gate: gate)],
                     onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) })
     }
@@ -232,15 +233,7 @@ public struct TrimtabServer: Sendable {
         try RequestDecoder.decode(pairs)
     }
 
-    /// The error's one line, naming request fields as the API spells them: the CLI's
-    /// `--max-latency-ms` is the field and query parameter `max_latency_ms`.
-    static func message(_ error: TrimtabError) -> String {
-        var e = error
-        if e.file == nil, let field = e.field, field.hasPrefix("--") {
-            e.field = String(field.dropFirst(2)).replacingOccurrences(of: "-", with: "_")
-        }
-        return e.description
-    }
+    static func message(_ error: TrimtabError) -> String { error.remoteDescription }
 
     /// The HTTP status of an outcome (`nil`: success), from the table the CLI's exit statuses come from.
     static func status(_ code: TrimtabError.Code?) -> HTTPResponse.Status {

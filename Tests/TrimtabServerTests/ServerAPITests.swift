@@ -174,6 +174,30 @@ struct ServerAPITests {
         }
     }
 
+    /// `Expect: 100-continue` gets `100 Continue` before the body is sent (the application's
+    /// pipeline, as `trimtab serve` runs it), then the answer.
+    @Test func expectContinueIsAnswered() async throws {
+        let python = try #require(tool("python3"), "python3 is not on PATH")
+        let script = """
+        import socket, sys
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+        body = b"version: 1\\nstages: []\\n"
+        s.sendall(b"POST /v1/validate HTTP/1.1\\r\\nHost: x\\r\\nExpect: 100-continue\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(body))
+        first = s.recv(4096).decode()
+        s.sendall(body)
+        rest = b""
+        while b"\\r\\n\\r\\n" not in rest:
+            rest += s.recv(4096)
+        print(first.split("\\r\\n")[0]); print(rest.decode().split("\\r\\n")[0])
+        """
+        let app = server.application(host: "127.0.0.1", port: 0)
+        let r = try await app.test(.live) { client in
+            try await run(python, ["-c", script, String(try #require(client.port))])
+        }
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "HTTP/1.1 100 Continue\nHTTP/1.1 400 Bad Request\n", "\(r.stdout)")
+    }
+
     @Test func aTokenGuardsEveryPostAndNothingElse() async throws {
         var guarded = TrimtabServer(maxConcurrentSolves: 4)
         guarded.token = "s3cret-token"

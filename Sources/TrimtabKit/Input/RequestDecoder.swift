@@ -39,3 +39,15 @@ public enum RequestDecoder {
         }
     }
 }
+
+extension TrimtabError {
+    /// The one-line message for a remote caller (HTTP, MCP): a request field is named as the
+    /// request spells it — the CLI's `--max-latency-ms` is the field `max_latency_ms`.
+    public var remoteDescription: String {
+        var e = self
+        if e.file == nil, let field = e.field, field.hasPrefix("--") {
+            e.field = String(field.dropFirst(2)).replacingOccurrences(of: "-", with: "_")
+        }
+        return e.description
+    }
+}
