@@ -144,6 +144,7 @@ for target in package.targets where target.name == "TrimtabCLI" {
     target.dependencies += ["TrimtabControl", "TrimtabAdapters"]
 }
 for target in package.targets where target.name == "TrimtabCLITests" {
-    target.dependencies += ["TrimtabTestSupport", "TrimtabControl"]
+    target.dependencies += ["TrimtabTestSupport", "TrimtabControl", "TrimtabServer", "TrimtabAdapters",
+                            .product(name: "HummingbirdTesting", package: "hummingbird")]
 }
 // MARK: - END control (issue 8)

@@ -7,15 +7,17 @@ import TrimtabKit
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
     let sink: (@Sendable (String) -> Void)?
+    /// The server's paths and their methods (`TrimtabServer.methods`).
+    let methods: [String: [String]]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as any HTTPResponseError where error.status == .notFound && ServerMetrics.methods[request.uri.path] != nil {
+        } catch let error as any HTTPResponseError where error.status == .notFound && methods[request.uri.path] != nil {
             // A route that exists, asked with another method.
-            let allowed = ServerMetrics.methods[request.uri.path] ?? []
+            let allowed = methods[request.uri.path] ?? []
             response = TrimtabServer.json(.methodNotAllowed, TrimtabServer.errorBody(
                 "\(request.method) \(request.uri.path): method not allowed (allowed: \(allowed.joined(separator: ", ")))"))
             response.headers[.allow] = allowed.joined(separator: ", ")
@@ -27,7 +29,8 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        metrics.record(path: request.uri.path, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        metrics.record(route: methods[request.uri.path] != nil ? request.uri.path : "other", method: request.method.rawValue,
+                       status: response.status.code, seconds: seconds)
         if let sink {
             sink(JSONValue.object([
                 ("time", .string(ISO8601DateFormatter().string(from: Date()))), ("method", .string(request.method.rawValue)),

@@ -80,6 +80,7 @@ goal:
 <div class="panel"><h2>Where latency and cost go</h2><div id="breakdown" class="muted">Per stage, after planning.</div></div>
 </div>
 <div class="panel"><h2>Simulation</h2><div id="simulation" class="muted">Simulate the plan under load: latency distribution and timeline.</div></div>
+<div class="panel" id="history-panel" style="display:none"><h2>Controller history</h2><div id="history"></div></div>
 </section>
 </main>
 <script>
@@ -254,7 +255,22 @@ function lineChart(id, pts, xl, yl, second) {
   s += `<text x="${P - 6}" y="12" text-anchor="end">${fmt(y1)}</text><text x="${P - 6}" y="${H - P + 12}" text-anchor="end">0</text><text x="10" y="${(H - P) / 2}" transform="rotate(-90 10 ${(H - P) / 2})" text-anchor="middle">${esc(yl)}</text>`;
   return s + '</svg>';
 }
-validate().then(pareto);
+async function history() {
+  const token = sessionStorage.getItem('trimtab-token');
+  const r = await fetch('/v1/history', {headers: token ? {'Authorization': 'Bearer ' + token} : {}});
+  if (r.status !== 200) return;
+  const rows = await r.json(); if (!rows.length) return;
+  $('history-panel').style.display = '';
+  const t0 = Date.parse(rows[0].time) / 1000, at = row => Date.parse(row.time) / 1000 - t0;
+  const load = rows.filter(x => x.load !== null).map(x => [at(x), x.load]), forecast = rows.filter(x => x.forecast !== null).map(x => [at(x), x.forecast]);
+  const stages = [...new Set(rows.flatMap(x => Object.keys(x.configuration)))];
+  let h = `<div class="grid2"><div>${lineChart('history-load', load, 'seconds since ' + esc(rows[0].time), 'requests/s', forecast)}<div class="muted">blue: load · orange: forecast</div></div>`;
+  h += '<div><table><tr><th>time</th><th>outcome</th>' + stages.map(s => `<th>${esc(s)}</th>`).join('') + '</tr>' + rows.slice(-12).map(x =>
+    `<tr><td>${esc(x.time.slice(11, 19))}</td><td>${esc(x.outcome)}</td>` + stages.map(s => { const c = x.configuration[s] || {};
+      return `<td>${esc([c.variant, c.replicas !== undefined ? '×' + c.replicas : '', c.memory_mb ? c.memory_mb + ' MB' : '', c.batch_size ? 'B' + c.batch_size : ''].filter(Boolean).join(' '))}</td>`; }).join('') + '</tr>').join('') + '</table></div></div>';
+  $('history').innerHTML = h + `<div class="muted">${rows.length} iterations; the table shows the last 12 (variant, replicas, memory, batch per stage).</div>`;
+}
+validate().then(pareto).then(history);
 </script></body></html>
 """#
 }

@@ -5,7 +5,7 @@ import TrimtabKit
 /// lists exactly the routes the server answers; `OpenAPIDocumentTests` checks each route and
 /// parameter against the running router, and CI fuzzes the server against it (schemathesis).
 enum OpenAPIDocument {
-    static func make(routes: [TrimtabServer.Route], authenticated: Bool = false) -> JSONValue {
+    static func make(routes: [TrimtabServer.Route], authenticated: Bool = false, history: Bool = false) -> JSONValue {
         var paths: [(String, JSONValue)] = []
         for route in routes {
             paths.append((TrimtabServer.path(of: route.schema), .object([("post", operation(route, authenticated: authenticated))])))
@@ -19,6 +19,22 @@ enum OpenAPIDocument {
             ("responses", .object([("default", .object([("description", .string("A JSON-RPC answer, or 202 for a notification."))]))])),
         ]
         if authenticated { mcpPost.append(("security", .array([.object([("bearer", .array([]))])]))) }
+        if history {
+            paths.append(("/v1/history", .object([("get", .object([
+                ("operationId", .string("history")),
+                ("summary", .string("The controller's history: every iteration's load, forecast, plan, changes and errors (as `trimtab history --format json`).")),
+                ("parameters", .array([.object([("name", .string("since")), ("in", .string("query")), ("required", .bool(false)),
+                                                ("schema", .object([("type", .string("string")), ("description", .string("Seconds since 1970, an ISO 8601 time, or a duration back from now (90s, 15m, 2h, 1d)."))]))])])),
+                ("responses", .object([
+                    ("200", .object([("description", .string("The iterations, oldest first.")),
+                                     ("content", .object([("application/json", .object([("schema", .object([("type", .string("array")), ("items", .object([("type", .string("object"))]))]))]))]))])),
+                    ("400", .object([("description", .string("A bad `since`, or an unknown parameter.")),
+                                     ("content", .object([("application/json", .object([("schema", .object([("$ref", .string("#/components/schemas/Error"))]))]))]))])),
+                    ("503", .object([("description", .string("The database cannot be read.")),
+                                     ("content", .object([("application/json", .object([("schema", .object([("$ref", .string("#/components/schemas/Error"))]))]))]))])),
+                ])),
+            ]))])))
+        }
         paths += [
             ("/", get("dashboard", "The dashboard: one self-contained page.", "text/html", .object([("type", .string("string"))]))),
             ("/healthz", get("health", "Liveness: `ok`, answered while solves run.", "text/plain", .object([("type", .string("string"))]))),

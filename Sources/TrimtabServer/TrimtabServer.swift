@@ -13,6 +13,7 @@ import TrimtabModel
 /// - `GET /healthz` — `ok` (answered while solves run: they run off the cooperative pool).
 /// - `GET /openapi.json` — the OpenAPI 3.1 document.
 /// - `GET /metrics` — Prometheus text: requests by route and status, durations, solves running.
+/// - `GET /v1/history?since=T` — the controller's history, when `serve` is given its database.
 /// - `POST /mcp` — MCP (streamable HTTP, stateless): the tools of `trimtab mcp`.
 /// - `POST /v1/validate|plan|pareto` — body: a v1 workflow (YAML or JSON), or a JSON request
 ///   object `{"workflow": …, "max_latency_ms": …}` with the operation's fields; query
@@ -46,6 +47,10 @@ public struct TrimtabServer: Sendable {
     /// without it or with another token: 401. GET routes (dashboard page, health, document,
     /// metrics) stay open.
     public var token: String? = nil
+    /// The controller's history, when `serve` is given its database: the iterations at or after
+    /// a time (`since`, as `trimtab history --since` takes it) as `trimtab history --format json`
+    /// prints them. Served at `GET /v1/history`.
+    public var history: (@Sendable (String?) throws(TrimtabError) -> JSONValue)? = nil
 
     public init(maxConcurrentSolves: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) {
         gate = OperationGate(maxConcurrent: maxConcurrentSolves)
@@ -59,6 +64,16 @@ public struct TrimtabServer: Sendable {
         /// Whether an infeasible goal (422) is one of its answers.
         var canBeInfeasible: Bool
         var run: @Sendable ([(String, JSONValue)], OperationCancellation) throws(TrimtabError) -> any OperationResult
+    }
+
+    /// The server's paths and their methods (`OpenAPIDocumentTests` checks them against the
+    /// document); another method on one of them is 405.
+    public var methods: [String: [String]] {
+        var m: [String: [String]] = ["/": ["GET", "HEAD"], "/healthz": ["GET", "HEAD"], "/openapi.json": ["GET", "HEAD"],
+                                     "/metrics": ["GET", "HEAD"], "/mcp": ["POST"]]
+        for route in routes { m[Self.path(of: route.schema)] = ["POST"] }
+        if history != nil { m["/v1/history"] = ["GET", "HEAD"] }
+        return m
     }
 
     /// The operations, in the order the document lists them.
@@ -104,13 +119,13 @@ public struct TrimtabServer: Sendable {
     /// The router, for in-process tests and for `application(host:port:)`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: AccessLogMiddleware(metrics: metrics, sink: accessLog))
+        router.add(middleware: AccessLogMiddleware(metrics: metrics, sink: accessLog, methods: methods))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
         }
         router.get("/healthz") { _, _ in "ok" }
-        let document = OpenAPIDocument.make(routes: routes, authenticated: token != nil).render()
+        let document = OpenAPIDocument.make(routes: routes, authenticated: token != nil, history: history != nil).render()
         router.get("/openapi.json") { _, _ in Self.json(.ok, document) }
         let gate = self.gate
         router.get("/metrics") { _, _ in
@@ -125,6 +140,20 @@ public struct TrimtabServer: Sendable {
             return await mcp.respond(to: request, body: body)
         }
         for route in routes { add(route, to: router) }
+        if let history {
+            router.get("/v1/history") { request, _ -> Response in
+                for (key, _) in request.uri.queryParameters where key != "since" {
+                    return Self.json(.badRequest, Self.errorBody("query: unknown parameter '\(key)' (expected since)"))
+                }
+                let since = request.uri.queryParameters.get("since")
+                do throws(TrimtabError) {
+                    let records = try await gate.run { _ throws(TrimtabError) in try history(since) }
+                    return Self.json(.ok, records.render())
+                } catch {
+                    return Self.json(Self.status(error.code), Self.errorBody(Self.message(error)))
+                }
+            }
+        }
         return router
     }
 

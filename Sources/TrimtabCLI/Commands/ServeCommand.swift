@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TrimtabControl
+import TrimtabKit
 import TrimtabModel
 import TrimtabServer
 
@@ -28,6 +30,8 @@ struct ServeCommand: ResultCommand {
     var workflows: String?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (default 8388608); larger get 413.")
     var maxBodyBytes: Int = 8 << 20
+    @Option(help: "The controller's history database (SQLite): served at GET /v1/history and drawn on the dashboard.")
+    var history: String?
     @Option(name: .customLong("token-file"),
             help: "A file whose first line is the API token: every POST then needs `Authorization: Bearer TOKEN` (else 401). Also read from TRIMTAB_API_TOKEN.")
     var tokenFile: String?
@@ -49,6 +53,10 @@ struct ServeCommand: ResultCommand {
         server.defaultTimeLimit = timeLimit
         server.maxBodyBytes = maxBodyBytes
         server.workflowDirectory = workflows
+        if let db = history {
+            _ = try Self.readHistory(db, since: nil)
+            server.history = { since throws(TrimtabError) in try Self.readHistory(db, since: since) }
+        }
         server.token = try Self.token(file: tokenFile, environment: ProcessInfo.processInfo.environment["TRIMTAB_API_TOKEN"])
         if !quiet { server.accessLog = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         let host = self.host
@@ -71,6 +79,27 @@ struct ServeCommand: ResultCommand {
 }
 
 extension ServeCommand {
+    /// The history's iterations at or after `since`, as `trimtab history --format json` prints them.
+    static func readHistory(_ db: String, since: String?) throws(TrimtabError) -> JSONValue {
+        var start: Double? = nil
+        if let since {
+            do throws(TrimtabError) { start = try HistoryCommand.parseTime(since, now: Date().timeIntervalSince1970) } catch {
+                var e = error
+                e.field = "since"
+                throw e
+            }
+        }
+        let store: HistoryStore
+        do { store = try HistoryStore(readingExisting: db) } catch let error as TrimtabError { throw error } catch {
+            throw TrimtabError(code: .io, file: db, "cannot open the history: \(error)")
+        }
+        do {
+            return .array(try store.records(since: start).map(HistoryCommand.json))
+        } catch {
+            throw TrimtabError(code: .unavailable, file: db, "cannot read the history: \(error)")
+        }
+    }
+
     /// The API token: the file's first line, else the environment's; nil when neither is given.
     static func token(file: String?, environment: String?) throws(TrimtabError) -> String? {
         if let file {
