@@ -209,7 +209,10 @@ def main():
                         rec.update(highs_seconds=hs, highs_status=hstatus, highs_value=hvalue)
                         if rec["status"] == "optimal" and hstatus == "optimal":
                             v = rec["value"]
-                            rec["agree"] = abs(v - hvalue) <= 1e-6 * max(1.0, abs(v))
+                            # Accuracy relative: a product of many accuracies is tiny, where an
+                            # absolute tolerance would call any two answers equal.
+                            scale = max(abs(v), abs(hvalue)) if objective == "accuracy" else max(1.0, abs(v))
+                            rec["agree"] = abs(v - hvalue) <= 1e-6 * scale
                         elif rec["status"] in ("optimal", "infeasible") and hstatus in ("optimal", "infeasible"):
                             rec["agree"] = rec["status"] == hstatus
                     rec["peak_rss_mib"] = peak
