@@ -177,79 +177,6 @@ struct ResourceRelaxation {
         return !value.isFinite || cut.prunes(value)
     }
 
-    /// The root bound of the hull relaxation alone: the least cut value of any fractional
-    /// choice of all items that meets the bound on `quantity`, minus the cut's constant.
-    static func rootBound(cut original: LinearCut, quantity: Quantity, items: [[ItemOption]], limits: FoldLimits,
-                          algebra: AccuracyAlgebra) -> Double? {
-        var cut = original
-        let bound: Double
-        switch quantity {
-        case .latency:
-            guard let m = limits.maxLatency else { return nil }
-            bound = m; cut.constant -= cut.wLat * m; cut.wLat = 0
-        case .cost:
-            guard let m = limits.maxCost else { return nil }
-            bound = m; cut.constant -= cut.wCost * m; cut.wCost = 0
-        case .accuracy:
-            guard algebra.operation != .minimum, let t = limits.minAccuracyTerm else { return nil }
-            let measure = CutPlanner.measure(t, algebra)
-            guard measure.isFinite else { return nil }
-            bound = -measure; cut.constant += cut.wAcc * measure; cut.wAcc = 0
-        }
-        let limit = bound + Bounds.tolerance * max(1, abs(bound))
-        guard let hull = HullRelaxation(items: items.map { options in
-            options.map { o in
-                (amount(quantity, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra),
-                 cut.value(latency: o.latency, cost: o.cost, accuracyMeasure: CutPlanner.measure(o.accuracy, algebra)))
-            }
-        }) else { return nil }
-        let room = limit - hull.baseAmount[0]
-        guard room >= 0 else { return .infinity }
-        return hull.least(room: room, suffix: 0) - cut.constant
-    }
-
-    /// A multiplier for `other` on the scale of `own`: the ratio of their ranges over the items.
-    static func multiplierScale(own: Quantity, other: Quantity, items: [[ItemOption]], algebra: AccuracyAlgebra) -> Double {
-        func range(_ q: Quantity) -> Double {
-            items.reduce(0) { total, options in
-                let values = options.map { amount(q, latency: $0.latency, cost: $0.cost, accuracy: $0.accuracy, algebra) }.filter(\.isFinite)
-                return total + ((values.max() ?? 0) - (values.min() ?? 0))
-            }
-        }
-        let o = range(other)
-        return o > 0 ? max(range(own), 1e-12) / o : 1
-    }
-
-    /// The multiplier w ≥ 0 maximising `rootBound` of `cut(w)` (concave in w), by a golden-section
-    /// search over log w in [scale/10⁴, scale·10⁴]; nil when no positive multiplier beats w = 0.
-    static func bestMultiplier(scale: Double, quantity: Quantity, items: [[ItemOption]], limits: FoldLimits,
-                               algebra: AccuracyAlgebra, cut: (Double) -> LinearCut?) -> Double? {
-        func value(_ w: Double) -> Double {
-            guard let c = cut(w), let v = rootBound(cut: c, quantity: quantity, items: items, limits: limits, algebra: algebra) else {
-                return -.infinity
-            }
-            return v.isNaN ? -.infinity : v
-        }
-        guard scale.isFinite, scale > 0 else { return nil }
-        let zero = value(0)
-        guard zero.isFinite else { return nil }  // already infeasible or unbounded: nothing to tune
-        var lo = log(scale) - 4 * log(10.0), hi = log(scale) + 4 * log(10.0)
-        let ratio = (sqrt(5.0) - 1) / 2
-        var x1 = hi - ratio * (hi - lo), x2 = lo + ratio * (hi - lo)
-        var f1 = value(exp(x1)), f2 = value(exp(x2))
-        for _ in 0..<36 {
-            if f1 < f2 {
-                lo = x1; x1 = x2; f1 = f2
-                x2 = lo + ratio * (hi - lo); f2 = value(exp(x2))
-            } else {
-                hi = x2; x2 = x1; f2 = f1
-                x1 = hi - ratio * (hi - lo); f1 = value(exp(x1))
-            }
-        }
-        let (x, f) = f1 >= f2 ? (x1, f1) : (x2, f2)
-        return f > zero + 1e-12 * max(1, abs(zero)) ? exp(x) : nil
-    }
-
     /// The relaxations worth building for a fold. For each bounded quantity q other than the
     /// objective: the objective with the third quantity priced at several multiples of the
     /// dual optimum's multiplier (0 included: the objective alone), q kept exact; then the
@@ -265,7 +192,8 @@ struct ResourceRelaxation {
     static func build(_ planned: [(cut: LinearCut, quantity: Quantity)], limits: FoldLimits, items: [[ItemOption]],
                       algebra: AccuracyAlgebra, binCount: Int = defaultBinCount) -> [ResourceRelaxation] {
         planned.compactMap {
-            ResourceRelaxation(cut: $0.cut, quantity: $0.quantity, items: items, limits: limits, algebra: algebra, binCount: binCount)
+            ResourceRelaxation(cut: $0.cut, quantity: $0.quantity, items: items, limits: limits, algebra: algebra,
+                               binCount: binCount)
         }
     }
 
@@ -362,19 +290,10 @@ struct ResourceRelaxation {
                     }
                     return cut
                 }
-                // The multiplier of the other bound that maximises the hull relaxation's bound
-                // of the whole fold (the Lagrangian dual of the linear relaxation), searched
-                // around the cut planner's multiplier; both are priced at ½, 1 and 2 times.
+                // The cut planner's multiplier of the other bound, at ½, 1 and 2 times. (Tuning
+                // it to maximise the hull bound at the root was measured slower, not faster.)
                 var multipliers: [Double] = [0]
-                if priced(1) != nil {
-                    let scale = base > 0 ? base : Self.multiplierScale(own: own, other: other, items: items, algebra: algebra)
-                    if let best = Self.bestMultiplier(scale: scale, quantity: q, items: items, limits: limits, algebra: algebra,
-                                                      cut: { priced($0) }) {
-                        multipliers += [0.5 * best, best, 2 * best]
-                    } else if base > 0 {
-                        multipliers += [0.5 * base, base, 2 * base]
-                    }
-                }
+                if priced(1) != nil && base > 0 { multipliers += [0.5 * base, base, 2 * base] }
                 for w in multipliers {
                     if let cut = priced(w) { add(cut, q) }
                 }
