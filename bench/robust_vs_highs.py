@@ -13,6 +13,7 @@ usage: python3 bench/robust_vs_highs.py [--bench .build/release/trimtab-bench] [
            [--families chain,chain-shared,sp-shallow,sp-deep,general] [--time-limit 60]
            [--explain-cells sp-shallow:60,chain:100] [--raw results.jsonl]
        python3 bench/robust_vs_highs.py --markdown RAW.jsonl...   (markdown tables from --raw files)
+       python3 bench/robust_vs_highs.py --compare BEFORE.jsonl[,MORE.jsonl] AFTER.jsonl...   (before/after tables)
 """
 import argparse
 import json
@@ -175,7 +176,40 @@ def markdown_tables(recs):
             print(f"| {k[0]} | {k[1]} | {c['n']} | {f(c['e_med'])} | {f(c['e_max'])} | {h(c['e_ratio'])} |")
 
 
+def compare_tables(before, after):
+    """Markdown: per family x stages x goal of `after`, Trimtab's median and worst before and
+    after, HiGHS's median (after's run) and the median ratio after; then per family x stages."""
+    f = lambda x: "–" if x != x else f"{x:.3f}"
+    g = lambda x: "–" if x != x else f"{x:.1f}"
+    old = {}
+    for r in before:
+        old.setdefault(goal_key(r), []).append(r)
+
+    def row(label, olds, news):
+        o, n = cell_stats(olds) if olds else None, cell_stats(news)
+        unproven = lambda rs: sum(1 for r in rs if r["status"] == "feasible")
+        return (f"| {label} | {len(news)} | " + (f"{f(o['t_med'])} | {f(o['t_max'])} | {unproven(olds)} | " if o else "– | – | – | ")
+                + f"{f(n['t_med'])} | {f(n['t_max'])} | {unproven(news)} | {f(n['h_med'])} | {g(n['r_med'])} | {n['peak']:.0f} |")
+
+    print("| family, stages, goal | n | before median s | before worst s | before unproven | after median s | after worst s | after unproven | HiGHS median s | ratio after (median) | peak MiB after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, rs in cells(after, goal_key):
+        goal = {"cost": "min cost", "latency": "min latency", "accuracy": "max accuracy"}[k[2]] + ("" if k[3] == "none" else "; " + k[3].replace("_per_million_usd", "").replace("_ms", ""))
+        print(row(f"{k[0]} {k[1]} {goal}", old.get(k, []), rs))
+    print()
+    print("| family, stages | n | before median s | before worst s | before unproven | after median s | after worst s | after unproven | HiGHS median s | ratio after (median) | peak MiB after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, rs in cells(after, lambda r: (r["family"], r["stages"])):
+        olds = [r for r in before if (r["family"], r["stages"]) == k]
+        print(row(f"{k[0]} {k[1]}", olds, rs))
+
+
 def main():
+    if len(sys.argv) > 3 and sys.argv[1] == "--compare":
+        # --compare BEFORE.jsonl[,BEFORE2.jsonl...] AFTER.jsonl...
+        load = lambda paths: [json.loads(line) for path in paths for line in open(path) if line.strip()]
+        compare_tables(load(sys.argv[2].split(",")), load(sys.argv[3:]))
+        return
     if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
         markdown_tables([json.loads(line) for path in sys.argv[2:] for line in open(path) if line.strip()])
         return
@@ -209,7 +243,10 @@ def main():
                         rec.update(highs_seconds=hs, highs_status=hstatus, highs_value=hvalue)
                         if rec["status"] == "optimal" and hstatus == "optimal":
                             v = rec["value"]
-                            rec["agree"] = abs(v - hvalue) <= 1e-6 * max(1.0, abs(v))
+                            # Accuracy relative: a product of many accuracies is tiny, where an
+                            # absolute tolerance would call any two answers equal.
+                            scale = max(abs(v), abs(hvalue)) if objective == "accuracy" else max(1.0, abs(v))
+                            rec["agree"] = abs(v - hvalue) <= 1e-6 * scale
                         elif rec["status"] in ("optimal", "infeasible") and hstatus in ("optimal", "infeasible"):
                             rec["agree"] = rec["status"] == hstatus
                     rec["peak_rss_mib"] = peak

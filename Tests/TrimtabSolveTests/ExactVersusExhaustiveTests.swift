@@ -336,3 +336,29 @@ func shapeNames(_ block: Block) -> Set<String> {
         }
     }
 }
+
+@Suite struct TinyAccuracyObjectiveTests {
+    /// Maximising a product of ~150 accuracies (about 1e-25): every configuration differs from
+    /// the best by far less than 1e-12 in absolute terms, so an absolute tie tolerance returned
+    /// the cheapest configuration as "optimal". Closed form: each stage at its most accurate
+    /// variant; with a latency bound the fastest memory of those variants still meets.
+    @Test func maximisedProductOfManyStagesIsTheBestVariantEverywhere() throws {
+        let w = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(4)).makeChain(stages: 300, seed: 11)
+        let model = try WorkflowModel(w)
+        let best = w.stages.filter(\.hasVariants).map { $0.variants.map(\.accuracy).max() ?? 1 }.reduce(1, *)
+        #expect(best < 1e-12)
+        // The fastest option among each stage's most accurate variant: its latency is the bound.
+        let fastestAccurate = (0..<w.stages.count).map { s -> Int in
+            let top = model.options[s].map(\.accuracy).max() ?? 1
+            let candidates = model.options[s].indices.filter { model.options[s][$0].accuracy == top }
+            return candidates.min { model.options[s][$0].latencyMs < model.options[s][$1].latencyMs } ?? 0
+        }
+        let limit = model.predict(optionIndices: fastestAccurate).latencyMs
+        for bounds in [Bounds(), Bounds(maxLatencyMs: limit * 1.000001)] {
+            let r = try ExactSolver().solve(model, goal: Goal(objective: .maximizeAccuracy, bounds: bounds))
+            #expect(r.status == .optimal)
+            let p = try #require(r.prediction)
+            #expect(abs(p.accuracy - best) <= 1e-9 * best, "exact \(p.accuracy) vs closed form \(best)")
+        }
+    }
+}

@@ -224,9 +224,11 @@ public struct ExactSolver: Solver {
     }
 
     /// Strictly better for the goal's objective, ties broken by cost, latency, accuracy.
+    /// Accuracy ties are relative: a product of many accuracies is far below 1, where an
+    /// absolute tolerance would call every configuration a tie.
     static func better(_ a: Prediction, than b: Prediction, goal: Goal) -> Bool {
         let sa = a.score(goal.objective), sb = b.score(goal.objective)
-        let tol = 1e-12 * max(1, abs(sb))
+        let tol = 1e-12 * (goal.objective == .maximizeAccuracy ? abs(sb) : max(1, abs(sb)))
         if sa < sb - tol { return true }
         if sa > sb + tol { return false }
         if a.costPerMillion != b.costPerMillion { return a.costPerMillion < b.costPerMillion }

@@ -16,6 +16,9 @@ struct LinearCut: Sendable {
     /// for objective cuts, infinity until one is known).
     var threshold: Double
     var isObjective: Bool
+    /// For objective cuts: whether the objective is accuracy (the threshold is then a sum of
+    /// logarithms, whose ties are absolute: relative ties of the product).
+    var isAccuracy = false
 
     @inline(__always) func value(latency: Double, cost: Double, accuracyMeasure: Double) -> Double {
         var v = wLat * latency + wCost * cost
@@ -23,10 +26,18 @@ struct LinearCut: Sendable {
         return v
     }
 
+    /// Feasibility cuts prune when the bound is broken beyond the bounds' tolerance. Objective
+    /// cuts prune when no completion can beat the incumbent (the threshold, a configuration
+    /// already found) by more than `LinearCut.improvement` (relative; for accuracy relative
+    /// to the product): ties need not be explored, as the incumbent already attains them.
     @inline(__always) func prunes(_ lowerBound: Double) -> Bool {
         let t = threshold
-        return lowerBound - constant > t + 1e-9 * max(1, abs(t))
+        guard isObjective else { return lowerBound - constant > t + 1e-9 * max(1, abs(t)) }
+        return lowerBound - constant >= t - Self.improvement * (isAccuracy ? 1 : max(1, abs(t)))
     }
+
+    /// The least relative improvement over the incumbent that the search still looks for.
+    static let improvement = 1e-10
 }
 
 /// Chooses multipliers for `LinearCut`s by maximising the separable dual bound over a grid.
@@ -97,7 +108,8 @@ struct CutPlanner {
                     for a in accs {
                         let constant = boundConstant(l, c, a, excluding: objective)
                         candidates.append((dual((l, c, a), constant),
-                                           LinearCut(wLat: l, wCost: c, wAcc: a, constant: constant, threshold: .infinity, isObjective: true)))
+                                           LinearCut(wLat: l, wCost: c, wAcc: a, constant: constant, threshold: .infinity, isObjective: true,
+                                                     isAccuracy: objective == .maximizeAccuracy)))
                     }
                 }
             }

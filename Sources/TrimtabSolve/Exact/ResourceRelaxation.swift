@@ -30,8 +30,14 @@ struct ResourceRelaxation {
     let table: [[Double]]
     let width: Double
     let binCount: Int
+    /// The linear relaxation of the same knapsack from each item's convex hull: exact in the
+    /// amounts (no rounding), so it keeps its strength on long suffixes where the table's
+    /// rounding loses up to one bin per item.
+    let hull: HullRelaxation?
 
     static let defaultBinCount = 2048
+    /// Above this many items only the hull relaxation is built.
+    static let tableItemLimit = 256
 
     /// Nil when the quantity has no bound, or the relaxation could not prune anything.
     init?(cut original: LinearCut, quantity: Quantity, items: [[ItemOption]], limits: FoldLimits,
@@ -63,6 +69,11 @@ struct ResourceRelaxation {
         limit = bound + Bounds.tolerance * max(1, abs(bound))
 
         func amount(_ o: ItemOption) -> Double { Self.amount(quantity, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra) }
+        hull = HullRelaxation(items: items.map { options in
+            options.map { o in
+                (amount(o), cut.value(latency: o.latency, cost: o.cost, accuracyMeasure: CutPlanner.measure(o.accuracy, algebra)))
+            }
+        })
         let n = items.count
         var shift = Array(repeating: 0.0, count: n + 1)
         for k in stride(from: n - 1, through: 0, by: -1) {
@@ -74,6 +85,12 @@ struct ResourceRelaxation {
         // Bin b holds amounts in [b·width, (b + 1)·width): the last bin starts at the limit.
         width = span / Double(binCount - 1)
 
+        // The table rounds each item's amount down by up to one bin, so over many items it
+        // loses much of its strength (and costs n × B to build and hold); the hull alone then.
+        guard n <= Self.tableItemLimit || hull == nil else {
+            table = []
+            return
+        }
         var tables = Array(repeating: [Double](), count: n + 1)
         var current = Array(repeating: 0.0, count: binCount)  // the empty suffix: value 0 everywhere
         tables[n] = current
@@ -138,7 +155,13 @@ struct ResourceRelaxation {
         guard room >= 0 else { return .infinity }
         // One bin of slack against rounding in the division.
         let bin = min(binCount - 1, Int((room / width).rounded(.down)) + 1)
-        return cut.value(latency: latency, cost: cost, accuracyMeasure: measure) + table[suffix][bin]
+        var rest = table.isEmpty ? -Double.infinity : table[suffix][bin]
+        if let hull {
+            let hullRoom = limit - spent - hull.baseAmount[suffix]
+            guard hullRoom >= 0 else { return .infinity }
+            rest = max(rest, hull.least(room: hullRoom, suffix: suffix))
+        }
+        return cut.value(latency: latency, cost: cost, accuracyMeasure: measure) + rest
     }
 
     /// `leastValue` minus the cut's constant: for an objective cut, a lower bound of the
@@ -161,17 +184,80 @@ struct ResourceRelaxation {
     /// `items` are all the items that complete a label; `cuts` the installed cuts.
     static func plan(limits: FoldLimits, cuts installed: [LinearCut], items: [[ItemOption]], algebra: AccuracyAlgebra,
                      binCount: Int = defaultBinCount) -> [ResourceRelaxation] {
-        var result: [ResourceRelaxation] = []
-        func add(_ cut: LinearCut, _ q: Quantity) {
-            if let r = ResourceRelaxation(cut: cut, quantity: q, items: items, limits: limits, algebra: algebra, binCount: binCount) {
-                result.append(r)
-            }
+        build(planCuts(limits: limits, cuts: installed, items: items, algebra: algebra),
+              limits: limits, items: items, algebra: algebra, binCount: binCount)
+    }
+
+    /// The relaxations of `plan` for the items in a given order (the cuts do not depend on it).
+    static func build(_ planned: [(cut: LinearCut, quantity: Quantity)], limits: FoldLimits, items: [[ItemOption]],
+                      algebra: AccuracyAlgebra, binCount: Int = defaultBinCount) -> [ResourceRelaxation] {
+        planned.compactMap {
+            ResourceRelaxation(cut: $0.cut, quantity: $0.quantity, items: items, limits: limits, algebra: algebra,
+                               binCount: binCount)
         }
+    }
+
+    /// An order of the items for a fold, most decided first (Pisinger's core last): the
+    /// planned objective relaxation with the best root bound gives Lagrangian prices (its
+    /// multipliers and the hull's slope at the break), and an item's flexibility is the
+    /// reduced cost of its second-best option at those prices. Items whose alternatives all
+    /// cost much more than the best are settled at once (their other labels are pruned); the
+    /// items near the break, where labels multiply, come last, when few items remain.
+    /// Nil when no objective relaxation is planned.
+    static func coreOrder(_ planned: [(cut: LinearCut, quantity: Quantity)], items: [[ItemOption]], limits: FoldLimits,
+                          algebra: AccuracyAlgebra) -> [Int]? {
+        var best: (cut: LinearCut, quantity: Quantity, hull: HullRelaxation, room: Double, bound: Double)? = nil
+        for (original, q) in planned where original.isObjective {
+            var cut = original
+            let bound: Double
+            switch q {
+            case .latency:
+                guard let m = limits.maxLatency else { continue }
+                bound = m; cut.constant -= cut.wLat * m; cut.wLat = 0
+            case .cost:
+                guard let m = limits.maxCost else { continue }
+                bound = m; cut.constant -= cut.wCost * m; cut.wCost = 0
+            case .accuracy:
+                guard algebra.operation != .minimum, let t = limits.minAccuracyTerm else { continue }
+                let measure = CutPlanner.measure(t, algebra)
+                guard measure.isFinite else { continue }
+                bound = -measure; cut.constant += cut.wAcc * measure; cut.wAcc = 0
+            }
+            let limit = bound + Bounds.tolerance * max(1, abs(bound))
+            guard let hull = HullRelaxation(items: items.map { options in
+                options.map { o in
+                    (amount(q, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra),
+                     cut.value(latency: o.latency, cost: o.cost, accuracyMeasure: CutPlanner.measure(o.accuracy, algebra)))
+                }
+            }) else { continue }
+            let room = limit - hull.baseAmount[0]
+            guard room >= 0 else { continue }
+            let value = hull.least(room: room, suffix: 0) - cut.constant
+            if value > best?.bound ?? -.infinity { best = (cut, q, hull, room, value) }
+        }
+        guard let best else { return nil }
+        let price = -best.hull.breakSlope(room: best.room)
+        let flexibility = items.map { options -> Double in
+            let reduced = options.map { o -> Double in
+                let v = best.cut.value(latency: o.latency, cost: o.cost, accuracyMeasure: CutPlanner.measure(o.accuracy, algebra))
+                return v + price * amount(best.quantity, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra)
+            }.filter(\.isFinite).sorted()
+            return reduced.count < 2 ? .infinity : reduced[1] - reduced[0]
+        }
+        return items.indices.sorted { flexibility[$0] != flexibility[$1] ? flexibility[$0] > flexibility[$1] : $0 < $1 }
+    }
+
+    /// The cuts and exact quantities of the relaxations worth building (see `plan`).
+    static func planCuts(limits: FoldLimits, cuts installed: [LinearCut], items: [[ItemOption]],
+                         algebra: AccuracyAlgebra) -> [(cut: LinearCut, quantity: Quantity)] {
+        var result: [(cut: LinearCut, quantity: Quantity)] = []
+        func add(_ cut: LinearCut, _ q: Quantity) { result.append((cut, q)) }
         let accuracyBound = limits.minAccuracyTerm.map { CutPlanner.measure($0, algebra) }
         if let objective = limits.objective, objective != .maximizeAccuracy || algebra.operation != .minimum {
             // Without an incumbent it prunes nothing, but still ranks labels for a beam.
             let incumbent = limits.incumbent ?? .infinity
-            var pure = LinearCut(wLat: 0, wCost: 0, wAcc: 0, constant: 0, threshold: incumbent, isObjective: true)
+            var pure = LinearCut(wLat: 0, wCost: 0, wAcc: 0, constant: 0, threshold: incumbent, isObjective: true,
+                                 isAccuracy: objective == .maximizeAccuracy)
             let own: Quantity
             switch objective {
             case .minimizeLatency: pure.wLat = 1; own = .latency
@@ -189,17 +275,27 @@ struct ResourceRelaxation {
                 case .cost: base = dual?.wCost ?? 0
                 case .accuracy: base = dual?.wAcc ?? 0
                 }
-                for factor in base > 0 ? [0, 0.5, 1, 2] : [0.0] {
+                func priced(_ w: Double) -> LinearCut? {
                     var cut = pure
-                    let w = factor * base
                     switch other {
-                    case .latency: cut.wLat = w; cut.constant = w * (limits.maxLatency ?? 0)
-                    case .cost: cut.wCost = w; cut.constant = w * (limits.maxCost ?? 0)
+                    case .latency:
+                        guard let bound = limits.maxLatency else { return w == 0 ? cut : nil }
+                        cut.wLat = w; cut.constant = w * bound
+                    case .cost:
+                        guard let bound = limits.maxCost else { return w == 0 ? cut : nil }
+                        cut.wCost = w; cut.constant = w * bound
                     case .accuracy:
-                        guard let bound = accuracyBound, bound.isFinite else { continue }
+                        guard let bound = accuracyBound, bound.isFinite else { return w == 0 ? cut : nil }
                         cut.wAcc = w; cut.constant = -w * bound
                     }
-                    add(cut, q)
+                    return cut
+                }
+                // The cut planner's multiplier of the other bound, at ½, 1 and 2 times. (Tuning
+                // it to maximise the hull bound at the root was measured slower, not faster.)
+                var multipliers: [Double] = [0]
+                if priced(1) != nil && base > 0 { multipliers += [0.5 * base, base, 2 * base] }
+                for w in multipliers {
+                    if let cut = priced(w) { add(cut, q) }
                 }
             }
         }

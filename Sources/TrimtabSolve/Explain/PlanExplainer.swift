@@ -142,7 +142,7 @@ public struct PlanExplainer: Sendable {
     /// Better in the objective by more than rounding (ties broken elsewhere do not count).
     static func strictlyBetter(_ a: Prediction, _ b: Prediction, _ goal: Goal) -> Bool {
         let sa = a.score(goal.objective), sb = b.score(goal.objective)
-        return sa < sb - 1e-9 * max(1, abs(sb))
+        return sa < sb - 1e-9 * (goal.objective == .maximizeAccuracy ? abs(sb) : max(1, abs(sb)))
     }
 
     // MARK: Shares
@@ -194,7 +194,7 @@ public struct PlanExplainer: Sendable {
                 choice[s] = k
                 let p = model.predict(optionIndices: choice)
                 let gain = base - p.score(goal.objective)
-                guard gain > 1e-9 * max(1, abs(base)) else { continue }
+                guard gain > 1e-9 * (goal.objective == .maximizeAccuracy ? abs(base) : max(1, abs(base))) else { continue }
                 let excess = Self.excess(p, goal.bounds)
                 let relGain = gain / max(abs(base), 1e-12)
                 // Breaking nothing ranks above everything (by gain); otherwise gain per excess.
