@@ -43,22 +43,28 @@ public struct TrimtabMCPServer: Sendable {
             },
             ToolEntry(name: "evaluate", description: "Predict the expected latency (ms), cost per million runs (USD) and accuracy of one configuration of a workflow.",
                       schema: .evaluate) { pairs, _ throws(TrimtabError) in
-                try EvaluateOperation.run(try Self.decode(pairs))
+                let request: EvaluateOperation.Request = try Self.decode(pairs)
+                try RemotePolicy.checkSize(request.workflow)
+                return try EvaluateOperation.run(request)
             },
             ToolEntry(name: "plan", description: "Find the configuration (memory, model variant, batching per stage) that optimises the workflow's goal under latency, cost and accuracy bounds; proven optimal by the exact solver.",
                       schema: .plan) { pairs, cancel throws(TrimtabError) in
                 var request: PlanOperation.Request = try Self.decode(pairs)
+                try RemotePolicy.checkSize(request.workflow)
                 if request.timeLimit == nil { request.timeLimit = limit }
                 return try PlanOperation.run(request, cancellation: cancel)
             },
             ToolEntry(name: "pareto", description: "List every non-dominated (latency, cost, accuracy) configuration of a workflow meeting the bounds.",
                       schema: .pareto) { pairs, _ throws(TrimtabError) in
-                try ParetoOperation.run(try Self.decode(pairs))
+                let request: ParetoOperation.Request = try Self.decode(pairs)
+                try RemotePolicy.checkSize(request.workflow)
+                return try ParetoOperation.run(request)
             },
             ToolEntry(name: "explain", description: "Plan and explain the plan: which bounds bind and by how much the others are slack, the critical path, each stage's share of latency and cost, the optimum under moved bounds, each stage's best single change.",
                       schema: RequestSchema(operation: "explain", summary: RequestSchema.plan.summary,
                                             fields: RequestSchema.plan.fields.filter { $0.name != "explain" })) { pairs, cancel throws(TrimtabError) in
                 var request: PlanOperation.Request = try Self.decode(pairs + [("explain", .bool(true))])
+                try RemotePolicy.checkSize(request.workflow)
                 if request.timeLimit == nil { request.timeLimit = limit }
                 return try PlanOperation.run(request, cancellation: cancel)
             },

@@ -84,15 +84,20 @@ public struct TrimtabServer: Sendable {
                 try ValidateOperation.run(try RequestDecoder.decode(pairs))
             },
             Route(schema: .evaluate, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                try EvaluateOperation.run(try RequestDecoder.decode(pairs))
+                let request: EvaluateOperation.Request = try RequestDecoder.decode(pairs)
+                try RemotePolicy.checkSize(request.workflow)
+                return try EvaluateOperation.run(request)
             },
             Route(schema: .plan, bodyIsWorkflow: true, canBeInfeasible: true) { pairs, cancel throws(TrimtabError) in
                 var request: PlanOperation.Request = try RequestDecoder.decode(pairs)
+                try RemotePolicy.checkSize(request.workflow)
                 if request.timeLimit == nil { request.timeLimit = limit }
                 return try PlanOperation.run(request, cancellation: cancel)
             },
             Route(schema: .pareto, bodyIsWorkflow: true, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                try ParetoOperation.run(try RequestDecoder.decode(pairs))
+                let request: ParetoOperation.Request = try RequestDecoder.decode(pairs)
+                try RemotePolicy.checkSize(request.workflow)
+                return try ParetoOperation.run(request)
             },
             Route(schema: .simulate, bodyIsWorkflow: true, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
                 let request: SimulateOperation.Request = try RequestDecoder.decode(pairs)

@@ -198,6 +198,30 @@ struct ServerAPITests {
         #expect(r.stdout == "HTTP/1.1 100 Continue\nHTTP/1.1 400 Bad Request\n", "\(r.stdout)")
     }
 
+    /// A remote workflow of more than `RemotePolicy.maxStages` stages is refused before planning.
+    @Test func aRemoteWorkflowIsBoundedInItsStages() async throws {
+        let n = RemotePolicy.maxStages + 1
+        var built = "version: 1\nstages:\n"
+        for i in 0..<n { built += "  - {name: s\(i), latency_ms: {128: 10, 256: 6}}\n" }
+        built += "edges:\n  - {from: start, to: s0}\n"
+        for i in 0..<(n - 1) { built += "  - {from: s\(i), to: s\(i + 1)}\n" }
+        built += "  - {from: s\(n - 1), to: end}\ngoal: {minimize: cost}\n"
+        let text = built
+        let app = Application(router: server.router())
+        try await app.test(.router) { client in
+            for path in ["/v1/plan", "/v1/pareto"] {
+                let r = try await client.execute(uri: path, method: .post, body: ByteBuffer(string: text))
+                #expect(r.status == .badRequest, "\(path)")
+                #expect(json(r.body)["error"] as? String == "workflow: \(n) stages is more than \(RemotePolicy.maxStages), the limit of a remote request; plan it with trimtab plan")
+            }
+            // One stage fewer is planned.
+            let smaller = text.replacingOccurrences(of: "  - {name: s\(n - 1), latency_ms: {128: 10, 256: 6}}\n", with: "")
+                .replacingOccurrences(of: "  - {from: s\(n - 2), to: s\(n - 1)}\n  - {from: s\(n - 1), to: end}", with: "  - {from: s\(n - 2), to: end}")
+            let ok = try await client.execute(uri: "/v1/plan", method: .post, body: ByteBuffer(string: smaller))
+            #expect(ok.status == .ok, "\(String(buffer: ok.body ?? ByteBuffer()).prefix(300))")
+        }
+    }
+
     @Test func aTokenGuardsEveryPostAndNothingElse() async throws {
         var guarded = TrimtabServer(maxConcurrentSolves: 4)
         guarded.token = "s3cret-token"

@@ -2,11 +2,24 @@ import TrimtabModel
 
 /// What a remote caller (the HTTP API, an MCP client) may ask beyond what the CLI checks: no
 /// file on the server is read (arrivals are `poisson:RATE`; traces and models come as values),
-/// and a simulation is bounded in the arrivals it replays, so one request cannot hold a core
-/// for hours. The CLI, run by the machine's own user, has neither limit.
+/// a workflow has at most `maxStages` stages, and a simulation is bounded in the arrivals it
+/// replays, so one request cannot hold a core for hours or gigabytes of memory. The CLI, run by
+/// the machine's own user, has none of these limits.
 public enum RemotePolicy {
     /// Most arrivals one remote simulation may replay.
     public static let maxSimulatedArrivals = 2_000_000.0
+    /// Most stages a remote request's workflow may have: the exact planner's memory grows with
+    /// the stages (about 80 MiB for two concurrent 1,000-stage plans, 2.3 GiB for two
+    /// 10,000-stage ones), and this bounds what one request can take.
+    public static let maxStages = 2_000
+
+    /// Refuses a workflow of more than `maxStages` stages.
+    public static func checkSize(_ workflow: WorkflowSource) throws(TrimtabError) {
+        let count = try workflow.parse().stages.count
+        if count > maxStages {
+            throw TrimtabError(code: .unsupported, field: "workflow", "\(count) stages is more than \(maxStages), the limit of a remote request; plan it with trimtab plan")
+        }
+    }
 
     /// Refuses arrivals that would read a server file.
     public static func checkArrivals(_ text: String?) throws(TrimtabError) {
@@ -19,6 +32,7 @@ public enum RemotePolicy {
     /// Refuses a simulation of more than `maxSimulatedArrivals` expected arrivals.
     public static func check(_ request: SimulateOperation.Request) throws(TrimtabError) {
         try checkArrivals(request.arrivals)
+        try checkSize(request.workflow)
         let rate: Double
         if let text = request.arrivals {
             rate = Double(text.dropFirst("poisson:".count)) ?? 0
