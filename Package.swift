@@ -109,10 +109,14 @@ let package = Package(
             "TrimtabControl", "TrimtabAdapters",
         ]),
         .executableTarget(name: "trimtab", dependencies: ["TrimtabCLI"]),
-        .executableTarget(name: "trimtab-bench", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch", "TrimtabFit"]),
+        .executableTarget(name: "trimtab-bench", dependencies: [
+            "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch", "TrimtabFit", "TrimtabSampling",
+        ]),
 
         // MARK: Tests
 
+        // Seeded random workflow generators for property tests and benchmarks (not a product).
+        .target(name: "TrimtabSampling", dependencies: ["TrimtabModel"]),
         // Test support: the in-repo Kubernetes API test server (Deployments and their scale
         // subresource) and launchers for the real servers tests use (Prometheus, moto).
         .target(name: "TrimtabTestSupport", dependencies: [
@@ -123,10 +127,10 @@ let package = Package(
         ]),
         .executableTarget(name: "trimtab-kube-testserver", dependencies: ["TrimtabTestSupport"]),
         .testTarget(name: "TrimtabModelTests", dependencies: ["TrimtabModel"]),
-        .testTarget(name: "TrimtabSolveTests", dependencies: ["TrimtabModel", "TrimtabSolve"]),
-        .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel"]),
-        .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel"]),
-        .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel", "TrimtabSim"]),
+        .testTarget(name: "TrimtabSolveTests", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabSampling"]),
+        .testTarget(name: "TrimtabFitTests", dependencies: ["TrimtabFit", "TrimtabModel", "TrimtabSampling"]),
+        .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel", "TrimtabSampling"]),
+        .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel", "TrimtabSim", "TrimtabSampling"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabKitTests", dependencies: ["TrimtabKit", "TrimtabModel", "TrimtabSolve"]),
