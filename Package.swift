@@ -37,7 +37,7 @@ let package = Package(
 
         // Workflow files, validation, structure and the analytic model.
         .target(name: "TrimtabModel", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // Optimisers: exact, greedy, exhaustive, Pareto.
+        // Optimisers: exact, greedy, exhaustive, Pareto; the Kubernetes pipeline planner.
         .target(name: "TrimtabSolve", dependencies: [
             "TrimtabModel", .product(name: "HeapModule", package: "swift-collections"),
         ]),
@@ -49,8 +49,8 @@ let package = Package(
         ]),
         // Analytic batching model (Poisson, MAP arrivals) and batch planning.
         .target(name: "TrimtabBatch", dependencies: ["TrimtabModel", "TrimtabSolve"]),
-        // Load forecasting and Kubernetes pipeline planning.
-        .target(name: "TrimtabForecast", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabSim"]),
+        // Load forecasting: forecasters, their evaluation and selection, load traces.
+        .target(name: "TrimtabForecast", dependencies: ["TrimtabModel"]),
         // Offline batch inference jobs.
         .target(name: "TrimtabJob", dependencies: ["TrimtabModel", .product(name: "Yams", package: "Yams")]),
 
@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "TrimtabKit", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabJob",
         ]),
+        // The offline adaptive loop: a trace replayed through forecast → re-plan → reconfigure on a
+        // simulated cluster (TrimtabSim, or a small queueing model as a cross-check).
+        .target(name: "TrimtabReplay", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim"]),
         // The live control loop: forecast, re-plan, guardrails, apply; history in SQLite; /metrics.
         .target(name: "TrimtabControl", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabAdapters",
@@ -102,7 +105,7 @@ let package = Package(
         // Command implementations, kept in a library so tests can drive them in-process.
         .target(name: "TrimtabCLI", dependencies: [
             "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch",
-            "TrimtabForecast", "TrimtabJob", "TrimtabServer", "TrimtabKit", "TrimtabMCP",
+            "TrimtabForecast", "TrimtabReplay", "TrimtabJob", "TrimtabServer", "TrimtabKit", "TrimtabMCP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TextTable", package: "TextTable"),
             .product(name: "MCP", package: "swift-sdk"),
@@ -110,13 +113,13 @@ let package = Package(
         ]),
         .executableTarget(name: "trimtab", dependencies: ["TrimtabCLI"]),
         .executableTarget(name: "trimtab-bench", dependencies: [
-            "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim", "TrimtabBatch", "TrimtabFit", "TrimtabSampling",
+            "TrimtabModel", "TrimtabSolve", "TrimtabSim", "TrimtabBatch", "TrimtabFit", "TrimtabSampling",
         ]),
 
         // MARK: Tests
 
-        // Seeded random workflow generators for property tests and benchmarks (not a product).
-        .target(name: "TrimtabSampling", dependencies: ["TrimtabModel"]),
+        // Seeded random workflow and pipeline generators for property tests and benchmarks (not a product).
+        .target(name: "TrimtabSampling", dependencies: ["TrimtabModel", "TrimtabSolve"]),
         // Test support: the in-repo Kubernetes API test server (Deployments and their scale
         // subresource) and launchers for the real servers tests use (Prometheus, moto).
         .target(name: "TrimtabTestSupport", dependencies: [
@@ -132,10 +135,11 @@ let package = Package(
         .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel", "TrimtabSampling"]),
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel", "TrimtabSim", "TrimtabSampling"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
+        .testTarget(name: "TrimtabReplayTests", dependencies: ["TrimtabReplay", "TrimtabForecast", "TrimtabSolve", "TrimtabModel"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabKitTests", dependencies: ["TrimtabKit", "TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabControlTests", dependencies: [
-            "TrimtabControl", "TrimtabAdapters", "TrimtabModel", "TrimtabForecast", "TrimtabTestSupport",
+            "TrimtabControl", "TrimtabAdapters", "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TrimtabAdaptersTests", dependencies: [
