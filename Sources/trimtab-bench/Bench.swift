@@ -1,6 +1,7 @@
 import Foundation
 import TrimtabModel
 import TrimtabSolve
+import TrimtabSampling
 
 /// Benchmarks of the planner. Run in release mode:
 ///   swift run -c release trimtab-bench [solve|greedy|pareto|all|batch]

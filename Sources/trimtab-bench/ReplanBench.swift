@@ -1,5 +1,7 @@
 import Foundation
-import TrimtabForecast
+import TrimtabModel
+import TrimtabSampling
+import TrimtabSolve
 
 /// `trimtab-bench replan`: time of one Kubernetes re-plan, exact planner against brute force.
 enum ReplanBench {

@@ -1,6 +1,7 @@
 import Foundation
 import TrimtabModel
 import TrimtabSolve
+import TrimtabSampling
 
 /// The robustness benchmark's cells: `trimtab-bench robust-cell FAMILY STAGES OBJECTIVE [SEEDS]
 /// [--time-limit S] [--explain] [--export]`. One JSON line per instance (every bound mix of the

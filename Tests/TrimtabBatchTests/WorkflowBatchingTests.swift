@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrimtabModel
 import TrimtabSolve
+import TrimtabSampling
 
 /// Workflow planning with batching: batched options are ordinary options, so the exact solver
 /// must agree with exhaustive enumeration; and a batched option's numbers are the closed forms.

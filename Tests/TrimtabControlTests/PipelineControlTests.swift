@@ -5,6 +5,7 @@ import TrimtabForecast
 import TrimtabModel
 import TrimtabTestSupport
 @testable import TrimtabControl
+import TrimtabSolve
 
 /// The controller on a Kubernetes pipeline (examples/video-k8s.yaml): planned by the exact
 /// pipeline planner, as `trimtab adapt --plan-load`.

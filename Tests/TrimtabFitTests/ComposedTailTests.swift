@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrimtabModel
 @testable import TrimtabFit
+import TrimtabSampling
 
 /// The Monte Carlo composition against closed forms, and the tail planner against enumeration.
 @Suite struct ComposedTailTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrimtabModel
 @testable import TrimtabFit
+import TrimtabSampling
 
 @Suite struct TailTests {
     @Test func compositionRuleOnTheSpecShapes() throws {

@@ -1,6 +1,7 @@
 import Testing
 import TrimtabModel
 @testable import TrimtabSim
+import TrimtabSampling
 
 /// Random workflows of every shape (chains, fan-out and join with branches inside, branches,
 /// cycles, self-loops, non-series–parallel bridges): with deterministic service and no cold

@@ -3,7 +3,7 @@ import TrimtabModel
 @testable import TrimtabSim
 
 /// Kubernetes replica start-up delay on reconfiguration, per-run records and arrivals fed step by step
-/// (what the adaptive replay of TrimtabForecast drives the simulator with).
+/// (what the adaptive replay of TrimtabReplay drives the simulator with).
 @Suite struct ReplicaStartupTests {
     /// One stage with variants `fast` (100 ms) and `slow` (300 ms), 0.36 USD per core-hour.
     func twoVariants() throws -> Workflow {

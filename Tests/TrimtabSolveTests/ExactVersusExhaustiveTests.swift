@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrimtabModel
 @testable import TrimtabSolve
+import TrimtabSampling
 
 /// Random goals whose bounds are drawn from the spread of the workflow's own predictions,
 /// so that some are tight, some loose and some infeasible.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrimtabModel
+import TrimtabSampling
 @testable import TrimtabSolve
 
 /// The hull relaxation against two oracles written here: the Lagrangian dual of the

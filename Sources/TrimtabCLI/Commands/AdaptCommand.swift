@@ -3,6 +3,8 @@ import Foundation
 import TrimtabForecast
 import TrimtabKit
 import TrimtabModel
+import TrimtabReplay
+import TrimtabSolve
 
 /// `trimtab adapt FILE --trace T`: replays the adaptive loop (forecast, re-plan, reconfigure every
 /// interval) against a simulated Kubernetes pipeline, optionally with two static baselines.

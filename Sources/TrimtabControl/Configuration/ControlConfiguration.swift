@@ -1,5 +1,6 @@
 import TrimtabAdapters
 import TrimtabForecast
+import TrimtabSolve
 
 /// A controller's configuration file: the workflow, the metrics source, the interval, the
 /// predictor and headroom, the sink, the guardrails and the history database.

@@ -2,6 +2,7 @@ import Foundation
 import TrimtabAdapters
 import TrimtabForecast
 import TrimtabModel
+import TrimtabSolve
 
 extension ControlConfiguration {
     static let topLevelKeys: Set<String> = [

@@ -1,6 +1,6 @@
-import TrimtabForecast
 import TrimtabModel
 import TrimtabAdapters
+import TrimtabSolve
 
 /// A plan for one interval: the settings per stage, and the model's prediction for it.
 public struct ControlPlan: Sendable, Equatable {

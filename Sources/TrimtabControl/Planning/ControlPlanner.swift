@@ -1,5 +1,4 @@
 import TrimtabAdapters
-import TrimtabForecast
 import TrimtabModel
 import TrimtabSolve
 

@@ -1,9 +1,9 @@
 import TrimtabAdapters
-import TrimtabForecast
 import TrimtabModel
+import TrimtabSolve
 
 /// Plans an interval of a Kubernetes pipeline (`platform: kubernetes`, a chain of stages) with the
-/// exact pipeline planner of `TrimtabForecast` — the one `trimtab adapt` uses: per stage the
+/// exact pipeline planner of `TrimtabSolve` — the one `trimtab adapt` uses: per stage the
 /// variant, batch size, CPU millicores and replicas for λ = the forecast, with the configuration's
 /// headroom as the planner's capacity factor (replicas × throughput ≥ headroom × λ, as
 /// `trimtab adapt --headroom`).

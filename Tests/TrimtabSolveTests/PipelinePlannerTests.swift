@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TrimtabForecast
 import TrimtabModel
+@testable import TrimtabSolve
+import TrimtabSampling
 
 func randomPipeline(stages: Int, seed: UInt64, variants: ClosedRange<Int> = 1...3,
                     rule: AccuracyRule = .product) throws -> KubernetesPipeline {
@@ -11,6 +12,8 @@ func randomPipeline(stages: Int, seed: UInt64, variants: ClosedRange<Int> = 1...
 @Suite struct PipelinePlannerTests {
     static let objectives: [PipelineObjective] = [.weighted(alpha: 1, beta: 1, gamma: 0.001), .accuracyThenCost, .costThenAccuracy,
                                                   .weighted(alpha: 0.2, beta: 3, gamma: 0.01)]
+    /// The project's root (three levels above this file).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// The exact planner finds the brute-force optimum on small random pipelines, for every objective,
     /// accuracy rule, and loads from light to saturating.
@@ -64,7 +67,7 @@ func randomPipeline(stages: Int, seed: UInt64, variants: ClosedRange<Int> = 1...
     }
 
     @Test func nonChainsAndLambdaPlatformsAreRejected() throws {
-        let video = try WorkflowParser.load(path: packageRoot() + "/examples/video-pipeline.yaml")
+        let video = try WorkflowParser.load(path: Self.root + "/examples/video-pipeline.yaml")
         #expect(throws: TrimtabError.self) { try KubernetesPipeline(video) }
         var k8s = video
         k8s.platform.kind = .kubernetes

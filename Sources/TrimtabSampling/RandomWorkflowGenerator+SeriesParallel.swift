@@ -1,3 +1,5 @@
+import TrimtabModel
+
 /// Workflows without branches or loops (series and parallel only), the family that has an
 /// exact MILP (a start time per stage, one binary per option) for comparisons with MILP solvers.
 extension RandomWorkflowGenerator {

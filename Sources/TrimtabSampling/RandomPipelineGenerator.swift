@@ -1,5 +1,6 @@
 import Foundation
 import TrimtabModel
+import TrimtabSolve
 
 /// Random Kubernetes pipelines (chains) for property tests and benchmarks: per stage some
 /// variants with accuracies in [0.5, 0.9], batch sizes and millicore sizes from the given lists,

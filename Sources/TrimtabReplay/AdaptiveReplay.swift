@@ -1,4 +1,6 @@
 import TrimtabModel
+import TrimtabForecast
+import TrimtabSolve
 
 /// The adaptive loop replayed on a trace: every interval, forecast the peak load of the next
 /// horizon, re-plan the pipeline for it, and reconfigure the (simulated) cluster; or, for the static

@@ -1,4 +1,5 @@
 import TrimtabModel
+import TrimtabSolve
 
 /// A request that has left the pipeline: when it arrived, how long it took end to end, and the
 /// accuracy of the variants that served it.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-@testable import TrimtabForecast
 import TrimtabModel
+@testable import TrimtabReplay
+import TrimtabForecast
+import TrimtabSolve
 
 /// One or two stages; stage `a` takes 100 ms for one request, 160 ms for two, 280 ms for four.
 func smallPipeline(stages: Int = 1) throws -> KubernetesPipeline {

@@ -1,5 +1,6 @@
 import TrimtabModel
 import TrimtabSim
+import TrimtabSolve
 
 /// The cluster of the replay simulated by TrimtabSim's discrete-event `Simulator` in Kubernetes
 /// mode: replicas per stage, each serving one batch at a time from a FIFO queue; a stage's buffer

@@ -1,4 +1,5 @@
 import TrimtabModel
+import TrimtabSolve
 
 /// A small queueing model of the pipeline: the replay's first simulator, written before TrimtabSim
 /// was merged and kept as an independent cross-check (`trimtab adapt --simulator queueing`). Every
