@@ -105,8 +105,7 @@ public struct TrimtabMCPServer: Sendable {
                 for (key, _) in arguments where !names.contains(key) {
                     throw TrimtabError(field: key, "unknown argument (expected \(tool.schema.fields.map(\.name).joined(separator: ", ")))")
                 }
-                let result = try await gate.run { cancel throws(TrimtabError) in try tool.run(arguments, cancel) }
-                json = try JSONValue.encoding(result)
+                json = try await gate.run { cancel throws(TrimtabError) in try JSONValue.encoding(try tool.run(arguments, cancel)) }
             } catch {
                 return CallTool.Result(content: [.text(text: Self.message(error), annotations: nil, _meta: nil)], isError: true)
             }

@@ -189,8 +189,12 @@ public struct TrimtabServer: Sendable {
             do throws(TrimtabError) {
                 let object = try Self.requestObject(body: String(buffer: body), query: request.uri.queryParameters,
                                                     fields: fields, bodyIsWorkflow: route.bodyIsWorkflow)
-                let result = try await gate.run { cancel throws(TrimtabError) in try route.run(object, cancel) }
-                return Self.json(Self.status(result.outcome), try result.jsonText())
+                // The answer's JSON is made off the cooperative pool too: for a large workflow it is work.
+                let answer = try await gate.run { cancel throws(TrimtabError) -> (text: String, outcome: TrimtabError.Code?) in
+                    let result = try route.run(object, cancel)
+                    return (try result.jsonText(), result.outcome)
+                }
+                return Self.json(Self.status(answer.outcome), answer.text)
             } catch {
                 var response = Self.json(Self.status(error.code), Self.errorBody(Self.message(error)))
                 if error.code == .overloaded { response.headers[.retryAfter] = "1" }
