@@ -46,7 +46,7 @@ final class LoopbackServer {
     deinit { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
 }
 
-@Suite(.serialized) struct FitCLITests {
+struct FitCLITests {
     @Test func fitWritesStagesThatParseAndPlan() throws {
         let r = CLI.run(["fit", referenceFile("slapp-alg/App3_Lambda_Logs.csv"), "--memory", "128:3008:64"])
         #expect(r.status == 0)

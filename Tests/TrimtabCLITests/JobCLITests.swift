@@ -61,7 +61,7 @@ private func trimtabExecutable() -> String? {
     return FileManager.default.isExecutableFile(atPath: path) ? path : nil
 }
 
-@Suite(.serialized) struct JobCLITests {
+struct JobCLITests {
     @Test func planJSONHasTheIssueShape() throws {
         let r = CLI.run(["job", "plan", "--model", example("image-job.yaml"), "--items", "20000", "--deadline-s", "30", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")

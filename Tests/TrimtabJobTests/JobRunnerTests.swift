@@ -3,7 +3,7 @@ import Testing
 import TrimtabModel
 @testable import TrimtabJob
 
-@Suite(.serialized) struct JobRunnerTests {
+struct JobRunnerTests {
     func lines(_ path: String) throws -> [String] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
