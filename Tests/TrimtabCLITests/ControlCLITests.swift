@@ -125,6 +125,42 @@ import TrimtabTestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.json").path))
     }
 
+    /// A query a real Prometheus answers with an empty vector (it scrapes a counter, but not the one
+    /// named): bad input — exit 2, one line naming the file and `prometheus.query` — and nothing
+    /// applied (the file sink writes nothing; the history holds one no-data iteration).
+    @Test(.timeLimit(.minutes(5))) func queryReturningNothingIsBadInputAndAppliesNothing() async throws {
+        let exporter = LoadExporter(rate: 10)
+        let exporterServer = try await exporter.serve()
+        let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
+        defer { prometheus.stop() }
+        // Prometheus holds data: the query below is empty because of its name, not for want of scrapes.
+        try await RealServers.waitForSamples(prometheus, metric: "requests_total", samples: 2)
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        let query = "sum(rate(request_total[5s]))"
+        try """
+            workflow: workflow.yaml
+            prometheus: {url: "\(prometheus.url)", query: "\(query)", history_seconds: 10}
+            interval_seconds: 5
+            sink: {file: {path: applied.json}}
+            database: history.sqlite
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = await Self.run(["control", config, "--once"])
+        #expect(result.status == 2)
+        #expect(result.code == TrimtabError.Code.invalidInput)
+        #expect(result.stderr == "trimtab: \(config): prometheus.query: '\(query)' returns nothing from \(prometheus.url) "
+                + "(no series matches it: check the metric name and labels); nothing applied\n", "\(result.stderr)")
+        #expect(result.stdout.contains("\"applied\": false"))
+        #expect(result.stdout.contains("\"outcome\": \"no-data\""))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("applied.json").path))
+        let history = await Self.run(["history", "--db", folder.appendingPathComponent("history.sqlite").path, "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["outcome"] as? String == "no-data")
+        #expect((rows.first?["applied_stages"] as? [Any])?.isEmpty ?? true, "\(rows)")
+        await exporterServer.stop()
+    }
+
     /// The `trimtab` executable runs the loop until SIGTERM, then stops cleanly with exit 0.
     @Test(.timeLimit(.minutes(5))) func loopStopsCleanlyOnSigterm() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path

@@ -17,8 +17,10 @@ struct ControlCommand: ResultCommand {
         application and its deployments first (exit 2 if one is missing, 1 if Ray
         cannot be reached). With --once, runs one iteration and
         prints it as JSON ({load, forecast, configuration, applied, reason}) — exit
-        3 if no configuration meets the goal's bounds, 1 (the cause on stderr) if
-        Prometheus or the sink fails; without it, runs until SIGINT or SIGTERM.
+        3 if no configuration meets the goal's bounds, 2 if the Prometheus query
+        returns nothing (no series matches it), 1 (the cause on stderr) if
+        Prometheus or the sink fails; without it, runs until SIGINT or SIGTERM
+        (an iteration without load data keeps the running configuration).
         Every iteration is recorded in the database (see `trimtab history`).
 
         Example:
@@ -53,6 +55,12 @@ struct ControlCommand: ResultCommand {
             case .planError:
                 // Nothing meets the goal's bounds: exit 3, as `trimtab plan` does.
                 return CommandResult(stdout: stdout, status: ExitStatus.infeasible)
+            case .noData where record.errors.isEmpty:
+                // Prometheus answered, but the query matches no series: bad input naming the field.
+                let error = runner.emptyQueryError()
+                var result = CommandResult(failure: error.description, code: error.code)
+                result.stdout = stdout
+                return result
             case .noData, .failed:
                 // Prometheus or the sink failed: a runtime failure, its cause on one line.
                 let cause = record.errors.first.map { "\(record.reason): \(FailureMessage.clean($0))" } ?? record.reason

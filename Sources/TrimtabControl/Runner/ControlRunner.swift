@@ -128,6 +128,15 @@ public struct ControlRunner: Sendable {
         }
     }
 
+    /// The bad input of an iteration whose query Prometheus answered with nothing: no series
+    /// matches it (a misspelt metric or label, or a counter not exported yet — Ray Serve exports
+    /// `ray_serve_num_http_requests_total` once it has answered a request). Names the field.
+    public func emptyQueryError() -> TrimtabError {
+        let p = configuration.prometheus
+        return TrimtabError(file: configurationFile, field: "prometheus.query",
+                            "'\(p.query)' returns nothing from \(p.url) (no series matches it: check the metric name and labels); nothing applied")
+    }
+
     /// Warms up and runs one iteration.
     public func runOnce() async -> IterationRecord {
         await warmUp()
