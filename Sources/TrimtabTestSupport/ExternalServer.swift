@@ -121,8 +121,7 @@ public final class ExternalServer: @unchecked Sendable {
 public enum RealServers {
     /// Prometheus (Debian package `prometheus`) scraping `target` (host:port) every `scrapeInterval`.
     public static func prometheus(scraping target: String, scrapeInterval: String = "1s") async throws -> ExternalServer {
-        let folder = try ExternalServer.temporaryDirectory("trimtab-prometheus")
-        let config = """
+        try await prometheus(configuration: """
             global:
               scrape_interval: \(scrapeInterval)
               evaluation_interval: \(scrapeInterval)
@@ -130,7 +129,12 @@ public enum RealServers {
               - job_name: load
                 static_configs:
                   - targets: ['\(target)']
-            """
+            """)
+    }
+
+    /// A real Prometheus on a free loopback port with the given configuration (prometheus.yml's text).
+    public static func prometheus(configuration config: String) async throws -> ExternalServer {
+        let folder = try ExternalServer.temporaryDirectory("trimtab-prometheus")
         try config.write(to: folder.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
         return try await ExternalServer.start(
             name: "prometheus", executable: "prometheus", install: "apt-get install -y prometheus",
