@@ -14,12 +14,12 @@ import TrimtabModel
 /// structured content. A goal nothing meets is a result (`"status": "infeasible"`), not an error;
 /// bad input is a tool error whose text is the one-line message naming the field.
 public struct TrimtabMCPServer: Sendable {
-    /// A tool: its name, description, request schema and how to run it.
+    /// A tool: its name, description and the remote operation it runs.
     struct ToolEntry: Sendable {
         var name: String
         var description: String
-        var schema: RequestSchema
-        var run: @Sendable ([(String, JSONValue)], OperationCancellation) throws(TrimtabError) -> any OperationResult
+        var operation: RemoteOperation
+        var schema: RequestSchema { operation.schema }
     }
 
     /// Workflow files offered as resources (`*.yaml`, `*.yml`, `*.json` that read as workflows).
@@ -34,60 +34,31 @@ public struct TrimtabMCPServer: Sendable {
         self.gate = gate
     }
 
-    var tools: [ToolEntry] {
-        let limit = defaultTimeLimit
-        return [
-            ToolEntry(name: "validate", description: "Check a Trimtab v1 workflow and summarise it (stages, edges, configurations, executions).",
-                      schema: .validate) { pairs, _ throws(TrimtabError) in
-                try ValidateOperation.run(try Self.decode(pairs))
-            },
-            ToolEntry(name: "evaluate", description: "Predict the expected latency (ms), cost per million runs (USD) and accuracy of one configuration of a workflow.",
-                      schema: .evaluate) { pairs, _ throws(TrimtabError) in
-                let request: EvaluateOperation.Request = try Self.decode(pairs)
-                try RemotePolicy.checkSize(request.workflow)
-                return try EvaluateOperation.run(request)
-            },
-            ToolEntry(name: "plan", description: "Find the configuration (memory, model variant, batching per stage) that optimises the workflow's goal under latency, cost and accuracy bounds; proven optimal by the exact solver.",
-                      schema: .plan) { pairs, cancel throws(TrimtabError) in
-                var request: PlanOperation.Request = try Self.decode(pairs)
-                try RemotePolicy.checkSize(request.workflow)
-                if request.timeLimit == nil { request.timeLimit = limit }
-                return try PlanOperation.run(request, cancellation: cancel)
-            },
-            ToolEntry(name: "pareto", description: "List every non-dominated (latency, cost, accuracy) configuration of a workflow meeting the bounds.",
-                      schema: .pareto) { pairs, _ throws(TrimtabError) in
-                let request: ParetoOperation.Request = try Self.decode(pairs)
-                try RemotePolicy.checkSize(request.workflow)
-                return try ParetoOperation.run(request)
-            },
-            ToolEntry(name: "explain", description: "Plan and explain the plan: which bounds bind and by how much the others are slack, the critical path, each stage's share of latency and cost, the optimum under moved bounds, each stage's best single change.",
-                      schema: RequestSchema(operation: "explain", summary: RequestSchema.plan.summary,
-                                            fields: RequestSchema.plan.fields.filter { $0.name != "explain" })) { pairs, cancel throws(TrimtabError) in
-                var request: PlanOperation.Request = try Self.decode(pairs + [("explain", .bool(true))])
-                try RemotePolicy.checkSize(request.workflow)
-                if request.timeLimit == nil { request.timeLimit = limit }
-                return try PlanOperation.run(request, cancellation: cancel)
-            },
-            ToolEntry(name: "simulate", description: "Simulate a workflow configuration (or its plan) under Poisson load: latency mean/p50/p95/p99, share over the SLO, cost, cold starts, instances per stage.",
-                      schema: .simulate) { pairs, _ throws(TrimtabError) in
-                let request: SimulateOperation.Request = try Self.decode(pairs)
-                try RemotePolicy.check(request)
-                return try SimulateOperation.run(request)
-            },
-            ToolEntry(name: "forecast", description: "Score load predictors on a per-second request trace (counts), or choose one on its training part; the load a planner should provision for.",
-                      schema: .forecast) { pairs, _ throws(TrimtabError) in
-                try ForecastOperation.run(try Self.decode(pairs))
-            },
-        ]
-    }
+    static let tools: [ToolEntry] = [
+        ToolEntry(name: "validate", description: "Check a Trimtab v1 workflow and summarise it (stages, edges, configurations, executions).",
+                  operation: .validate),
+        ToolEntry(name: "evaluate", description: "Predict the expected latency (ms), cost per million runs (USD) and accuracy of one configuration of a workflow.",
+                  operation: .evaluate),
+        ToolEntry(name: "plan", description: "Find the configuration (memory, model variant, batching per stage) that optimises the workflow's goal under latency, cost and accuracy bounds; proven optimal by the exact solver.",
+                  operation: .plan),
+        ToolEntry(name: "pareto", description: "List every non-dominated (latency, cost, accuracy) configuration of a workflow meeting the bounds.",
+                  operation: .pareto),
+        ToolEntry(name: "explain", description: "Plan and explain the plan: which bounds bind and by how much the others are slack, the critical path, each stage's share of latency and cost, the optimum under moved bounds, each stage's best single change.",
+                  operation: .explain),
+        ToolEntry(name: "simulate", description: "Simulate a workflow configuration (or its plan) under Poisson load: latency mean/p50/p95/p99, share over the SLO, cost, cold starts, instances per stage.",
+                  operation: .simulate),
+        ToolEntry(name: "forecast", description: "Score load predictors on a per-second request trace (counts), or choose one on its training part; the load a planner should provision for.",
+                  operation: .forecast),
+    ]
 
     /// The MCP server with its handlers registered; start it on a transport.
     public func makeServer() async -> Server {
         let server = Server(name: "trimtab", version: TrimtabVersion.current,
                             instructions: "Plans ML inference workflows: latency, cost and accuracy of memory sizes, model variants and batching per stage. Give a workflow (YAML text or object, format v1) to validate, evaluate, plan, pareto or explain.",
                             capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
-        let tools = self.tools
+        let tools = Self.tools
         let gate = self.gate
+        let limit = defaultTimeLimit
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map { t in
                 Tool(name: t.name, description: t.description, inputSchema: Self.mcpValue(t.schema.jsonSchema()),
@@ -105,7 +76,9 @@ public struct TrimtabMCPServer: Sendable {
                 for (key, _) in arguments where !names.contains(key) {
                     throw TrimtabError(field: key, "unknown argument (expected \(tool.schema.fields.map(\.name).joined(separator: ", ")))")
                 }
-                json = try await gate.run { cancel throws(TrimtabError) in try JSONValue.encoding(try tool.run(arguments, cancel)) }
+                json = try await gate.run { cancel throws(TrimtabError) in
+                    try JSONValue.encoding(try tool.operation.run(arguments, cancellation: cancel, defaultTimeLimit: limit))
+                }
             } catch {
                 return CallTool.Result(content: [.text(text: Self.message(error), annotations: nil, _meta: nil)], isError: true)
             }
@@ -137,10 +110,6 @@ public struct TrimtabMCPServer: Sendable {
         return names.sorted().filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
             .map { URL(fileURLWithPath: directory).appendingPathComponent($0).standardizedFileURL.path }
             .filter { (try? WorkflowParser.load(path: $0)) != nil }
-    }
-
-    static func decode<Request: Decodable>(_ pairs: [(String, JSONValue)]) throws(TrimtabError) -> Request {
-        try RequestDecoder.decode(pairs)
     }
 
     static func message(_ error: TrimtabError) -> String { error.remoteDescription }

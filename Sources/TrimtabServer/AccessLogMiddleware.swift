@@ -33,7 +33,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
                        status: response.status.code, seconds: seconds)
         if let sink {
             sink(JSONValue.object([
-                ("time", .string(ISO8601DateFormatter().string(from: Date()))), ("method", .string(request.method.rawValue)),
+                ("time", .string(Date().formatted(.iso8601))), ("method", .string(request.method.rawValue)),
                 ("path", .string(request.uri.path)), ("status", .integer(response.status.code)),
                 ("duration_ms", .number((seconds * 1e6).rounded() / 1e3)),
             ]).render(indent: nil))

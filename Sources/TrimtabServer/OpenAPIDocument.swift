@@ -5,7 +5,7 @@ import TrimtabKit
 /// lists exactly the routes the server answers; `OpenAPIDocumentTests` checks each route and
 /// parameter against the running router, and CI fuzzes the server against it (schemathesis).
 enum OpenAPIDocument {
-    static func make(routes: [TrimtabServer.Route], authenticated: Bool = false, history: Bool = false) -> JSONValue {
+    static func make(routes: [RemoteOperation], authenticated: Bool = false, history: Bool = false) -> JSONValue {
         var paths: [(String, JSONValue)] = []
         for route in routes {
             paths.append((TrimtabServer.path(of: route.schema), .object([("post", operation(route, authenticated: authenticated))])))
@@ -57,7 +57,7 @@ enum OpenAPIDocument {
         ])
     }
 
-    static func operation(_ route: TrimtabServer.Route, authenticated: Bool) -> JSONValue {
+    static func operation(_ route: RemoteOperation, authenticated: Bool) -> JSONValue {
         let schema = route.schema
         let parameters: [JSONValue] = schema.fields.filter { $0.inQuery }.map { field in
             .object([("name", .string(field.name)), ("in", .string("query")), ("required", .bool(false)),

@@ -56,16 +56,6 @@ public struct TrimtabServer: Sendable {
         gate = OperationGate(maxConcurrent: maxConcurrentSolves)
     }
 
-    /// An operation the API offers: its path under `/v1`, request schema and how to run it.
-    struct Route: Sendable {
-        var schema: RequestSchema
-        /// Whether a body that is not a request object is the workflow itself.
-        var bodyIsWorkflow: Bool
-        /// Whether an infeasible goal (422) is one of its answers.
-        var canBeInfeasible: Bool
-        var run: @Sendable ([(String, JSONValue)], OperationCancellation) throws(TrimtabError) -> any OperationResult
-    }
-
     /// The server's paths and their methods (`OpenAPIDocumentTests` checks them against the
     /// document); another method on one of them is 405.
     public var methods: [String: [String]] {
@@ -77,49 +67,7 @@ public struct TrimtabServer: Sendable {
     }
 
     /// The operations, in the order the document lists them.
-    var routes: [Route] {
-        let limit = defaultTimeLimit
-        return [
-            Route(schema: .validate, bodyIsWorkflow: true, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                try ValidateOperation.run(try RequestDecoder.decode(pairs))
-            },
-            Route(schema: .evaluate, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                let request: EvaluateOperation.Request = try RequestDecoder.decode(pairs)
-                try RemotePolicy.checkSize(request.workflow)
-                return try EvaluateOperation.run(request)
-            },
-            Route(schema: .plan, bodyIsWorkflow: true, canBeInfeasible: true) { pairs, cancel throws(TrimtabError) in
-                var request: PlanOperation.Request = try RequestDecoder.decode(pairs)
-                try RemotePolicy.checkSize(request.workflow)
-                if request.timeLimit == nil { request.timeLimit = limit }
-                return try PlanOperation.run(request, cancellation: cancel)
-            },
-            Route(schema: .pareto, bodyIsWorkflow: true, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                let request: ParetoOperation.Request = try RequestDecoder.decode(pairs)
-                try RemotePolicy.checkSize(request.workflow)
-                return try ParetoOperation.run(request)
-            },
-            Route(schema: .simulate, bodyIsWorkflow: true, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
-                let request: SimulateOperation.Request = try RequestDecoder.decode(pairs)
-                try RemotePolicy.check(request)
-                return try SimulateOperation.run(request)
-            },
-            Route(schema: .batch, bodyIsWorkflow: false, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
-                let request: BatchOperation.Request = try RequestDecoder.decode(pairs)
-                try RemotePolicy.checkArrivals(request.arrivals)
-                return try BatchOperation.run(request)
-            },
-            Route(schema: .forecast, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                try ForecastOperation.run(try RequestDecoder.decode(pairs))
-            },
-            Route(schema: .jobPlan, bodyIsWorkflow: false, canBeInfeasible: true) { pairs, _ throws(TrimtabError) in
-                try JobPlanOperation.run(try RequestDecoder.decode(pairs))
-            },
-            Route(schema: .jobPredict, bodyIsWorkflow: false, canBeInfeasible: false) { pairs, _ throws(TrimtabError) in
-                try JobPredictOperation.run(try RequestDecoder.decode(pairs))
-            },
-        ]
-    }
+    var routes: [RemoteOperation] { RemoteOperation.all }
 
     /// The router, for in-process tests and for `application(host:port:)`.
     public func router() -> Router<BasicRequestContext> {
@@ -172,7 +120,7 @@ public struct TrimtabServer: Sendable {
     }
 
     /// `POST /v1/NAME`: the body and query decoded into the operation's request, run through the gate.
-    func add(_ route: Route, to router: Router<BasicRequestContext>) {
+    func add(_ route: RemoteOperation, to router: Router<BasicRequestContext>) {
         let fields = route.schema.fields.map(\.name)
         let token = self.token
         router.post(RouterPath(Self.path(of: route.schema))) { request, _ -> Response in
@@ -191,7 +139,7 @@ public struct TrimtabServer: Sendable {
                                                     fields: fields, bodyIsWorkflow: route.bodyIsWorkflow)
                 // The answer's JSON is made off the cooperative pool too: for a large workflow it is work.
                 let answer = try await gate.run { cancel throws(TrimtabError) -> (text: String, outcome: TrimtabError.Code?) in
-                    let result = try route.run(object, cancel)
+                    let result = try route.run(object, cancellation: cancel, defaultTimeLimit: defaultTimeLimit)
                     return (try result.jsonText(), result.outcome)
                 }
                 return Self.json(Self.status(answer.outcome), answer.text)
@@ -265,10 +213,6 @@ public struct TrimtabServer: Sendable {
         if let i = Int(text) { return .integer(i) }
         if let d = Double(text) { return .number(d) }
         return .string(text)
-    }
-
-    static func decode<Request: Decodable>(_ pairs: [(String, JSONValue)]) throws(TrimtabError) -> Request {
-        try RequestDecoder.decode(pairs)
     }
 
     static func message(_ error: TrimtabError) -> String { error.remoteDescription }
