@@ -6,8 +6,8 @@
 # Usage: docs/figures/make-figures.sh [OUTDIR]      (default docs/figures; CSVs go to OUTDIR/data)
 #   TRIMTAB=path/to/trimtab   the executable (default: .build/release/trimtab, else .build/debug/trimtab,
 #                             else trimtab on PATH)
-# Needs python3 (standard library only). Takes about 20 s with a debug build, most of it
-# `trimtab job simulate` (100 seeds).
+# Needs python3 (standard library only). Under a minute with a debug build (34–42 s measured on the
+# loaded 2-core machine), most of it `trimtab job simulate` (100 seeds).
 #
 # Where each data set was measured (the commands are in docs/report.md):
 #   solver-vs-highs.csv   bench/robust-results.txt, its last section (python3 bench/robust_vs_highs.py)
