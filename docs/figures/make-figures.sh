@@ -108,7 +108,7 @@ rows = []
 for cells in table_rows("docs/simulate-note.md", r"[124]"):
     if len(cells) == 6:
         rows.append([f"c={cells[0]} rho={cells[1]}", number(cells[4]), number(cells[5])])
-write("sim-erlang.csv", ["queue", "error of the mean wait", "batch-means standard error"], rows)
+write("sim-erlang.csv", ["queue", "error of the mean wait", "batch-means SE"], rows)
 rows = []
 for cells in table_rows("docs/simulate-note.md", r"Trimtab|SimPy.*"):
     if len(cells) == 8:
@@ -162,12 +162,12 @@ write("ray-serve.csv", ["policy", "over_slo_pct", "p99_ms", "core_seconds"], row
 # Quick runs.
 pareto = json.load(open(os.path.join(work, "pareto.json")))
 write("pareto-video.csv", ["latency_ms", "cost_per_million_usd", "accuracy"],
-      [[p["predicted"]["latency_ms"], p["predicted"]["cost_per_million_usd"], p["predicted"]["accuracy"]]
+      [[p["predicted"]["latency_ms"], p["predicted"]["cost_per_million_usd"], f'accuracy {p["predicted"]["accuracy"]:.3f}']
        for p in pareto["points"]])
 fit = json.load(open(os.path.join(work, "job-fit.json")))
-models = [("mechanistic, leave-one-out", fit["leave_one_out"]["mechanistic"]),
-          ("Obi-FaaS form refitted, leave-one-out", fit["leave_one_out"]["obifaas_refit"]),
-          ("Obi-FaaS published, in sample", fit["obifaas_published_in_sample"])]
+models = [("Trimtab (LOO)", fit["leave_one_out"]["mechanistic"]),
+          ("Obi-FaaS refit (LOO)", fit["leave_one_out"]["obifaas_refit"]),
+          ("Obi-FaaS published", fit["obifaas_published_in_sample"])]
 write("job-models.csv", ["model", "cost", "makespan"],
       [[name, round(m["cost_mape_percent"], 2), round(m["makespan_mape_percent"], 2)] for name, m in models])
 sim = json.load(open(os.path.join(work, "job-simulate.json")))
@@ -178,15 +178,15 @@ PY
 
 # 3. The figures, drawn by Trimtab.
 P() { "$T" plot "$@"; }
-P "$DATA/pareto-video.csv" --x latency_ms --y cost_per_million_usd --kind points \
+P "$DATA/pareto-video.csv" --x latency_ms --y cost_per_million_usd --by accuracy --kind points \
   --x-label "expected latency (ms)" --y-label "USD per 1M runs" \
-  --title "Pareto front of examples/video-pipeline.yaml (latency, cost; accuracy not drawn)" -o "$OUT/pareto-video.svg"
+  --title "Pareto front of examples/video-pipeline.yaml within its bounds" -o "$OUT/pareto-video.svg"
 P "$DATA/solver-vs-highs.csv" --x highs_median_s --y trimtab_median_s --by size --kind points --log-x --log-y \
   --x-label "HiGHS median s" --y-label "Trimtab median s" \
   --title "Median solve time of each family x goal (10 seeds each)" -o "$OUT/solver-vs-highs.svg"
 P "$DATA/fidelity-heldout.csv" --x app --y "mean (model),mean (composed),p95 (composed),p99 (composed),cost per run" \
   --kind bars --x-label "held-out app (profile learned on the other two)" --y-label "prediction - measurement (%)" --title "Held-out AWS Step Functions apps: prediction error (%)" -o "$OUT/fidelity-heldout.svg"
-P "$DATA/sim-erlang.csv" --x queue --y "error of the mean wait,batch-means standard error" --kind bars \
+P "$DATA/sim-erlang.csv" --x queue --y "error of the mean wait,batch-means SE" --kind bars \
   --x-label "replicas c and utilisation rho (10 million customers each)" --y-label "% of the Erlang C value" \
   --title "TrimtabSim (Kubernetes mode) against Erlang C" -o "$OUT/sim-erlang.svg"
 P "$DATA/sim-simpy.csv" --x simulator --y "events per wall-clock second,events per CPU second" --kind bars --log-y \
@@ -205,7 +205,7 @@ P "$DATA/adapt-cost.csv" --x window --y cost_usd --by policy --kind bars --log-y
 P "$DATA/ray-serve.csv" --x policy --y over_slo_pct --kind bars --y-label "requests over the SLO (%)" \
   --title "Live Ray Serve, 20 min of Twitter / 8: requests over the 150 ms SLO (%)" -o "$OUT/ray-serve.svg"
 P "$DATA/job-models.csv" --x model --y cost,makespan --kind bars --y-label "mean absolute percentage error (%)" \
-  --title "59 Obi-FaaS jobs: mean absolute percentage error" -o "$OUT/job-models.svg"
+  --title "59 Obi-FaaS jobs: MAPE (LOO = leave-one-out; published = in sample)" -o "$OUT/job-models.svg"
 P "$DATA/job-stragglers.csv" --x workers --y makespan_p99_s --by policy --kind bars --y-label "makespan p99 (s)" \
   --title "20,000 images, 1% stragglers: makespan p99 over 100 seeds (s)" -o "$OUT/job-stragglers.svg"
 echo "figures written to $OUT"
