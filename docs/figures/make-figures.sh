@@ -152,11 +152,22 @@ for line in open("docs/adapt.md", encoding="utf-8"):
         rows.append([window, cells[1], number(cells[5]), cells[3].split(" ")[0]])
 write("adapt-cost.csv", ["window", "policy", "cost_usd", "slo_misses"], rows)
 
-# Ray Serve closed loop (bench/ray-serve-results.md).
-rows = []
-for cells in table_rows("bench/ray-serve-results.md", r"trimtab|autoscale|static"):
-    if len(cells) >= 8:
-        rows.append([cells[0], number(cells[2]), number(cells[5]), number(cells[6])])
+# Ray Serve closed loop (bench/ray-serve-results.md): the first table whose header names the
+# policy, the share over the SLO, p99 and core-seconds (columns found by name).
+rows, columns = [], None
+for line in open("bench/ray-serve-results.md", encoding="utf-8"):
+    if not line.startswith("|"):
+        if rows:
+            break                                # the first such table only
+        columns = None
+        continue
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if columns is None and not rows and cells[0] == "policy":
+        names = [c.lower() for c in cells]
+        find = lambda key: next(i for i, n in enumerate(names) if key in n)
+        columns = (find("over slo"), find("p99"), find("core-seconds"))
+    elif columns and re.fullmatch(r"(trimtab|autoscale|static).*", cells[0]):
+        rows.append([cells[0], number(cells[columns[0]]), number(cells[columns[1]]), number(cells[columns[2]])])
 write("ray-serve.csv", ["policy", "over_slo_pct", "p99_ms", "core_seconds"], rows)
 
 # Quick runs.
