@@ -45,6 +45,8 @@ import csv, json, os, re, sys
 data, work = sys.argv[1], sys.argv[2]
 
 def write(name, header, rows):
+    if not rows:
+        sys.exit(f"make-figures.sh: no rows for {name}: has its results file changed shape?")
     with open(os.path.join(data, name), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
@@ -88,6 +90,8 @@ for line in lines[start:]:
     bounds = "+".join(goal_names.get(b, b) for b in mix.split("+") if goal_names.get(b, b))
     goal = ("max accuracy" if objective == "accuracy" else "min " + objective) + ("; " + bounds if bounds else "")
     rows.append([f"{family} {stages}", f"{int(stages):,} stages", goal, max(highs, 0.0005), max(trimtab, 0.0005)])
+if len(rows) < 10:
+    sys.exit("make-figures.sh: fewer than 10 cells in the last section of bench/robust-results.txt")
 lo, hi = 0.0005, 20.0
 rows += [["", "equal time", "", v, v] for v in (lo, 0.002, 0.01, 0.05, 0.2, 1.0, 5.0, hi)]
 write("solver-vs-highs.csv", ["cell", "size", "goal", "highs_median_s", "trimtab_median_s"], rows)
