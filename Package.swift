@@ -60,7 +60,7 @@ let package = Package(
         // Every operation as a typed request → typed, Codable result, which the CLI, the HTTP
         // server and the MCP server all call.
         .target(name: "TrimtabKit", dependencies: [
-            "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabJob",
+            "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabReplay", "TrimtabJob",
         ]),
         // The offline adaptive loop: a trace replayed through forecast → re-plan → reconfigure on a
         // simulated cluster (TrimtabSim, or a small queueing model as a cross-check).

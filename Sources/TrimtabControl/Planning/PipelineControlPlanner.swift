@@ -90,22 +90,12 @@ public struct PipelineControlPlanner: Sendable {
         }
         let slo = r.sloMs * (1 + 1e-12)
         guard let least = front.filter({ $0.latency <= slo }).map(\.penalty).min() else { return nil }
-        let old = Self.score(r.objective, accuracy: pipeline.pipelineAccuracy(variants: variants), penalty: least)
-        let new = (planned.score.primary, planned.score.secondary)
-        let close = { (a: Double, b: Double) in abs(a - b) <= 1e-12 * max(1, abs(a), abs(b)) }
+        let old = r.objective.score(accuracy: pipeline.pipelineAccuracy(variants: variants), penalty: least)
+        let new = planned.score
         let relative = { (new: Double, old: Double) -> Double in
             guard old != 0 else { return new > old ? .infinity : 0 }
             return (new - old) / abs(old)
         }
-        return close(new.0, old.0) ? relative(new.1, old.1) : relative(new.0, old.0)
-    }
-
-    /// The planner's score (as `PipelineObjective`), larger is better, compared lexicographically.
-    static func score(_ objective: PipelineObjective, accuracy: Double, penalty: Double) -> (Double, Double) {
-        switch objective {
-        case .weighted(let alpha, _, _): return (alpha * accuracy - penalty, 0)
-        case .accuracyThenCost: return (accuracy, -penalty)
-        case .costThenAccuracy: return (-penalty, accuracy)
-        }
+        return PipelineScore.close(new.primary, old.primary) ? relative(new.secondary, old.secondary) : relative(new.primary, old.primary)
     }
 }
