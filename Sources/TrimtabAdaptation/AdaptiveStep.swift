@@ -89,17 +89,3 @@ public struct AdaptiveStep<Planner: IntervalPlanner>: Sendable {
         return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }
-
-extension StageSetting {
-    /// This setting with the fields `change` sets replaced (what runs after applying it).
-    public func applying(_ change: StageSetting) -> StageSetting {
-        var r = self
-        if let v = change.variant { r.variant = v }
-        if let v = change.memoryMB { r.memoryMB = v }
-        if let v = change.batchSize { r.batchSize = v }
-        if let v = change.cpuCores { r.cpuCores = v }
-        if let v = change.replicas { r.replicas = v }
-        if let v = change.concurrency { r.concurrency = v }
-        return r
-    }
-}

@@ -28,4 +28,16 @@ public struct StageSetting: Sendable, Equatable, Codable {
     public var isEmpty: Bool {
         variant == nil && memoryMB == nil && batchSize == nil && cpuCores == nil && replicas == nil && concurrency == nil
     }
+
+    /// This setting with the fields `change` sets replaced: what runs after applying `change`.
+    public func applying(_ change: StageSetting) -> StageSetting {
+        var r = self
+        if let v = change.variant { r.variant = v }
+        if let v = change.memoryMB { r.memoryMB = v }
+        if let v = change.batchSize { r.batchSize = v }
+        if let v = change.cpuCores { r.cpuCores = v }
+        if let v = change.replicas { r.replicas = v }
+        if let v = change.concurrency { r.concurrency = v }
+        return r
+    }
 }
