@@ -94,8 +94,8 @@ public final class HistoryStore: Sendable {
             let outcomeText: String = row["outcome"] ?? ""
             return IterationRecord(
                 id: row["id"], time: row["time"] ?? 0, load: row["load"], forecast: row["forecast"],
-                configuration: try decode("configuration", as: Array<StageSetting>.self),
-                changes: try decode("changes", as: Array<StageSetting>.self),
+                configuration: try decode("configuration", as: [StageSetting].self),
+                changes: try decode("changes", as: [StageSetting].self),
                 appliedStages: try decode("applied_stages", as: [String].self),
                 outcome: IterationRecord.Outcome(rawValue: outcomeText) ?? .failed,
                 reason: row["reason"] ?? "", errors: try decode("errors", as: [String].self),
