@@ -27,7 +27,7 @@ struct FitCommand: ResultCommand {
         ones, and the first stage's overhead_ms set to Serve's proxy and ingress
         time — the pipeline planner's file for `trimtab control`.
 
-        Examples:
+        Example:
           trimtab fit ../shared/reference/slapp-alg/App3_Lambda_Logs.csv \\
             --memory 128:3008:64 -o stages.yaml
           trimtab fit locate.csv classify.csv --workflow digits-pipeline.yaml \\

@@ -33,7 +33,7 @@ struct ProfileCommand: ResultCommand {
         deployment is put back as it was at the end. `trimtab fit CSV --workflow W`
         turns the CSVs of the stages into the pipeline planner's workflow.
 
-        Examples:
+        Example:
           trimtab profile --command 'python3 infer.py' --payload image.jpg \\
             --memory 512,1024,2048 -o measurements.csv
           trimtab profile --ray-serve http://127.0.0.1:8265 --application digits \\
