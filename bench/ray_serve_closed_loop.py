@@ -251,7 +251,7 @@ def control_config(args):
     with open(os.path.join(args.app_dir, "control.yaml")) as f:
         text = f.read()
     config = yaml.safe_load(text)
-    config["workflow"] = os.path.join(args.app_dir, "digits-pipeline.yaml")
+    config["workflow"] = os.path.abspath(args.workflow) if args.workflow else os.path.join(args.app_dir, "digits-pipeline.yaml")
     config["prometheus"]["url"] = args.prometheus
     config["sink"]["ray_serve"]["address"] = args.dashboard
     config["slo_ms"] = args.slo_ms
@@ -297,6 +297,8 @@ def main():
     p.add_argument("--endpoint", default="http://127.0.0.1:8000/")
     p.add_argument("--http-port", type=int, default=8000)
     p.add_argument("--prometheus", default="http://127.0.0.1:9090")
+    p.add_argument("--workflow", default=None, help="the workflow trimtab control plans with (default: the app dir's "
+                   "digits-pipeline.yaml, train.py's offline tables; e.g. the one trimtab fit wrote from trimtab profile --ray-serve)")
     p.add_argument("--trimtab", default=os.path.join(ROOT, ".build", "release", "trimtab"))
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--settle-seconds", type=float, default=10)

@@ -161,6 +161,36 @@ import TrimtabTestSupport
         await exporterServer.stop()
     }
 
+    /// A query a real Prometheus refuses as malformed (HTTP 400, bad_data: a parse error) is bad
+    /// input too — exit 2, one line naming the file and `prometheus.query` with Prometheus' reason
+    /// — not a runtime failure; nothing applied.
+    @Test(.timeLimit(.minutes(5))) func queryPrometheusRefusesIsBadInputAndAppliesNothing() async throws {
+        let exporter = LoadExporter(rate: 10)
+        let exporterServer = try await exporter.serve()
+        let prometheus = try await RealServers.prometheus(scraping: "127.0.0.1:\(exporterServer.port)")
+        defer { prometheus.stop() }
+        let folder = try Self.folder()
+        let config = folder.appendingPathComponent("control.yaml").path
+        let query = "sum(rate(requests_total[5s])"
+        try """
+            workflow: workflow.yaml
+            prometheus: {url: "\(prometheus.url)", query: "\(query)", history_seconds: 10}
+            interval_seconds: 5
+            sink: {file: {path: applied.json}}
+            database: history.sqlite
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = await Self.run(["control", config, "--once"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.code == TrimtabError.Code.invalidInput)
+        #expect(result.stderr.hasPrefix("trimtab: \(config): prometheus.query: '\(query)' is not a query \(prometheus.url) accepts ("),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("parse error"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("); nothing applied\n") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("\"outcome\": \"no-data\""))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("applied.json").path))
+        await exporterServer.stop()
+    }
+
     /// The `trimtab` executable runs the loop until SIGTERM, then stops cleanly with exit 0.
     @Test(.timeLimit(.minutes(5))) func loopStopsCleanlyOnSigterm() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path

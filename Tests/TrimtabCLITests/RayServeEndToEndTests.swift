@@ -6,12 +6,14 @@ import TrimtabModel
 import TrimtabTestSupport
 
 /// End to end on a real Ray Serve: train the example (examples/ray-serve), start Ray (`ray start
-/// --head`, free ports, its own temporary folder), `serve deploy` it, send a known number of
-/// requests and read them back from a real Prometheus scraping Ray's metrics endpoints (the
-/// example's prometheus.yml), run `trimtab control --once` with the example's load query and the
-/// ray_serve sink, and check through the Serve
-/// REST API that what runs is what was planned — and that answers then come from the new variants,
-/// served by the same replicas (a live switch). Ray is stopped afterwards. Needs ray, serve and
+/// --head`, free ports, its own temporary folder and session), `serve deploy` it, profile both
+/// stages live with `trimtab profile --ray-serve` and turn the CSVs into the planner's workflow
+/// with `trimtab fit --workflow`, send a known number of requests and read them back from a real
+/// Prometheus scraping Ray's metrics endpoints (the example's prometheus.yml), run `trimtab
+/// control --once` with the profiled workflow, the example's load query and the ray_serve sink,
+/// and check through the Serve REST API that what runs is what was planned — and that answers
+/// then come from the new variants, served by the same replicas (a live switch). Ray is stopped
+/// afterwards (every process of its session, none of another Ray's). Needs ray, serve and
 /// python3 with scikit-learn on PATH (scripts/test.sh installs them into .build/test-venv).
 @Suite struct RayServeEndToEndTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -50,9 +52,11 @@ import TrimtabTestSupport
         // Ray: every port chosen by the kernel; the dashboard's read back from what `ray start` prints.
         let rayLog = folder.appendingPathComponent("ray.log")
         _ = FileManager.default.createFile(atPath: rayLog.path, contents: nil)
+        // Its own session (setsid): every process of this cluster — also Ray's agents, which rename
+        // their command line — carries the session id, so that stopping it stops only this cluster.
         let rayProcess = Process()
-        rayProcess.executableURL = URL(fileURLWithPath: ray)
-        rayProcess.arguments = ["start", "--head", "--block", "--num-cpus=4", "--port=0", "--dashboard-port=0",
+        rayProcess.executableURL = URL(fileURLWithPath: try Self.tool("setsid"))
+        rayProcess.arguments = ["-w", ray, "start", "--head", "--block", "--num-cpus=4", "--port=0", "--dashboard-port=0",
                                 "--dashboard-host=127.0.0.1", "--temp-dir=\(folder.path)/r", "--disable-usage-stats"]
         rayProcess.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": app.path, "RAY_USAGE_STATS_ENABLED": "0"]) { $1 }
         let handle = try FileHandle(forWritingTo: rayLog)
@@ -104,6 +108,51 @@ import TrimtabTestSupport
         }
         let first = try await ask(samples[0])
         #expect(first["variants"] as? [String: String] == ["locate": "linear", "classify": "linear"], "\(first)")
+        let timings = try #require(first["timings_ms"] as? [String: Double], "\(first)")
+        #expect(timings.keys.sorted() == ["classify", "locate"] && timings.values.allSatisfy { $0 > 0 }, "\(first)")
+
+        // Profile both stages live (two variants, batch sizes 1 and 2, one CPU: a short run), then fit.
+        let payload = app.appendingPathComponent("canvas.json")
+        try JSONSerialization.data(withJSONObject: ["canvas": samples[0]["canvas"] ?? []]).write(to: payload)
+        var profiles: [String] = []
+        for stage in ["locate", "classify"] {
+            let csv = app.appendingPathComponent("\(stage).csv").path
+            let profiled = await ControlCLITests.run(["profile", "--ray-serve", address, "--application", "digits", "--stage", stage,
+                                                      "--variants", "linear,svm", "--batch-sizes", "1,2", "--cpus", "1", "--url", url,
+                                                      "--payload", payload.path, "--min-repeats", "3", "--max-repeats", "6",
+                                                      "--throughput-seconds", "1", "-o", csv])
+            try #require(profiled.status == 0, "\(profiled.stderr)")
+            let table = try CSVTable.load(path: csv)
+            #expect(table.header == ["stage", "variant", "cpus", "batch_size", "concurrency", "latency_ms", "overhead_ms", "throughput_rps", "status"])
+            for variant in ["linear", "svm"] {
+                for batch in ["1", "2"] {
+                    let rows = table.rows.map(\.fields).filter { $0[1] == variant && $0[3] == batch }
+                    let latencies = rows.filter { !$0[5].isEmpty }, throughputs = rows.filter { !$0[7].isEmpty }
+                    #expect(rows.allSatisfy { $0[0] == stage && $0[2] == "1" && $0[8] == "ok" }, "\(stage) \(variant) \(batch): \(rows)")
+                    #expect((3...7).contains(latencies.count) && latencies.allSatisfy { $0[4] == batch && (Double($0[5]) ?? 0) > 0 },
+                            "\(stage) \(variant) \(batch): \(rows)")
+                    #expect(throughputs.count == 1 && (Double(throughputs.first?[7] ?? "") ?? 0) > 0, "\(stage) \(variant) \(batch): \(rows)")
+                }
+            }
+            profiles.append(csv)
+            // Put back as it was: the shipped variant, batch size, CPUs and replicas.
+            let live = try #require(((await digits())?["deployments"] as? [String: [String: Any]])?[stage]?["deployment_config"] as? [String: Any])
+            #expect((live["user_config"] as? [String: Any])?["variant"] as? String == "linear", "\(live)")
+            #expect((live["user_config"] as? [String: Any])?["max_batch_size"] as? Int == 4, "\(live)")
+            #expect((live["ray_actor_options"] as? [String: Any])?["num_cpus"] as? Double == 1 && live["num_replicas"] as? Int == 1, "\(live)")
+        }
+        let profiledWorkflow = app.appendingPathComponent("digits-profiled.yaml").path
+        let fitted = await ControlCLITests.run(["fit"] + profiles + ["--workflow", app.appendingPathComponent("digits-pipeline.yaml").path,
+                                                                    "-o", profiledWorkflow])
+        try #require(fitted.status == 0, "\(fitted.stderr)")
+        let workflow = try WorkflowParser.load(path: profiledWorkflow)
+        for stage in workflow.stages {
+            for variant in stage.variants where ["linear", "svm"].contains(variant.name) {
+                #expect(variant.batchSizes == [1, 2] && variant.latency.map(\.memoryMB) == [1000], "\(stage.name)/\(variant.name)")
+                #expect(variant.batchThroughput.map(\.batchSize) == [1, 2], "\(stage.name)/\(variant.name)")
+            }
+        }
+        #expect(workflow.stages[0].overheadMs > 0 && workflow.stages[1].overheadMs == 0)
 
         // The load, from Ray itself: the example's prometheus.yml (Ray's service-discovery file in
         // this cluster's folder, scraped every second), counting the requests this test sends.
@@ -135,6 +184,7 @@ import TrimtabTestSupport
             .replacingOccurrences(of: "[30s]", with: "[5m]")   // the requests above, however long ago they were sent
             .replacingOccurrences(of: "http://127.0.0.1:8265", with: address)
             .replacingOccurrences(of: "interval_seconds: 30", with: "interval_seconds: 5")
+            .replacingOccurrences(of: "workflow: digits-pipeline.yaml", with: "workflow: digits-profiled.yaml")
             .replacingOccurrences(of: "min_seconds_between_changes: 60", with: "min_seconds_between_changes: 0")
         let config = app.appendingPathComponent("control-test.yaml").path
         try control.write(toFile: config, atomically: true, encoding: .utf8)
@@ -182,22 +232,78 @@ import TrimtabTestSupport
     }
 
     /// Stops the cluster `ray start --block` started: SIGINT (it then stops what it started), and
-    /// SIGKILL to whatever of this cluster (its own temporary folder) is still running after 30 s.
+    /// SIGKILL to whatever of this cluster is still running after 30 s — every process of its
+    /// session (Ray's agents rename their command line, so the folder in it does not find them),
+    /// and any process whose command line names its temporary folder. Never another session.
     static func stopRay(_ process: Process, folder: URL) {
+        let own = getsid(0)
+        let sessions = Set(clusterProcesses(folder).compactMap(session) + [process.processIdentifier].compactMap(session))
+            .subtracting([own, 0, -1])
+        func remaining() -> [Int32] {
+            Array(Set(clusterProcesses(folder) + allProcesses().filter { session($0).map(sessions.contains) ?? false }))
+                .filter { $0 != getpid() }
+        }
+        // The session's leader is `ray start` (setsid runs it in place, or forks it and waits).
+        for leader in sessions { kill(leader, SIGINT) }
         if process.isRunning { kill(process.processIdentifier, SIGINT) }
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline && !clusterProcesses(folder).isEmpty { usleep(200_000) }
+        while Date() < deadline && !remaining().isEmpty { usleep(200_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        for pid in clusterProcesses(folder) { kill(pid, SIGKILL) }
+        for pid in remaining() { kill(pid, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    static func allProcesses() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+    }
+
+    /// The session id of `pid` (field 6 of /proc/PID/stat), nil when it is gone.
+    static func session(_ pid: Int32) -> Int32? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        // The command name (field 2) is in parentheses and may hold spaces: split after its last ')'.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 3 ? Int32(fields[3]) : nil
     }
 
     /// The processes whose command line names this cluster's temporary folder.
     static func clusterProcesses(_ folder: URL) -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.compactMap { Int32($0) }.filter { pid in
+        allProcesses().filter { pid in
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             return String(decoding: data, as: UTF8.self).contains(folder.path)
         }
+    }
+
+    /// No process of the cluster is left once it is stopped (checked by the test above's `defer`
+    /// through `stopRay`; asserted here on a cluster-like process tree of our own): a child in
+    /// its own session that renames itself is found by its session and stopped.
+    @Test func stopRayStopsRenamedProcessesOfItsSessionOnly() throws {
+        let folder = try ExternalServer.temporaryDirectory("trimtab-ray-stop")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.tool("setsid"))
+        // A shell naming the folder (as `ray start --temp-dir`), with children that do not (as Ray's renamed agents).
+        process.arguments = ["-w", "sh", "-c", "sleep 300 & sleep 301; : \(folder.path)"]
+        try process.run()
+        // The new session: the one of the shell, whose command line names the folder.
+        var sid: Int32?
+        var members: [Int32] = []
+        let deadline = Date().addingTimeInterval(20)
+        while members.count < 3 && Date() < deadline {
+            usleep(50_000)
+            // (setsid itself names the folder too when it forks: it stays in our session.)
+            if sid == nil { sid = Self.clusterProcesses(folder).compactMap(Self.session).first { $0 != getsid(0) } }
+            if let sid { members = Self.allProcesses().filter { Self.session($0) == sid } }
+        }
+        let own = try #require(sid, "no process names the folder")
+        try #require(own != getsid(0), "setsid did not give the process its own session")
+        try #require(members.count >= 3, "the session has \(members)")
+        #expect(members.filter { !Self.clusterProcesses(folder).contains($0) }.count >= 2)
+        Self.stopRay(process, folder: folder)
+        for pid in members {
+            #expect(Self.session(pid) == nil || (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z") == true,
+                    "process \(pid) of the stopped session still runs")
+        }
+        #expect(getsid(0) > 0 && Self.session(getpid()) == getsid(0))
     }
 }

@@ -73,4 +73,72 @@ func randomPipeline(stages: Int, seed: UInt64, variants: ClosedRange<Int> = 1...
         k8s.platform.kind = .kubernetes
         #expect(throws: TrimtabError.self) { try KubernetesPipeline(k8s) }
     }
+
+    /// A stage measured on a serving engine (`trimtab profile --ray-serve`): the measured
+    /// throughput per replica sizes the replicas and sets the utilisation of the queueing model,
+    /// and the stage's `overhead_ms` adds to its latency. Hand-computed: 10 requests/s with
+    /// headroom 1.5 need 15 / 12 → 2 replicas of 12 requests/s (the batch latency alone, 5 ms,
+    /// would give 200 requests/s and one replica); latency = 5 + 7 + Wq with a replica busy
+    /// 1000/12 ms per request, ρ = 10 · 83.33 / 2000 = 0.41667, Allen–Cunneen
+    /// Wq = ½ · ρ^(√6 − 1) / (2 (1 − ρ)) · 83.33 = 10.0399 ms → 22.0399 ms. Without the
+    /// throughput table: one replica, 5 + 7 + M/D/1 wait 0.05 · 5 / (2 · 0.95) = 12.1316 ms.
+    @Test func measuredThroughputAndOverheadDriveThePlan() throws {
+        func pipeline(throughput: Bool) throws -> KubernetesPipeline {
+            try KubernetesPipeline(try WorkflowParser.parse(text: """
+                version: 1
+                name: served
+                platform: {kind: kubernetes, price_per_core_hour: 1}
+                stages:
+                  - name: s
+                    overhead_ms: 7
+                    variants:
+                      - name: v
+                        accuracy: 0.9
+                        latency_ms_by_batch:
+                          1: {1000: 5}
+                """ + (throughput ? "\n        throughput_rps_by_batch:\n          1: {1000: 12}\n" : "\n") + """
+                edges: [{from: start, to: s}, {from: s, to: end}]
+                goal: {maximize: accuracy, subject_to: {latency_ms: 1000}}
+                """))
+        }
+        let request = PipelinePlanRequest(loadRps: 10, sloMs: 1000, headroom: 1.5, maxReplicas: 4, objective: .costThenAccuracy)
+        let measured = try #require(PipelinePlanner().plan(try pipeline(throughput: true), request))
+        #expect(measured.settings.map(\.replicas) == [2])
+        #expect(abs(measured.latencyMs - 22.039906624634394) < 1e-9, "\(measured.latencyMs)")
+        let offline = try #require(PipelinePlanner().plan(try pipeline(throughput: false), request))
+        #expect(offline.settings.map(\.replicas) == [1])
+        #expect(abs(offline.latencyMs - 12.131578947368421) < 1e-9, "\(offline.latencyMs)")
+        // The brute force agrees with the exact planner on the measured pipeline.
+        let brute = try #require(BruteForcePipelinePlanner().plan(try pipeline(throughput: true), request))
+        #expect(brute.settings.map(\.replicas) == [2] && abs(brute.latencyMs - measured.latencyMs) < 1e-9)
+    }
+
+    /// `throughput_rps_by_batch` names only batch and CPU sizes of the variant's latency table.
+    @Test func throughputTableOutsideTheLatencyTableIsBadInput() {
+        let text = { (row: String) in """
+            version: 1
+            name: served
+            platform: {kind: kubernetes}
+            stages:
+              - name: s
+                variants:
+                  - name: v
+                    accuracy: 0.9
+                    latency_ms_by_batch:
+                      1: {1000: 5}
+                    throughput_rps_by_batch:
+                      \(row)
+            edges: [{from: start, to: s}, {from: s, to: end}]
+            goal: {maximize: accuracy}
+            """ }
+        for (row, field) in [("2: {1000: 12}", "stages[0].variants[0].throughput_rps_by_batch.2"),
+                             ("1: {500: 12}", "stages[0].variants[0].throughput_rps_by_batch.1.500")] {
+            do {
+                _ = try WorkflowParser.parse(text: text(row))
+                Issue.record("\(row) was accepted")
+            } catch {
+                #expect(error.description.contains(field), "\(error.description)")
+            }
+        }
+    }
 }

@@ -4,15 +4,27 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// The production transport: AsyncHTTPClient's shared client, with a per-request timeout and,
-/// for https peers with their own CA (a Kubernetes API server), that CA as the only trust root.
+/// The production transport: AsyncHTTPClient's shared client (or `client`), with a per-request
+/// timeout and, for https peers with their own CA (a Kubernetes API server), that CA as the only
+/// trust root.
 public struct AsyncHTTPTransport: HTTPTransport {
     public var timeout: Duration
     public var caFile: String?
+    /// The client that sends: the shared one (at most 8 connections per host), or one with a larger
+    /// pool for load that needs more requests in flight (the caller shuts it down).
+    public var client: HTTPClient
 
-    public init(timeout: Duration = .seconds(10), caFile: String? = nil) {
+    public init(timeout: Duration = .seconds(10), caFile: String? = nil, client: HTTPClient = .shared) {
         self.timeout = timeout
         self.caFile = caFile
+        self.client = client
+    }
+
+    /// A client whose pool keeps up to `connections` connections per host open at once.
+    public static func client(connections: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
@@ -26,7 +38,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
             outgoing.tlsConfiguration = tls
         }
         let millis = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        let response = try await HTTPClient.shared.execute(outgoing, timeout: .milliseconds(millis))
+        let response = try await client.execute(outgoing, timeout: .milliseconds(millis))
         let buffer = try await response.body.collect(upTo: 16 << 20)
         return HTTPResponseData(status: Int(response.status.code), body: Data(buffer.readableBytesView),
                                 headers: response.headers.map { ($0.name, $0.value) })

@@ -51,6 +51,7 @@ struct ControlCommand: ResultCommand {
         if once {
             let record = AsyncBridge.wait { await runner.runOnce() }
             let stdout = Self.json(record).render() + "\n"
+            let rejected = record.outcome == .noData ? AsyncBridge.wait { await runner.rejectedQueryError() } : nil
             switch record.outcome {
             case .planError:
                 // Nothing meets the goal's bounds: exit 3, as `trimtab plan` does.
@@ -58,6 +59,12 @@ struct ControlCommand: ResultCommand {
             case .noData where record.errors.isEmpty:
                 // Prometheus answered, but the query matches no series: bad input naming the field.
                 let error = runner.emptyQueryError()
+                var result = CommandResult(failure: error.description, code: error.code)
+                result.stdout = stdout
+                return result
+            case .noData where rejected != nil:
+                // Prometheus refused the query as malformed (HTTP 400): bad input naming the field.
+                let error = rejected ?? runner.emptyQueryError()
                 var result = CommandResult(failure: error.description, code: error.code)
                 result.stdout = stdout
                 return result

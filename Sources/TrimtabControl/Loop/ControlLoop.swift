@@ -32,6 +32,8 @@ public actor ControlLoop {
     public private(set) var running: [String: StageSetting] = [:]
     private(set) var lastChange: [String: Double] = [:]
     private(set) var sourceFailures = 0
+    /// Why the metrics source failed in the last iteration that read it (nil when it answered).
+    public private(set) var lastSourceError: (any Error)?
 
     public init(source: any MetricsSource, sink: any ConfigurationSink, forecaster: any Forecaster,
                 planner: ControlPlanner, guardrails: Guardrails, clock: any ControlClock = SystemControlClock(),
@@ -83,7 +85,9 @@ public actor ControlLoop {
         let load: Double?
         do {
             load = try await source.currentRate()
+            lastSourceError = nil
         } catch {
+            lastSourceError = error
             sourceFailures += 1
             return finish(IterationRecord(time: now, load: nil, forecast: nil, configuration: [], changes: [], appliedStages: [],
                                           outcome: .noData, reason: "metrics source failed; keeping the running configuration",

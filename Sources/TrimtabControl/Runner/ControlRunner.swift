@@ -138,6 +138,16 @@ public struct ControlRunner: Sendable {
                             "'\(p.query)' returns nothing from \(p.url) (no series matches it: check the metric name and labels); nothing applied")
     }
 
+    /// The bad input of an iteration whose query Prometheus refused as malformed (HTTP 400,
+    /// `bad_data`: a parse error in the query). Nil when the last read did not fail that way (an
+    /// unreachable or failing Prometheus is a runtime failure).
+    public func rejectedQueryError() async -> TrimtabError? {
+        guard case AdapterError.rejected(400, let message)? = await loop.lastSourceError else { return nil }
+        let p = configuration.prometheus
+        return TrimtabError(file: configurationFile, field: "prometheus.query",
+                            "'\(p.query)' is not a query \(p.url) accepts (\(FailureMessage.clean(message))); nothing applied")
+    }
+
     /// Warms up and runs one iteration.
     public func runOnce() async -> IterationRecord {
         await warmUp()

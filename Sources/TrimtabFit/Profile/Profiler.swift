@@ -33,6 +33,12 @@ public struct ProfileSeries: Sendable {
     /// Why the setting is infeasible (a failure or timeout), nil if it is not.
     public var infeasible: String?
 
+    public init(setting: ProfileSetting, latencies: [Double], infeasible: String? = nil) {
+        self.setting = setting
+        self.latencies = latencies
+        self.infeasible = infeasible
+    }
+
     public var mean: Double { latencies.isEmpty ? .nan : latencies.reduce(0, +) / Double(latencies.count) }
     /// Coefficient of variation (sample standard deviation / mean).
     public var cv: Double {

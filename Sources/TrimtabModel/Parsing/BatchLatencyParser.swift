@@ -35,4 +35,21 @@ extension WorkflowParser {
         }
         return (first.latency, batches)
     }
+
+    /// Reads the extension `throughput_rps_by_batch: {BATCH: {MEMORY: requests/s}}` of a variant:
+    /// every batch size and memory size must be one of `variant`'s latency table, every value positive.
+    static func parseThroughputTable(_ reader: FieldReader, of variant: Variant) throws(TrimtabError) -> [BatchLatencyTable] {
+        let (_, rows) = try parseLatencyTables(nil, reader, at: reader)
+        let memories = Set(variant.latency.map(\.memoryMB))
+        for row in rows {
+            let field = "\(reader.path).\(row.batchSize)"
+            guard variant.batchSizes.contains(row.batchSize) else {
+                throw TrimtabError(field: field, "batch size \(row.batchSize) is not in latency_ms_by_batch (\(variant.batchSizes.map(String.init).joined(separator: ", ")))")
+            }
+            if let stray = row.latency.first(where: { !memories.contains($0.memoryMB) }) {
+                throw TrimtabError(field: "\(field).\(stray.memoryMB)", "is not a size of the latency table")
+            }
+        }
+        return rows
+    }
 }

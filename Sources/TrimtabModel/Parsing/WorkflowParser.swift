@@ -154,7 +154,8 @@ public enum WorkflowParser {
             var variants: [Variant] = []
             var seen = Set<String>()
             for item in items {
-                try item.rejectUnknownKeys(Set(["name", "accuracy", "latency_ms", "latency_ms_by_batch", "description"]).union(tailKeys))
+                try item.rejectUnknownKeys(Set(["name", "accuracy", "latency_ms", "latency_ms_by_batch", "throughput_rps_by_batch",
+                                                "description"]).union(tailKeys))
                 let vn = try item.required("name")
                 let variantName = try vn.string()
                 guard !variantName.isEmpty else { throw vn.error("a variant name must not be empty") }
@@ -166,6 +167,9 @@ public enum WorkflowParser {
                     try item.optional("latency_ms"), try item.optional("latency_ms_by_batch"), at: item)
                 var variant = Variant(name: variantName, accuracy: accuracy, latency: latency, batchLatency: batches)
                 try parseTailTables(item, into: &variant)
+                if let r = try item.optional("throughput_rps_by_batch") {
+                    variant.batchThroughput = try parseThroughputTable(r, of: variant)
+                }
                 variants.append(variant)
             }
             return Stage(name: name, variants: variants)

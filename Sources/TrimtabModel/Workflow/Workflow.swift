@@ -87,6 +87,10 @@ public struct Variant: Sendable, Equatable {
     /// Extension (`latency_ms_by_batch`): mean latency of one invocation serving a batch, by batch
     /// size and then memory size. Empty when the stage was not measured with batches.
     public var batchLatency: [BatchLatencyTable] = []
+    /// Extension (`throughput_rps_by_batch`): measured requests per second one replica serves at
+    /// each batch size and memory size (millicores), when the serving engine's throughput is not
+    /// one batch per batch latency (e.g. Ray Serve, profiled live). Empty when not measured.
+    public var batchThroughput: [BatchLatencyTable] = []
     /// Extension (see `WorkflowExtensions.swift`): tail latency and mean billed duration by memory size.
     public var tails = TailTables()
 
@@ -126,6 +130,18 @@ public struct Variant: Sendable, Equatable {
             lower = upper
         }
         return last.1
+    }
+
+    /// Requests per second one replica serves at `batchSize` and `memoryMB`: the measured
+    /// `throughput_rps_by_batch` entry when the file gives one for exactly that setting, else one
+    /// batch per batch latency, 1000 · b / latency_ms(b). Nil when neither is known.
+    public func throughputRps(memoryMB: Int, batchSize: Int) -> Double? {
+        if let row = batchThroughput.first(where: { $0.batchSize == batchSize }),
+           let measured = row.latency.first(where: { $0.memoryMB == memoryMB })?.latencyMs {
+            return measured
+        }
+        guard let s = latencyMs(memoryMB: memoryMB, batchSize: batchSize), s > 0 else { return nil }
+        return 1000 * Double(batchSize) / s
     }
 }
 

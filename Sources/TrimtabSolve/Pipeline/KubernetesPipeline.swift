@@ -5,8 +5,11 @@ import TrimtabModel
 /// Each stage's variants carry `latency_ms_by_batch: {BATCH: {MILLICORES: ms}}` (or a plain
 /// `latency_ms: {MILLICORES: ms}` for batch size 1): the measured latency of one batch on a replica
 /// with that many CPU millicores (1000 = one core). A replica of `m` millicores costs
-/// `m / 1000 × price_per_core_hour` USD per hour; its throughput at batch size b is
-/// `1000 · b / latency_ms(b)` requests per second (one batch at a time).
+/// `m / 1000 × price_per_core_hour` USD per hour; its throughput at batch size b is the variant's
+/// `throughput_rps_by_batch` entry when the file gives one (measured on the serving engine, e.g.
+/// by `trimtab profile --ray-serve`), else `1000 · b / latency_ms(b)` requests per second (one
+/// batch at a time). A stage's `overhead_ms` (time per request outside the model, e.g. the
+/// serving engine's proxy) adds to its latency.
 public struct KubernetesPipeline: Sendable {
     public let workflow: Workflow
     /// Stage indices into `workflow.stages`, in pipeline order.

@@ -1,7 +1,7 @@
 /// One candidate setting of a stage at a given load, with what it implies.
 public struct PipelineStageOption: Sendable {
     public var setting: PipelineStageSetting
-    /// Predicted stage latency (ms): service + batch forming + queueing.
+    /// Predicted stage latency (ms): service + the stage's `overhead_ms` + batch forming + queueing.
     public var latencyMs: Double
     public var costPerHour: Double
     /// The objective's per-stage penalty (β·cost + γ·b, or cost).
@@ -17,13 +17,16 @@ public struct PipelineStageOption: Sendable {
             for b in variant.batchSizes {
                 for point in variant.latency {
                     let m = point.memoryMB
-                    guard let s = variant.latencyMs(memoryMB: m, batchSize: b), s > 0 else { continue }
-                    let throughput = 1000 * Double(b) / s
+                    guard let s = variant.latencyMs(memoryMB: m, batchSize: b), s > 0,
+                          let throughput = variant.throughputRps(memoryMB: m, batchSize: b), throughput > 0 else { continue }
                     let needed = lambda * max(1, request.headroom) / throughput
                     let fewest = max(1, Int((needed * (1 - 1e-12)).rounded(.up)))
                     guard fewest <= request.maxReplicas else { continue }
+                    // A replica is busy 1000·b/throughput ms per batch (= s without a measured throughput).
+                    let busy = 1000 * Double(b) / throughput
                     for n in fewest...request.maxReplicas {
-                        let latency = StageLatencyModel.stageMs(serviceMs: s, batchSize: b, replicas: n, loadRps: lambda)
+                        let latency = s + stage.overheadMs + StageLatencyModel.formingMs(batchSize: b, loadRps: lambda)
+                            + StageLatencyModel.queueingMs(serviceMs: busy, batchSize: b, replicas: n, loadRps: lambda)
                         guard latency.isFinite else { continue }
                         let cost = pipeline.costPerHour(replicas: n, millicores: m)
                         out.append(PipelineStageOption(
