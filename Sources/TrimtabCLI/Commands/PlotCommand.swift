@@ -15,11 +15,12 @@ struct PlotCommand: ResultCommand {
         The SVG goes to -o FILE.svg, or to standard output; --format json prints
         {"svg", "series"} instead.
 
-        Examples:
+        Example:
           trimtab simulate examples/sim-three-stage.yaml \\
             --config examples/sim-three-stage-config.json --timeline t.csv
-          trimtab plot t.csv --x second --y latency_p95_ms --kind step -o p95.svg
-          trimtab plot bench/figures/ray-serve-policies.csv --x policy \\
+          trimtab plot t.csv --x second --y latency_p95_ms --kind step \\
+            -o p95.svg
+          trimtab plot docs/figures/data/ray-serve.csv --x policy \\
             --y core_seconds --kind bars -o cores.svg
         """)
 

@@ -120,7 +120,7 @@ struct ProfileCommand: ResultCommand {
                 throw TrimtabError(field: "--url", "'\(u)' is not an http(s) URL")
             }
             guard let body else { throw TrimtabError(field: "--payload", "is required with --url") }
-            invoker = HTTPInvoker(url: parsed, payload: body)
+            invoker = HTTPProfileInvoker(url: u, payload: body, timeout: timeout)
         case (nil, let c?) where lambda == nil: invoker = CommandInvoker(command: c, payload: body)
         default: throw TrimtabError(field: "--url", "give exactly one of --lambda, --url or --command")
         }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// One setting of a profiling series.
 public struct ProfileSetting: Sendable, Equatable, Hashable {
@@ -21,7 +18,8 @@ public enum InvocationOutcome: Sendable, Equatable {
     case failure(String)
 }
 
-/// Something `profile` can invoke: a local process, an HTTP endpoint, a Lambda function.
+/// Something `profile` can invoke: a local process (`CommandInvoker`), an HTTP endpoint or a Lambda
+/// function (the CLI's invokers, over the adapters' one HTTP client).
 public protocol Invoker: Sendable {
     /// Makes the setting current (e.g. sets a function's memory); called before each series.
     func prepare(_ setting: ProfileSetting) throws
@@ -70,54 +68,5 @@ public struct CommandInvoker: Invoker {
         }
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         return process.terminationStatus == 0 ? .success(latencyMs: ms) : .failure("exit status \(process.terminationStatus)")
-    }
-}
-
-/// POSTs the payload to a URL per invocation (URLSession from FoundationNetworking), with the
-/// setting in `X-Trimtab-Memory-MB`, `X-Trimtab-Batch-Size` headers. A 2xx status is success.
-public struct HTTPInvoker: Invoker {
-    public var url: URL
-    public var payload: Data
-    public init(url: URL, payload: Data) {
-        self.url = url
-        self.payload = payload
-    }
-
-    public func prepare(_ setting: ProfileSetting) throws {}
-
-    final class Box: @unchecked Sendable {
-        var outcome: InvocationOutcome = .failure("no response")
-    }
-
-    public func invoke(_ setting: ProfileSetting, timeout: Double) -> InvocationOutcome {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.httpBody = payload
-        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
-        request.setValue(String(setting.memoryMB), forHTTPHeaderField: "X-Trimtab-Memory-MB")
-        request.setValue(String(setting.batchSize), forHTTPHeaderField: "X-Trimtab-Batch-Size")
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        config.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: config)
-        defer { session.finishTasksAndInvalidate() }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let start = DispatchTime.now()
-        let task = session.dataTask(with: request) { _, response, error in
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-            if let error {
-                box.outcome = .failure(error.localizedDescription)
-            } else if let http = response as? HTTPURLResponse {
-                box.outcome = (200..<300).contains(http.statusCode) ? .success(latencyMs: ms) : .failure("HTTP \(http.statusCode)")
-            }
-            done.signal()
-        }
-        task.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-            task.cancel()
-            return .failure("timed out after \(timeout) s")
-        }
-        return box.outcome
     }
 }
