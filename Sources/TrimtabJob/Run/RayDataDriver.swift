@@ -69,6 +69,19 @@ def stop_when_trimtab_exits():
     threading.Thread(target=watch, daemon=True).start()
 
 
+def check_reachable(address):
+    """A HOST:PORT address must accept a TCP connection within 5 s (Ray itself retries for a minute
+    and more before it gives up); `auto`, `local` and ray:// addresses are left to Ray."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return
+    import socket
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as error:
+        fail("runtime", f"cannot connect to Ray at {address}: {error.strerror or error}", "--ray-address")
+
+
 def main():
     with open(sys.argv[1]) as f:
         config = json.load(f)
@@ -96,9 +109,13 @@ def main():
     from ray.data.context import DataContext
 
     t0 = time.time()
+    check_reachable(config["address"])
     try:
+        # The actors import what the worker's file imports from its folder (shared storage on a cluster).
+        folder = os.path.dirname(os.path.abspath(config["worker"].rpartition(":")[0]))
+        path = os.pathsep.join(p for p in [folder, os.environ.get("PYTHONPATH", "")] if p)
         ray.init(address=config["address"], logging_level="ERROR", log_to_driver=False,
-                 runtime_env={"env_vars": {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}})
+                 runtime_env={"env_vars": {"PYTHONPATH": path, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}})
     except Exception as error:  # noqa: BLE001 - ConnectionError, timeouts, bad addresses
         fail("runtime", f"cannot connect to Ray at {config['address']}: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
              "--ray-address")

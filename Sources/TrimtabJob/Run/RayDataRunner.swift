@@ -93,7 +93,15 @@ public final class RayDataRunner: @unchecked Sendable {
         var clusterCPUs: Double?
         if resumed < items.count {
             let pending = (0..<items.count).filter { answered.answers[$0] == nil }
-            (measurement, clusterCPUs) = try drive(pending: pending, resumed: resumed, total: items.count)
+            do {
+                (measurement, clusterCPUs) = try drive(pending: pending, resumed: resumed, total: items.count)
+            } catch {
+                // A run that answered nothing leaves nothing behind (no folder a rerun would need).
+                if resumed == 0, (try? Self.readParts(c.partsPath, items: items.count).answers.isEmpty) == true {
+                    try? FileManager.default.removeItem(atPath: c.partsPath)
+                }
+                throw error
+            }
         }
         let final = try Self.readParts(c.partsPath, items: items.count)
         guard final.answers.count == items.count else {

@@ -25,6 +25,8 @@ public struct RayRunMeasurement: Sendable, Equatable {
 
     public var items: Int
     public var batches: Int
+    /// Items of the largest batch (Ray Data's batch size when it chose it).
+    public var largestBatch: Int
     public var actors: Int
     public var cpusPerActor: Double
     /// From the dataset's creation to the driver's last result (s).
@@ -51,6 +53,7 @@ public struct RayRunMeasurement: Sendable, Equatable {
         let work = batches.reduce(0.0) { $0 + ($1.end - $1.start) }
         items = batches.reduce(0) { $0 + $1.items }
         self.batches = batches.count
+        largestBatch = batches.map(\.items).max() ?? 0
         actors = initByActor.count
         self.cpusPerActor = cpusPerActor
         makespanS = end - start

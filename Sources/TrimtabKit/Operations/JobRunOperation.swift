@@ -268,7 +268,8 @@ public enum JobRunOperation {
         }
         let actors = r.measurement?.actors ?? (engineDefault ? 0 : plan.workers)
         var result = Result(
-            engine: .ray, output: output, items: r.items, splits: r.measurement?.batches ?? 0, splitSize: plan.splitSize, workers: actors,
+            engine: .ray, output: output, items: r.items, splits: r.measurement?.batches ?? 0,
+            splitSize: engineDefault ? r.measurement?.largestBatch ?? 0 : plan.splitSize, workers: actors,
             itemsResumed: r.itemsResumed, cpusPerWorker: engineDefault ? r.measurement?.cpusPerActor : cpus, clusterCPUs: r.clusterCPUs,
             engineDefault: engineDefault, duplicatesDropped: r.duplicatesDropped, measured: measured,
             predictedByPlan: Predicted(makespanS: plan.predictedMakespanS, costUSD: plan.predictedCostUSD))
