@@ -10,32 +10,35 @@ struct JobRunCommand: ResultCommand {
         commandName: "run",
         abstract: "Run a planned job: locally (worker processes) or on a Ray cluster (Ray Data), resumable.",
         discussion: """
-        --engine local (default): each worker is started once (`/bin/sh -c CMD`) and
-        fed splits on stdin: the split's items, one per line, then an empty line. It
-        answers one line per item, in order, on stdout. A worker that exits (or, with
-        --split-timeout, stalls) fails its split, which is retried on a fresh worker
-        up to --max-retries times. Progress is kept in OUTPUT.progress.
+        --engine local (default): each worker is started once (`/bin/sh -c CMD`)
+        and fed splits on stdin: the split's items, one per line, then an empty
+        line. It answers one line per item, in order, on stdout. A worker that
+        exits (or, with --split-timeout, stalls) fails its split, which is
+        retried on a fresh worker up to --max-retries times. Progress is kept in
+        OUTPUT.progress.
 
-        --engine ray: Ray Data map_batches on an actor pool of the plan's workers
-        (actors), split size (batch size) and CPUs per worker; the worker is a Python
-        class FILE.py:CLASS, built once per actor (--worker-args: its keyword
-        arguments as JSON) and called with a list of item lines, returning one answer
-        per item. The cluster is --ray-address or RAY_ADDRESS. Finished batches are
-        kept in OUTPUT.parts/ until the job completes. --engine-default runs Ray
-        Data's defaults (autoscaling pool) instead of the plan, for comparison.
+        --engine ray: Ray Data map_batches on an actor pool of the plan's
+        workers (actors), split size (batch size) and CPUs per worker. The
+        worker is a Python class FILE.py:CLASS, built once per actor
+        (--worker-args: its keyword arguments as JSON) and called with a list
+        of item lines; it returns one answer per item. The cluster is
+        --ray-address or RAY_ADDRESS. Finished batches are kept in
+        OUTPUT.parts/ until the job completes. --engine-default runs Ray Data's
+        defaults (autoscaling pool) instead of the plan, for comparison.
 
-        Results go to --output in item order. A failed, killed or interrupted run
-        continues with --resume without redoing what is done. --record RUNS.json
-        appends the measured run to the list `job fit` reads. Exit status: 0 done,
-        1 a runtime failure (a split kept failing, the cluster is unreachable, the
-        run was interrupted), 2 bad input (including a plan asking for more CPUs
-        than the cluster has).
+        Results go to --output in item order. A failed, killed or interrupted
+        run continues with --resume without redoing what is done. --record
+        RUNS.json appends the measured run to the list `job fit` reads. Exit
+        status: 0 done, 1 a runtime failure (a split kept failing, the cluster
+        is unreachable, the run was interrupted), 2 bad input (including a plan
+        asking for more CPUs than the cluster has).
 
-        Examples:
+        Example:
           trimtab job run --plan plan.json --items-file items.txt \\
             --command 'python3 worker.py' -o results.txt
-          trimtab job run --engine ray --ray-address 127.0.0.1:6379 --plan plan.json \\
-            --items-file canvases.txt --worker batch_worker.py:DigitsBatch -o answers.txt
+          trimtab job run --engine ray --ray-address 127.0.0.1:6379 \\
+            --plan plan.json --items-file canvases.txt \\
+            --worker batch_worker.py:DigitsBatch -o answers.txt
         """)
 
     @Option(help: "Plan file from `trimtab job plan -o` (memory_mb, split_size, workers, predicted; cpus_per_worker for Ray).")
