@@ -96,11 +96,13 @@ public final class RayDataRunner: @unchecked Sendable {
             do {
                 (measurement, clusterCPUs) = try drive(pending: pending, resumed: resumed, total: items.count)
             } catch {
+                let kept = (try? Self.readParts(c.partsPath, items: items.count).answers.count) ?? 0
                 // A run that answered nothing leaves nothing behind (no folder a rerun would need).
-                if resumed == 0, (try? Self.readParts(c.partsPath, items: items.count).answers.isEmpty) == true {
-                    try? FileManager.default.removeItem(atPath: c.partsPath)
-                }
-                throw error
+                if resumed == 0, kept == 0 { try? FileManager.default.removeItem(atPath: c.partsPath) }
+                guard kept > 0, error.code == .unavailable, !error.message.contains("--resume") else { throw error }
+                var message = error
+                message.message += "; \(kept) of \(items.count) items done are kept in \(c.partsPath): fix the cause and rerun with --resume"
+                throw message
             }
         }
         let final = try Self.readParts(c.partsPath, items: items.count)
