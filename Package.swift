@@ -60,14 +60,17 @@ let package = Package(
         // Every operation as a typed request → typed, Codable result, which the CLI, the HTTP
         // server and the MCP server all call.
         .target(name: "TrimtabKit", dependencies: [
-            "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabJob",
+            "TrimtabModel", "TrimtabSolve", "TrimtabFit", "TrimtabSim", "TrimtabBatch", "TrimtabForecast", "TrimtabReplay", "TrimtabJob",
         ]),
+        // The step of the adaptive loop the replay and the live controller share: forecast → plan →
+        // guardrails; the Kubernetes pipeline's interval planner. No networking, no simulator.
+        .target(name: "TrimtabAdaptation", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast"]),
         // The offline adaptive loop: a trace replayed through forecast → re-plan → reconfigure on a
         // simulated cluster (TrimtabSim, or a small queueing model as a cross-check).
-        .target(name: "TrimtabReplay", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabSim"]),
+        .target(name: "TrimtabReplay", dependencies: ["TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabAdaptation", "TrimtabSim"]),
         // The live control loop: forecast, re-plan, guardrails, apply; history in SQLite; /metrics.
         .target(name: "TrimtabControl", dependencies: [
-            "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabAdapters",
+            "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabAdaptation", "TrimtabAdapters",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -137,11 +140,12 @@ let package = Package(
         .testTarget(name: "TrimtabSimTests", dependencies: ["TrimtabSim", "TrimtabModel", "TrimtabSampling"]),
         .testTarget(name: "TrimtabBatchTests", dependencies: ["TrimtabBatch", "TrimtabModel", "TrimtabSim", "TrimtabSampling"]),
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
-        .testTarget(name: "TrimtabReplayTests", dependencies: ["TrimtabReplay", "TrimtabForecast", "TrimtabSolve", "TrimtabModel"]),
+        .testTarget(name: "TrimtabReplayTests", dependencies: ["TrimtabReplay", "TrimtabAdaptation", "TrimtabForecast", "TrimtabSolve", "TrimtabModel"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "TrimtabKitTests", dependencies: ["TrimtabKit", "TrimtabModel", "TrimtabSolve"]),
         .testTarget(name: "TrimtabControlTests", dependencies: [
-            "TrimtabControl", "TrimtabAdapters", "TrimtabModel", "TrimtabSolve", "TrimtabForecast", "TrimtabTestSupport",
+            "TrimtabControl", "TrimtabAdaptation", "TrimtabReplay", "TrimtabAdapters", "TrimtabModel", "TrimtabSolve", "TrimtabForecast",
+            "TrimtabTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TrimtabAdaptersTests", dependencies: [

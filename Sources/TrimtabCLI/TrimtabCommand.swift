@@ -79,7 +79,7 @@ public struct TrimtabCommand: ParsableCommand {
         version: TrimtabVersion.current,
         subcommands: [
             ValidateCommand.self, EvaluateCommand.self, PlanCommand.self, ParetoCommand.self,
-            FitCommand.self, ImportCommand.self, CalibrateCommand.self, ProfileCommand.self,
+            FitCommand.self, ImportCommand.self, CalibrateCommand.self, ProfileCommand.self, PlotCommand.self,
             SimulateCommand.self,
             BatchCommand.self,
             ForecastCommand.self, AdaptCommand.self,

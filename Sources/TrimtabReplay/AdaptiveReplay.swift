@@ -1,10 +1,13 @@
-import TrimtabModel
+import TrimtabAdaptation
 import TrimtabForecast
+import TrimtabModel
 import TrimtabSolve
 
 /// The adaptive loop replayed on a trace: every interval, forecast the peak load of the next
 /// horizon, re-plan the pipeline for it, and reconfigure the (simulated) cluster; or, for the static
-/// baselines, keep one configuration throughout.
+/// baselines, keep one configuration throughout. Each interval is the live controller's step
+/// (`AdaptiveStep`: forecast → plan → guardrails) with what the replay knows besides — where its
+/// bins fall in the trace and the requests waiting in the simulated cluster.
 public struct AdaptiveReplay: Sendable {
     /// How the configuration is chosen.
     public enum Policy: Sendable {
@@ -34,6 +37,8 @@ public struct AdaptiveReplay: Sendable {
     /// The share of the SLO the plan's predicted latency may use (the model predicts a mean; the SLO
     /// bounds every request).
     public var planningShare = 1.0
+    /// The live controller's guardrails between plans (default: none, every plan applied at once).
+    public var guardrails = Guardrails.none
 
     public init(pipeline: KubernetesPipeline, window: ForecastWindow = ForecastWindow(), intervalSeconds: Int = 10,
                 startupDelaySeconds: Double = 5, request: PipelinePlanRequest, seed: UInt64 = 1) {
@@ -89,39 +94,53 @@ public struct AdaptiveReplay: Sendable {
         var records: [IntervalRecord] = []
         var replanTime = 0.0, replans = 0
         var start = warmup
+        var planning = request
+        planning.sloMs = request.sloMs * planningShare
+        let planner = PipelineControlPlanner(pipeline: pipeline, request: planning)
+        var running: [String: StageSetting] = [:]
+        var lastChange: [String: Double] = [:]
         while start + intervalSeconds <= load.count {
             let seconds = load[start..<(start + intervalSeconds)]
             var record = IntervalRecord(start: start - warmup, meanLoad: seconds.reduce(0, +) / Double(seconds.count),
                                         peakLoad: seconds.max() ?? 0, forecast: nil, settings: [], planned: true)
-            let plan: PipelinePlan?
+            let t = Double(start - warmup)
+            var settings: [PipelineStageSetting]
             var planLoad = 0.001
             switch policy {
             case .adaptive(let forecaster):
-                let recent = Self.recentBins(load, before: start, window: window)
-                let forecast = forecaster.predict(recent: recent, lastBinIndex: traceSecond(start) / window.binSeconds - 1)
-                record.forecast = forecast
                 // Plan for the forecast plus the backlog the cluster reports, drained within one interval.
-                let backlog = Double(sim.inFlight) / Double(intervalSeconds)
-                var r = request
-                r.loadRps = forecast + (drainBacklog ? backlog : 0)
-                r.sloMs = request.sloMs * planningShare
-                planLoad = max(r.loadRps, 0.001)
-                record.plannedLoad = r.loadRps
-                let t0 = ContinuousClock.now
-                plan = PipelinePlanner().plan(pipeline, r)
-                let elapsed = ContinuousClock.now - t0
-                replanTime += Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                let step = AdaptiveStep(forecaster: forecaster, planner: planner, guardrails: guardrails)
+                let decision = step.decide(.init(
+                    recent: Self.recentBins(load, before: start, window: window),
+                    lastBinIndex: traceSecond(start) / window.binSeconds - 1,
+                    backlogRps: drainBacklog ? Double(sim.inFlight) / Double(intervalSeconds) : 0,
+                    running: running, lastChange: lastChange, now: t))
+                record.forecast = decision.forecast
+                record.plannedLoad = decision.plannedLoad
+                planLoad = max(decision.plannedLoad, 0.001)
+                replanTime += decision.planMilliseconds
                 replans += 1
+                if let plan = decision.plan {
+                    for change in decision.changes {
+                        running[change.stage] = running[change.stage].map { $0.applying(change) } ?? change
+                        lastChange[change.stage] = t
+                    }
+                    settings = planner.pipelineSettings(running) ?? plan.pipeline?.settings ?? []
+                } else {
+                    settings = Self.highestCapacity(pipeline, request: request)
+                    record.planned = false
+                    for s in planner.stageSettings(settings) where running[s.stage] != s {
+                        running[s.stage] = s
+                        lastChange[s.stage] = t
+                    }
+                }
             case .fixed(_, let p, let rate):
-                plan = p
+                settings = p.settings
                 planLoad = max(rate, 0.001)
                 record.plannedLoad = rate
             }
-            let settings = plan?.settings ?? Self.highestCapacity(pipeline, request: request)
-            record.planned = plan != nil
             record.settings = settings
             let timeouts = settings.map { StageLatencyModel.formingMs(batchSize: $0.batchSize, loadRps: planLoad) }
-            let t = Double(start - warmup)
             let costBefore = sim.costUSD
             try sim.reconfigure(settings, batchTimeoutMs: timeouts, at: t)
             var arrivals: [Double] = []

@@ -56,7 +56,7 @@ private func scalar(_ value: Value?) -> String? {
 }
 
 /// The `trimtab` executable built next to the test bundle, if any.
-private func trimtabExecutable() -> String? {
+func trimtabExecutable() -> String? {
     let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
     return FileManager.default.isExecutableFile(atPath: path) ? path : nil
 }

@@ -14,14 +14,6 @@ import TrimtabTestSupport
 @Suite struct RayDataJobTests {
     static let items = 240
 
-    static func trimtabExecutable() throws -> String {
-        let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trimtab").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestServerError("the trimtab executable is not built next to the tests; run swift build first")
-        }
-        return path
-    }
-
     static func partItems(_ folder: String) -> Int {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".tsv") }
         return names.reduce(0) { n, name in
@@ -97,7 +89,7 @@ import TrimtabTestSupport
 
         // First run: killed (SIGKILL, no chance to clean up) once a few batches are kept.
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.trimtabExecutable())
+        process.executableURL = URL(fileURLWithPath: try #require(trimtabExecutable(), "the trimtab executable is not built next to the tests; run swift build first"))
         process.arguments = args
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrimtabAdaptation
 import TrimtabAdapters
 import TrimtabForecast
 @testable import TrimtabControl

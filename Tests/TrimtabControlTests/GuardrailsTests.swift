@@ -1,4 +1,5 @@
 import Testing
+import TrimtabAdaptation
 import TrimtabAdapters
 @testable import TrimtabControl
 

@@ -27,14 +27,7 @@ public actor FileSink: ConfigurationSink {
     }
 
     private func merged(_ old: StageSetting?, _ new: StageSetting) -> StageSetting {
-        guard var result = old else { return new }
-        if let v = new.variant { result.variant = v }
-        if let v = new.memoryMB { result.memoryMB = v }
-        if let v = new.batchSize { result.batchSize = v }
-        if let v = new.cpuCores { result.cpuCores = v }
-        if let v = new.replicas { result.replicas = v }
-        if let v = new.concurrency { result.concurrency = v }
-        return result
+        old.map { $0.applying(new) } ?? new
     }
 
     /// The document written: `{stages: {name: {variant, memory_mb, …}}}`, stages sorted by name.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TrimtabFit
 import TrimtabKit
 import TrimtabModel
 
@@ -50,40 +49,16 @@ struct CalibrateStepFunctionsCommand: ResultCommand {
     var format: OutputFormat = .table
 
     func execute() throws -> CommandResult {
-        guard !definition.isEmpty else { throw TrimtabError(field: "--definition", "give at least one workflow (--definition, --logs, --runs)") }
-        guard logs.count == definition.count else {
-            throw TrimtabError(field: "--logs", "\(logs.count) given for \(definition.count) --definition (give one per workflow, in the same order)")
-        }
-        guard runs.count == definition.count else {
-            throw TrimtabError(field: "--runs", "\(runs.count) given for \(definition.count) --definition (give one per workflow, in the same order)")
-        }
-        var workflows: [CalibrationWorkflow] = []
-        for i in definition.indices {
-            let machine = try StateMachine.load(path: definition[i])
-            let measurements = try MeasurementReader.load(path: logs[i])
-            let records = try RunLogReader.load(path: runs[i])
-            workflows.append(CalibrationWorkflow(name: URL(fileURLWithPath: definition[i]).deletingPathExtension().lastPathComponent,
-                                                 machine: machine, logs: measurements, runs: records,
-                                                 definitionFile: definition[i], logsFile: logs[i], runsFile: runs[i]))
-        }
-        let calibration = try PlatformCalibrator.calibrate(workflows)
-        let p = calibration.profile
-        var out = try FitCommand.deliver(p.yaml(), produced: .yaml, to: output)
+        let result = try CalibrateStepFunctionsOperation.run(.init(definitions: definition, logs: logs, runs: runs))
+        var out = try FitCommand.deliver(result.profile, produced: .yaml, to: output)
         let summary: String
         switch format {
         case .json:
-            summary = JSONValue.object([
-                ("per_run_ms", .number(p.perRunMs)), ("per_task_ms", .number(p.perTaskMs)), ("residual_sd_ms", .number(p.residualSdMs)),
-                ("runs", .number(Double(p.runs))),
-                ("workflows", .array(calibration.workflows.map { w in
-                    .object([("name", .string(w.name)), ("runs_given", .number(Double(w.runsGiven))), ("runs_used", .number(Double(w.runsUsed))),
-                             ("mean_overhead_ms", .number(w.meanOverheadMs)), ("mean_critical_invocations", .number(w.meanCriticalInvocations))])
-                })),
-            ]).render() + "\n"
+            summary = try result.jsonText()
         case .table:
-            var s = "overhead per run = \(Render.fixed(p.perRunMs, 2)) ms + \(Render.fixed(p.perTaskMs, 2)) ms per Task invocation on the critical path"
-            s += " (residual sd \(Render.fixed(p.residualSdMs, 1)) ms, \(p.runs) runs)\n"
-            s += Render.table(["workflow", "runs used", "mean overhead ms", "critical invocations"], calibration.workflows.map { w in
+            var s = "overhead per run = \(Render.fixed(result.perRunMs, 2)) ms + \(Render.fixed(result.perTaskMs, 2)) ms per Task invocation on the critical path"
+            s += " (residual sd \(Render.fixed(result.residualSdMs, 1)) ms, \(result.runs) runs)\n"
+            s += Render.table(["workflow", "runs used", "mean overhead ms", "critical invocations"], result.workflows.map { w in
                 [w.name, "\(w.runsUsed) of \(w.runsGiven)", Render.fixed(w.meanOverheadMs, 1), Render.fixed(w.meanCriticalInvocations, 3)]
             }) + "\n"
             summary = s

@@ -56,11 +56,6 @@ struct ForecastCommand: ResultCommand {
         return try CommandResult(result, format: format) { table(result) }
     }
 
-    /// A second (`1209600`) or a share of the trace (`60%`), rounded down to whole seconds.
-    static func second(_ text: String, traceSeconds: Int) throws(TrimtabError) -> Int {
-        try ForecastOperation.second(text, traceSeconds: traceSeconds)
-    }
-
     static let header = ["predictor", "smape", "mape", "under_share", "points"]
 
     static func row(_ predictor: String, _ m: ForecastOperation.Metrics) -> [String] {

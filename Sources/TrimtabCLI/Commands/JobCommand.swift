@@ -39,11 +39,7 @@ struct JobModelOptions: ParsableArguments {
 enum JobFlags {
     /// A plan file (`job plan -o`); another trimtab file is named for what it is.
     static func loadPlan(_ path: String) throws(TrimtabError) -> JobPlanFile {
-        do {
-            return try JobPlanFile.load(path: path)
-        } catch {
-            throw DocumentKind.misplaced(path, expected: .jobPlan) ?? error
-        }
+        try JobRequestChecks.plan(path)
     }
 
     static func positive(_ value: Int, _ flag: String) throws(TrimtabError) -> Int {

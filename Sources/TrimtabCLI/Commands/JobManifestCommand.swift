@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TrimtabJob
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab job manifest`: a Kubernetes Indexed Job for a plan.
@@ -30,14 +30,11 @@ struct JobManifestCommand: ResultCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the manifest here instead of stdout (YAML; JSON for a .json name).") var output: String?
 
     func execute() throws -> CommandResult {
-        let p = try JobFlags.loadPlan(plan)
-        guard let n = items ?? p.items else { throw TrimtabError(field: "--items", "the plan names no item count; give --items") }
-        let manifest = KubernetesManifest(name: name, image: image, command: command, items: try JobFlags.positive(n, "--items"),
-                                          splitSize: p.splitSize, workers: p.workers, memoryMB: p.memoryMB, backoffLimit: maxRetries,
-                                          itemsPath: itemsPath, resultsDirectory: resultsDir, volumeClaim: volumeClaim)
-        let yaml = try manifest.yaml()
-        guard let output else { return CommandResult(stdout: yaml) }
-        try OutputFile.write(yaml, produced: .yaml, to: output)
-        return CommandResult(stdout: "wrote \(output): Indexed Job \(name), \(manifest.completions) completions, parallelism \(min(p.workers, manifest.completions))\n")
+        let result = try JobManifestOperation.run(.init(plan: plan, image: image, command: command, items: items, name: name,
+                                                        itemsPath: itemsPath, resultsDir: resultsDir, volumeClaim: volumeClaim,
+                                                        maxRetries: maxRetries))
+        guard let output else { return CommandResult(stdout: result.manifest) }
+        try OutputFile.write(result.manifest, produced: .yaml, to: output)
+        return CommandResult(stdout: "wrote \(output): Indexed Job \(result.name), \(result.completions) completions, parallelism \(result.parallelism)\n")
     }
 }

@@ -1,3 +1,4 @@
+import TrimtabAdaptation
 import TrimtabAdapters
 import TrimtabForecast
 import TrimtabSolve

@@ -1,4 +1,5 @@
 import Foundation
+import TrimtabAdaptation
 import TrimtabAdapters
 import TrimtabForecast
 import TrimtabModel

@@ -1,11 +1,13 @@
 import Foundation
 import Logging
+import TrimtabAdaptation
 import TrimtabAdapters
 import TrimtabForecast
 import TrimtabModel
 
 /// The live control loop: read the load, forecast the next interval, re-plan, pass the plan
-/// through the guardrails, apply it, and record the iteration.
+/// through the guardrails (the step it shares with the replay, `AdaptiveStep`), apply it, and
+/// record the iteration.
 ///
 /// Everything outside is injected (source, sink, forecaster, clock, history, metrics), so tests
 /// drive it with fakes and a manual clock, and production with Prometheus and a real sink.
@@ -14,9 +16,9 @@ import TrimtabModel
 public actor ControlLoop {
     let source: any MetricsSource
     let sink: any ConfigurationSink
-    var forecaster: any Forecaster
-    let planner: ControlPlanner
-    let guardrails: Guardrails
+    /// Forecast → plan → guardrails, as the replay's.
+    var step: AdaptiveStep<ControlPlanner>
+    var planner: ControlPlanner { step.planner }
     let clock: any ControlClock
     let history: HistoryStore?
     let metrics: ControlMetrics?
@@ -37,9 +39,7 @@ public actor ControlLoop {
                 window: Int = 120, logger: Logger = Logger(label: "trimtab.control")) {
         self.source = source
         self.sink = sink
-        self.forecaster = forecaster
-        self.planner = planner
-        self.guardrails = guardrails
+        self.step = AdaptiveStep(forecaster: forecaster, planner: planner, guardrails: guardrails)
         self.clock = clock
         self.history = history
         self.metrics = metrics
@@ -53,7 +53,7 @@ public actor ControlLoop {
     public func warmUp(historySeconds: Double, stepSeconds: Double) async {
         do {
             let samples = try await source.history(seconds: historySeconds, stepSeconds: stepSeconds)
-            forecaster.train(on: samples)
+            step.forecaster.train(on: samples)
             recent = Array(samples.suffix(window))
             logger.info("warm-up: \(samples.count) samples of history")
         } catch {
@@ -98,21 +98,16 @@ public actor ControlLoop {
         sourceFailures = 0
         recent.append(load)
         if recent.count > window { recent.removeFirst(recent.count - window) }
-        let forecast = max(0, forecaster.predict(recent: recent))
-
-        let started = ContinuousClock.now
-        let plan: ControlPlan
-        do {
-            plan = try planner.plan(forecast: forecast)
-        } catch {
+        let decision = step.decide(.init(recent: recent, running: running, lastChange: lastChange, now: now))
+        let forecast = decision.forecast
+        guard let plan = decision.plan else {
             return finish(IterationRecord(time: now, load: load, forecast: forecast, configuration: [], changes: [], appliedStages: [],
                                           outcome: .planError, reason: "planning failed; keeping the running configuration",
-                                          errors: ["\(error)"], planMilliseconds: Self.milliseconds(since: started)))
+                                          errors: [decision.planError ?? "no plan"], planMilliseconds: decision.planMilliseconds))
         }
-        let planMs = Self.milliseconds(since: started)
-        let gain = planner.gain(of: plan, over: running)
-        let (changes, held) = guardrails.filter(desired: plan.settings, running: running, lastChange: lastChange, now: now, gain: gain)
-        let heldNote = held.isEmpty ? "" : "; held: " + held.joined(separator: "; ")
+        let planMs = decision.planMilliseconds
+        let changes = decision.changes
+        let heldNote = decision.held.isEmpty ? "" : "; held: " + decision.held.joined(separator: "; ")
 
         if changes.isEmpty {
             return finish(IterationRecord(time: now, load: load, forecast: forecast, configuration: plan.settings, changes: [],
@@ -128,7 +123,7 @@ public actor ControlLoop {
         let report = await sink.apply(changes)
         for stage in report.applied {
             guard let change = changes.first(where: { $0.stage == stage }) else { continue }
-            running[stage] = Self.merge(running[stage], change)
+            running[stage] = running[stage].map { $0.applying(change) } ?? change
             lastChange[stage] = now
             if let r = running[stage].flatMap({ $0.replicas ?? $0.concurrency }) { metrics?.setCapacity(stage: stage, r) }
         }
@@ -190,22 +185,6 @@ public actor ControlLoop {
         if !record.errors.isEmpty { line += " errors: " + record.errors.joined(separator: " | ") }
         logger.log(level: level, "\(line)")
         return stored
-    }
-
-    static func merge(_ old: StageSetting?, _ new: StageSetting) -> StageSetting {
-        guard var r = old else { return new }
-        if let v = new.variant { r.variant = v }
-        if let v = new.memoryMB { r.memoryMB = v }
-        if let v = new.batchSize { r.batchSize = v }
-        if let v = new.cpuCores { r.cpuCores = v }
-        if let v = new.replicas { r.replicas = v }
-        if let v = new.concurrency { r.concurrency = v }
-        return r
-    }
-
-    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 
     static func short(_ x: Double) -> String { String(format: "%.2f", x) }

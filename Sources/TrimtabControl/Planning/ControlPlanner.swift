@@ -1,3 +1,4 @@
+import TrimtabAdaptation
 import TrimtabAdapters
 import TrimtabModel
 import TrimtabSolve
@@ -60,3 +61,5 @@ public struct ControlPlanner: Sendable {
         }
     }
 }
+
+extension ControlPlanner: IntervalPlanner {}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrimtabAdaptation
 import TrimtabAdapters
 import TrimtabForecast
 import TrimtabModel

@@ -4,7 +4,7 @@ import TrimtabModel
 /// What a kind of input document is: its name in errors and JSON, whether a JSON request may
 /// give it as an object, and how it is read from a file or from text.
 public protocol DocumentKindReader {
-    associatedtype Document
+    associatedtype Document: Sendable
     /// The name errors give a document that came as text (`workflow`, `model`, `measurements`).
     static var label: String { get }
     /// Whether a JSON request may give the document as an object (else only as text).
@@ -23,12 +23,16 @@ public enum DocumentSource<Kind: DocumentKindReader>: Sendable, Codable, Equatab
     case file(String)
     /// The document's text; errors name `label`.
     case text(String, label: String)
+    /// The document already read from its text (`readOnce()`: a remote request's workflow, read
+    /// once for the remote policy's checks and then planned): `read()` returns it without parsing
+    /// the text again; it encodes as its text.
+    case read(Kind.Document, text: String, label: String)
 
     /// The name errors give the document: the file's path or the label.
     public var label: String {
         switch self {
         case .file(let path): return path
-        case .text(_, let label): return label
+        case .text(_, let label), .read(_, _, let label): return label
         }
     }
 
@@ -38,6 +42,30 @@ public enum DocumentSource<Kind: DocumentKindReader>: Sendable, Codable, Equatab
         switch self {
         case .file(let path): return try Kind.read(path: path)
         case .text(let text, let label): return try Kind.read(text: text, label: label)
+        case .read(let document, _, _): return document
+        }
+    }
+
+    /// The document, read, and the source that holds it read (so the next `read()` does not
+    /// parse again): one parse for a check on the document and the operation after it.
+    /// - Complexity: that of `read()`.
+    public func readOnce() throws(TrimtabError) -> (document: Kind.Document, source: DocumentSource) {
+        let document = try read()
+        switch self {
+        case .file, .read: return (document, self)
+        case .text(let text, let label): return (document, .read(document, text: text, label: label))
+        }
+    }
+
+    /// Sources are equal when they name the same file or hold the same text under the same label
+    /// (a read source as the text it was read from).
+    public static func == (a: DocumentSource, b: DocumentSource) -> Bool {
+        switch (a, b) {
+        case (.file(let x), .file(let y)): return x == y
+        case (.text(let x, let l), .text(let y, let m)), (.read(_, let x, let l), .read(_, let y, let m)),
+             (.text(let x, let l), .read(_, let y, let m)), (.read(_, let x, let l), .text(let y, let m)):
+            return x == y && l == m
+        default: return false
         }
     }
 
@@ -58,7 +86,7 @@ public enum DocumentSource<Kind: DocumentKindReader>: Sendable, Codable, Equatab
         var c = encoder.singleValueContainer()
         switch self {
         case .file(let path): try c.encode(path)
-        case .text(let text, _): try c.encode(text)
+        case .text(let text, _), .read(_, let text, _): try c.encode(text)
         }
     }
 }

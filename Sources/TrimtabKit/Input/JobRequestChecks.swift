@@ -3,6 +3,15 @@ import TrimtabModel
 
 /// The checks job requests share; errors name the CLI flag (`--items`).
 public enum JobRequestChecks {
+    /// A plan file (`job plan -o`); another trimtab file is named for what it is.
+    public static func plan(_ path: String) throws(TrimtabError) -> JobPlanFile {
+        do {
+            return try JobPlanFile.load(path: path)
+        } catch {
+            throw DocumentKind.misplaced(path, expected: .jobPlan) ?? error
+        }
+    }
+
     public static func positive(_ value: Int, _ flag: String) throws(TrimtabError) -> Int {
         guard value > 0 else { throw TrimtabError(field: flag, "\(value) must be positive") }
         return value

@@ -157,7 +157,7 @@ public enum JobRunOperation {
     ///   `Failure` (a local split kept failing).
     /// - Complexity: the job's own; O(N) besides, for N items.
     public static func run(_ request: Request, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Result {
-        let plan = try loadPlan(request.plan)
+        let plan = try JobRequestChecks.plan(request.plan)
         let out = request.output ?? request.itemsFile + ".results"
         let maxRetries = request.maxRetries ?? 3
         guard maxRetries >= 0 else { throw TrimtabError(field: "--max-retries", "\(maxRetries) must not be negative") }
@@ -191,14 +191,6 @@ public enum JobRunOperation {
             return r
         }
         return result
-    }
-
-    static func loadPlan(_ path: String) throws(TrimtabError) -> JobPlanFile {
-        do {
-            return try JobPlanFile.load(path: path)
-        } catch {
-            throw DocumentKind.misplaced(path, expected: .jobPlan) ?? error
-        }
     }
 
     static func runLocal(_ request: Request, plan: JobPlanFile, command: String, output: String, maxRetries: Int,

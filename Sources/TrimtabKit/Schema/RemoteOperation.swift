@@ -26,8 +26,8 @@ public struct RemoteOperation: Sendable {
         try ValidateOperation.run(try RequestDecoder.decode(f))
     }
     public static let evaluate = RemoteOperation(schema: .evaluate, bodyIsWorkflow: false, canBeInfeasible: false) { f, _, _ throws(TrimtabError) in
-        let request: EvaluateOperation.Request = try RequestDecoder.decode(f)
-        try RemotePolicy.checkSize(request.workflow)
+        var request: EvaluateOperation.Request = try RequestDecoder.decode(f)
+        try RemotePolicy.checkSize(&request.workflow)
         return try EvaluateOperation.run(request)
     }
     public static let plan = RemoteOperation(schema: .plan, bodyIsWorkflow: true, canBeInfeasible: true) { f, cancel, limit throws(TrimtabError) in
@@ -42,13 +42,13 @@ public struct RemoteOperation: Sendable {
         try runPlan(try RequestDecoder.decode(f + [("explain", .bool(true))]), cancel, limit)
     }
     public static let pareto = RemoteOperation(schema: .pareto, bodyIsWorkflow: true, canBeInfeasible: false) { f, _, _ throws(TrimtabError) in
-        let request: ParetoOperation.Request = try RequestDecoder.decode(f)
-        try RemotePolicy.checkSize(request.workflow)
+        var request: ParetoOperation.Request = try RequestDecoder.decode(f)
+        try RemotePolicy.checkSize(&request.workflow)
         return try ParetoOperation.run(request)
     }
     public static let simulate = RemoteOperation(schema: .simulate, bodyIsWorkflow: true, canBeInfeasible: true) { f, _, _ throws(TrimtabError) in
-        let request: SimulateOperation.Request = try RequestDecoder.decode(f)
-        try RemotePolicy.check(request)
+        var request: SimulateOperation.Request = try RequestDecoder.decode(f)
+        try RemotePolicy.check(&request)
         return try SimulateOperation.run(request)
     }
     public static let batch = RemoteOperation(schema: .batch, bodyIsWorkflow: false, canBeInfeasible: true) { f, _, _ throws(TrimtabError) in
@@ -68,7 +68,7 @@ public struct RemoteOperation: Sendable {
 
     static func runPlan(_ request: PlanOperation.Request, _ cancel: OperationCancellation, _ limit: Double) throws(TrimtabError) -> PlanOperation.Result {
         var request = request
-        try RemotePolicy.checkSize(request.workflow)
+        try RemotePolicy.checkSize(&request.workflow)
         if request.timeLimit == nil { request.timeLimit = limit }
         return try PlanOperation.run(request, cancellation: cancel)
     }

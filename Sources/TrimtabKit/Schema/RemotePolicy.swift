@@ -13,9 +13,13 @@ public enum RemotePolicy {
     /// 10,000-stage ones), and this bounds what one request can take.
     public static let maxStages = 2_000
 
-    /// Refuses a workflow of more than `maxStages` stages.
-    public static func checkSize(_ workflow: WorkflowSource) throws(TrimtabError) {
-        let count = try workflow.parse().stages.count
+    /// Refuses a workflow of more than `maxStages` stages. The workflow is parsed once: the
+    /// source comes back holding it read, so the operation after the check does not parse again.
+    /// - Complexity: O(S + E) parsing.
+    public static func checkSize(_ workflow: inout WorkflowSource) throws(TrimtabError) {
+        let (parsed, source) = try workflow.readOnce()
+        workflow = source
+        let count = parsed.stages.count
         if count > maxStages {
             throw TrimtabError(code: .unsupported, field: "workflow", "\(count) stages is more than \(maxStages), the limit of a remote request; plan it with trimtab plan")
         }
@@ -30,9 +34,10 @@ public enum RemotePolicy {
     }
 
     /// Refuses a simulation of more than `maxSimulatedArrivals` expected arrivals.
-    public static func check(_ request: SimulateOperation.Request) throws(TrimtabError) {
+    /// The request comes back holding its workflow read (parsed once for the checks and the run).
+    public static func check(_ request: inout SimulateOperation.Request) throws(TrimtabError) {
         try checkArrivals(request.arrivals)
-        try checkSize(request.workflow)
+        try checkSize(&request.workflow)
         let rate: Double
         if let text = request.arrivals {
             rate = Double(text.dropFirst("poisson:".count)) ?? 0

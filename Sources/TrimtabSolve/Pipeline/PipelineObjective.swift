@@ -17,8 +17,9 @@ public enum PipelineObjective: Sendable, Equatable {
         }
     }
 
-    /// The objective as a pair compared lexicographically (larger is better).
-    func score(accuracy: Double, penalty: Double) -> PipelineScore {
+    /// The objective as a pair compared lexicographically (larger is better); the planners and
+    /// the live controller's `min_gain` score with it.
+    package func score(accuracy: Double, penalty: Double) -> PipelineScore {
         switch self {
         case .weighted(let alpha, _, _): return PipelineScore(primary: alpha * accuracy - penalty, secondary: 0)
         case .accuracyThenCost: return PipelineScore(primary: accuracy, secondary: -penalty)

@@ -5,7 +5,8 @@ public struct PipelineScore: Sendable, Equatable {
 
     static let tolerance = 1e-12
 
-    static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= tolerance * max(1, abs(a), abs(b)) }
+    /// Whether two scores' parts are equal within the relative tolerance.
+    package static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= tolerance * max(1, abs(a), abs(b)) }
 
     /// Whether `self` is strictly better than `other`.
     public func beats(_ other: PipelineScore) -> Bool {

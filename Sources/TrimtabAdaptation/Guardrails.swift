@@ -1,4 +1,4 @@
-import TrimtabAdapters
+import TrimtabModel
 
 /// The safety rules between a new plan and what is running.
 ///
@@ -24,6 +24,10 @@ public struct Guardrails: Sendable, Equatable {
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
     }
+
+    /// No guardrails: every plan is applied in full at once (the replay's default).
+    public static let none = Guardrails(minSecondsBetweenChanges: 0, maxScaleDownStep: .max, minGain: -.infinity,
+                                        minReplicas: 1, maxReplicas: .max)
 
     /// What to apply now, stage by stage, and why anything was held back.
     ///

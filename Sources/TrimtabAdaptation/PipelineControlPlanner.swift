@@ -1,4 +1,3 @@
-import TrimtabAdapters
 import TrimtabModel
 import TrimtabSolve
 
@@ -35,23 +34,50 @@ public struct PipelineControlPlanner: Sendable {
             throw TrimtabError(field: "goal", "no setting meets the latency SLO of \(r.sloMs) ms at \(r.loadRps) requests/s "
                                + "with at most \(r.maxReplicas) replicas per stage")
         }
-        var settings: [StageSetting] = []
         var choices: Configuration = [:]
         for (k, s) in plan.settings.enumerated() {
             let stage = pipeline.stage(k)
-            let variant = stage.hasVariants ? stage.variants[s.variant].name : nil
-            settings.append(StageSetting(stage: stage.name, variant: variant, batchSize: s.batchSize,
-                                         cpuCores: Double(s.millicores) / 1000, replicas: max(minReplicas, s.replicas)))
             // As `trimtab adapt --format json`: the table key (millicores) stands in the memory field.
-            choices[stage.name] = StageChoice(variant: variant, memoryMB: s.millicores)
+            choices[stage.name] = StageChoice(variant: stage.hasVariants ? stage.variants[s.variant].name : nil, memoryMB: s.millicores)
         }
-        // Workflow stage order, as the serverless planner gives it.
-        let order = pipeline.workflow.stages.map(\.name)
-        settings.sort { (order.firstIndex(of: $0.stage) ?? 0) < (order.firstIndex(of: $1.stage) ?? 0) }
+        let settings = stageSettings(plan.settings)
         let perMillion = r.loadRps > 0 ? plan.costPerHour / (r.loadRps * 3600) * 1_000_000 : 0
         return ControlPlan(settings: settings,
                            prediction: Prediction(latencyMs: plan.latencyMs, costPerMillion: perMillion, accuracy: plan.accuracy),
                            choices: choices, status: "optimal", pipeline: plan, pipelineLoad: r.loadRps)
+    }
+
+    /// The settings to apply for the planner's per-stage settings (replicas raised to
+    /// `minReplicas`), in the workflow's stage order, as the serverless planner gives them.
+    /// - Complexity: O(S log S) for S stages.
+    public func stageSettings(_ settings: [PipelineStageSetting]) -> [StageSetting] {
+        var out: [StageSetting] = []
+        for (k, s) in settings.enumerated() {
+            let stage = pipeline.stage(k)
+            out.append(StageSetting(stage: stage.name, variant: stage.hasVariants ? stage.variants[s.variant].name : nil,
+                                    batchSize: s.batchSize, cpuCores: Double(s.millicores) / 1000, replicas: max(minReplicas, s.replicas)))
+        }
+        let order = pipeline.workflow.stages.map(\.name)
+        out.sort { (order.firstIndex(of: $0.stage) ?? 0) < (order.firstIndex(of: $1.stage) ?? 0) }
+        return out
+    }
+
+    /// The planner's per-stage settings for what runs (the inverse of `stageSettings`); nil when
+    /// a stage's variant, batch size, cores or replicas are unknown or not in its tables.
+    /// - Complexity: O(S · V) for S stages of V variants.
+    public func pipelineSettings(_ running: [String: StageSetting]) -> [PipelineStageSetting]? {
+        var out: [PipelineStageSetting] = []
+        for k in 0..<pipeline.stageCount {
+            let stage = pipeline.stage(k)
+            guard let s = running[stage.name], let batch = s.batchSize, let cores = s.cpuCores, let replicas = s.replicas else { return nil }
+            var variant = 0
+            if stage.hasVariants {
+                guard let name = s.variant, let v = stage.variants.firstIndex(where: { $0.name == name }) else { return nil }
+                variant = v
+            }
+            out.append(PipelineStageSetting(variant: variant, batchSize: batch, millicores: Int((cores * 1000).rounded()), replicas: replicas))
+        }
+        return out
     }
 
     /// The relative gain of the plan over what runs, in the planner's objective at the plan's load.
@@ -90,22 +116,12 @@ public struct PipelineControlPlanner: Sendable {
         }
         let slo = r.sloMs * (1 + 1e-12)
         guard let least = front.filter({ $0.latency <= slo }).map(\.penalty).min() else { return nil }
-        let old = Self.score(r.objective, accuracy: pipeline.pipelineAccuracy(variants: variants), penalty: least)
-        let new = (planned.score.primary, planned.score.secondary)
-        let close = { (a: Double, b: Double) in abs(a - b) <= 1e-12 * max(1, abs(a), abs(b)) }
+        let old = r.objective.score(accuracy: pipeline.pipelineAccuracy(variants: variants), penalty: least)
+        let new = planned.score
         let relative = { (new: Double, old: Double) -> Double in
             guard old != 0 else { return new > old ? .infinity : 0 }
             return (new - old) / abs(old)
         }
-        return close(new.0, old.0) ? relative(new.1, old.1) : relative(new.0, old.0)
-    }
-
-    /// The planner's score (as `PipelineObjective`), larger is better, compared lexicographically.
-    static func score(_ objective: PipelineObjective, accuracy: Double, penalty: Double) -> (Double, Double) {
-        switch objective {
-        case .weighted(let alpha, _, _): return (alpha * accuracy - penalty, 0)
-        case .accuracyThenCost: return (accuracy, -penalty)
-        case .costThenAccuracy: return (-penalty, accuracy)
-        }
+        return PipelineScore.close(new.primary, old.primary) ? relative(new.secondary, old.secondary) : relative(new.primary, old.primary)
     }
 }

@@ -1,5 +1,4 @@
 import TrimtabModel
-import TrimtabAdapters
 import TrimtabSolve
 
 /// A plan for one interval: the settings per stage, and the model's prediction for it.
@@ -15,5 +14,15 @@ public struct ControlPlan: Sendable, Equatable {
     public var pipeline: PipelinePlan? = nil
     /// The load (requests/s) the pipeline plan was made for.
     public var pipelineLoad: Double? = nil
+
+    public init(settings: [StageSetting], prediction: Prediction, choices: Configuration, status: String,
+                pipeline: PipelinePlan? = nil, pipelineLoad: Double? = nil) {
+        self.settings = settings
+        self.prediction = prediction
+        self.choices = choices
+        self.status = status
+        self.pipeline = pipeline
+        self.pipelineLoad = pipelineLoad
+    }
 }
 
