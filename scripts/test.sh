@@ -10,8 +10,9 @@
 #           (kubectl, checks the in-repo Kubernetes API test server), python3 and python3-venv,
 #           bzip2 (the reference traces are .tbz2), chromium (the dashboard's test, headless)
 #   PyPI:   moto[server] (the AWS Lambda API, with boto3 for its fixture), kubernetes-validate
-#           (schema check of job manifests), ray[serve] and scikit-learn (the Ray Serve example
-#           that the ray_serve sink's end-to-end test trains, deploys and controls), mcp (the
+#           (schema check of job manifests), ray[serve,data] and scikit-learn (the Ray Serve example
+#           that the ray_serve sink's end-to-end test trains, deploys and controls, and whose
+#           models `job run --engine ray` runs on Ray Data — pyarrow, pandas), mcp (the
 #           official MCP client, for trimtab mcp and /mcp), schemathesis (fuzzes the HTTP API
 #           from its OpenAPI document), playwright (drives chromium) — in a virtual
 #           environment, .build/test-venv, whose bin/ goes first on PATH for the tests (they find
@@ -30,7 +31,7 @@ if [ ! -d ../shared/reference ]; then
 fi
 
 VENV="$PWD/.build/test-venv"
-PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve]' scikit-learn mcp schemathesis playwright)
+PIP_PACKAGES=('moto[server]' kubernetes-validate 'ray[serve,data]' scikit-learn mcp schemathesis playwright)
 
 if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
   SUDO=""
@@ -51,7 +52,7 @@ if [ "${TRIMTAB_TEST_NO_INSTALL:-}" != 1 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
   if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/kubernetes-validate" ] || [ ! -x "$VENV/bin/serve" ] \
-     || [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/python3" -c 'import sklearn, mcp, playwright' 2>/dev/null; then
+     || [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/python3" -c 'import sklearn, mcp, playwright, pyarrow, pandas' 2>/dev/null; then
     say "installing ${PIP_PACKAGES[*]} into $VENV"
     mkdir -p "$(dirname "$VENV")"
     [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"

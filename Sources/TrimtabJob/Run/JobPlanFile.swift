@@ -6,6 +6,8 @@ public struct JobPlanFile: Sendable, Equatable {
     public var memoryMB: Int
     public var splitSize: Int
     public var workers: Int
+    /// CPUs per worker (a Ray actor's `num_cpus`; nil: 1). Local processes and Kubernetes pods ignore it.
+    public var cpusPerWorker: Double?
     /// Items the plan was made for (nil when not given).
     public var items: Int?
     public var predictedMakespanS: Double?
@@ -39,6 +41,11 @@ public struct JobPlanFile: Sendable, Equatable {
             }
             var plan = JobPlanFile(memoryMB: try positive("memory_mb"), splitSize: try positive("split_size"), workers: try positive("workers"))
             plan.items = try root.optional("items")?.int()
+            if let r = try root.optional("cpus_per_worker") {
+                let cpus = try r.double()
+                guard cpus > 0, cpus.isFinite else { throw r.error("\(cpus) must be positive") }
+                plan.cpusPerWorker = cpus
+            }
             if let p = try root.optional("predicted") {
                 plan.predictedMakespanS = try p.optional("makespan_s")?.double()
                 plan.predictedCostUSD = try p.optional("cost_usd")?.double()
