@@ -10,15 +10,14 @@ struct PlotCommand: ResultCommand {
         abstract: "Draw columns of a CSV table (benchmark results, a simulation timeline) as an SVG chart.",
         discussion: """
         Each --y column is a series (split further by the values of --by). An --x
-        column that is not all numbers is drawn as categories. --kind cdf draws the
-        empirical distribution of each --y column. Rows with an empty y are left out.
-        The SVG goes to -o FILE.svg, or to standard output; --format json prints
-        {"svg", "series"} instead.
+        column that is not all numbers is drawn as categories. --kind cdf draws
+        the empirical distribution of each --y column. Rows with an empty y are
+        left out. The SVG goes to -o FILE.svg, or to standard output; --format
+        json prints {"svg", "series"} instead. A simulation's --timeline CSV, a
+        benchmark's results table or a profile's measurements are typical input.
 
         Example:
-          trimtab simulate examples/sim-three-stage.yaml \\
-            --config examples/sim-three-stage-config.json --timeline t.csv
-          trimtab plot t.csv --x second --y latency_p95_ms --kind step \\
+          trimtab plot timeline.csv --x second --y latency_p95_ms --kind step \\
             -o p95.svg
           trimtab plot docs/figures/data/ray-serve.csv --x policy \\
             --y core_seconds --kind bars -o cores.svg
