@@ -91,7 +91,6 @@ import TrimtabTestSupport
             ((await Self.getJSON(applications))?["applications"] as? [String: Any])?["digits"] as? [String: Any]
         }
         while (await digits())?["status"] as? String != "RUNNING" { try await Task.sleep(for: .milliseconds(500)) }
-        let before = try #require(await digits())
 
         // The proxy's HTTP port: the ProxyActor's pid from Ray's state API, its listening ports, the one answering /-/healthz.
         let actors = await Self.getJSON("\(address)/api/v0/actors?filter_keys=class_name&filter_predicates=%3D&filter_values=ProxyActor")
@@ -153,6 +152,8 @@ import TrimtabTestSupport
             }
         }
         #expect(workflow.stages[0].overheadMs > 0 && workflow.stages[1].overheadMs == 0)
+        // What runs before control (the replicas the switch must keep).
+        let before = try #require(await digits())
 
         // The load, from Ray itself: the example's prometheus.yml (Ray's service-discovery file in
         // this cluster's folder, scraped every second), counting the requests this test sends.
@@ -163,19 +164,33 @@ import TrimtabTestSupport
         try #require(prometheusConfig.contains(discovery), "prometheus.yml no longer reads Ray's discovery file")
         let prometheus = try await RealServers.prometheus(configuration: prometheusConfig)
         defer { prometheus.stop() }
-        // Serve's counter, read back through Prometheus, is what the client sent (Ray's agents
+        // Serve's counter, read back through Prometheus, grows by what the client sent (Ray's agents
         // export every few seconds: polled, however loaded the machine, within the time limit).
-        // Twice, so that Prometheus holds the counter before and after an increase (a rate).
+        // It starts from the requests before (the first one and the profiles'): the baseline is
+        // the total once it has not changed for 10 s. Twice, so that Prometheus holds the counter
+        // before and after an increase (a rate).
         let counted = "sum(ray_serve_num_http_requests_total{application=\"digits\"})"
-        var sent = 1
+        var baseline: Double?
+        var last: (value: Double, since: Date)?
+        while baseline == nil {
+            try await Task.sleep(for: .milliseconds(500))
+            guard let now = try? await PrometheusSource(baseURL: prometheus.url, query: counted).currentRate() else { continue }
+            if let l = last, l.value == now {
+                if Date().timeIntervalSince(l.since) >= 10 { baseline = now }
+            } else {
+                last = (now, Date())
+            }
+        }
+        let counterBase = try #require(baseline)
+        var sent = 0
         for batch in [samples[1..<31], samples[31..<41]] {
             for sample in batch { _ = try await ask(sample) }
             sent += batch.count
             var total: Double?
-            while total != Double(sent) {
+            while total != counterBase + Double(sent) {
                 try await Task.sleep(for: .milliseconds(500))
                 total = try? await PrometheusSource(baseURL: prometheus.url, query: counted).currentRate()
-                try #require((total ?? 0) <= Double(sent), "Serve counted \(total ?? 0) requests; the test sent \(sent)")
+                try #require((total ?? 0) <= counterBase + Double(sent), "Serve counted \((total ?? 0) - counterBase) requests; the test sent \(sent)")
             }
         }
 
