@@ -41,7 +41,6 @@ public struct ExactSolver: Solver {
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
         let deadline = Deadline(seconds: timeLimit, cancellation: cancellation)
-        let debugStart = Date()
         var limits = FoldLimits(maxLatency: goal.bounds.maxLatencyMs, maxCost: goal.bounds.maxCostPerMillion,
                                 minAccuracyTerm: goal.bounds.minAccuracy.map { model.accuracy.unfinish($0) },
                                 objective: goal.objective)
@@ -77,10 +76,8 @@ public struct ExactSolver: Solver {
                 return relaxation.kept(target: LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective,
                                                                              algebra: model.accuracy))
             }
-            let t0 = Date()
-            let choice = relaxation.incumbent()
+            let choice = searchCores ? relaxation.incumbent(until: Date().addingTimeInterval(Self.localSearchSeconds)) : nil
             if let choice { adopt(candidate(choice)) }
-            let t1 = Date()
             guard var (alive, lambda) = fixing() else { return nil }
             // A core around the relaxation's solution solved exactly (the other items kept at
             // the local search's choice): items whose two best options differ least in reduced
@@ -112,9 +109,6 @@ public struct ExactSolver: Solver {
                     subLimits.deadline = Deadline(seconds: 0.25, cancellation: cancellation)
                     let fold = KnapsackFold(items: sub, dims: dims, algebra: model.accuracy, limits: subLimits)
                     adopt(bestAdmitted(fold.run(), model: model, goal: goal))
-                    if ProcessInfo.processInfo.environment["TT_DEBUG"] != nil {
-                        FileHandle.standardError.write(Data("  core \(size): inc=\(limits.incumbent ?? .nan) \(Date().timeIntervalSince(started)) s\n".utf8))
-                    }
                     guard size < order.count, Date().timeIntervalSince(started) < 0.1, !deadline.expired else { break }
                     size *= 2
                 }
@@ -128,9 +122,6 @@ public struct ExactSolver: Solver {
             cut.isLagrangian = true
             cuts.insert(cut, at: 0)
             rootBound = relaxation.bound(lambda).value
-            if ProcessInfo.processInfo.environment["TT_DEBUG"] != nil {
-                FileHandle.standardError.write(Data("core: n=\(items.count) options \(items.reduce(0) { $0 + $1.count }) -> \(alive.reduce(0) { $0 + $1.count }) free items \(alive.filter { $0.count > 1 }.count) lambda=\(lambda) inc=\(score) t=\(Date().timeIntervalSince(debugStart)) incumbent \(t1.timeIntervalSince(t0)) fix+core \(Date().timeIntervalSince(t1))\n".utf8))
-            }
             return alive.indices.map { i in alive[i].map { items[i][$0] } }
         }
         /// A beam of the fold over `items`: its best answer, evaluated exactly, is adopted.
@@ -205,6 +196,7 @@ public struct ExactSolver: Solver {
             if let bound = rootBound, let score = limits.incumbent,
                let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) {
                 let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
+                var previousWork: Int? = nil
                 for fraction in Self.targetFractions where z - bound > 0 && !deadline.expired {
                     let target = bound + fraction * (z - bound)
                     guard let (alive, _) = relaxation.kept(target: target) else { break }
@@ -218,23 +210,24 @@ public struct ExactSolver: Solver {
                                             algebra: model.accuracy, limits: targetLimits)
                     let found = fold.run()
                     work += fold.stats.totalLabels
-                    if ProcessInfo.processInfo.environment["TT_DEBUG"] != nil { FileHandle.standardError.write(Data("target \(fraction) t=\(Date().timeIntervalSince(debugStart)) found \(found.count) peak=\(fold.stats.peakLabels) total=\(fold.stats.totalLabels)\n".utf8)) }
                     guard !deadline.expired else { break }
                     if let f = bestAdmitted(found, model: model, goal: goal) {
                         adopt(f)
                         proven = true
                         break
                     }
+                    // When the work hardly grows with the target, the targets do not pay:
+                    // the fold against the incumbent costs about as much as the next target.
+                    if let previous = previousWork, previous > 0, Double(fold.stats.totalLabels) < 1.5 * Double(previous) { break }
+                    previousWork = fold.stats.totalLabels
                 }
             }
             if !proven && !deadline.expired {
                 var passLimits = limits
                 passLimits.cuts = cuts
                 let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)
-                if ProcessInfo.processInfo.environment["TT_DEBUG"] != nil { FileHandle.standardError.write(Data("fold start t=\(Date().timeIntervalSince(debugStart)) inc=\(limits.incumbent ?? .nan)\n".utf8)) }
                 results = fold.run()
                 work += fold.stats.totalLabels
-                if ProcessInfo.processInfo.environment["TT_DEBUG"] != nil { FileHandle.standardError.write(Data("fold end t=\(Date().timeIntervalSince(debugStart)) peak=\(fold.stats.peakLabels) total=\(fold.stats.totalLabels)\n".utf8)) }
             }
         }
         let found = bestAdmitted(results, model: model, goal: goal)
@@ -254,6 +247,10 @@ public struct ExactSolver: Solver {
         }
         return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
     }
+
+    /// The Lagrangian core's local search stops after this long at most (measured: one
+    /// 1,000-stage max-accuracy chain took 9 s of tiny improvements without a limit).
+    static let localSearchSeconds = 1.0
 
     /// The exact pass's targets, as fractions of the way from the Lagrangian bound to the
     /// incumbent (then the incumbent itself).

@@ -252,8 +252,8 @@ struct LagrangianCore {
 
     /// A configuration (one option per item) meeting every bound, from the relaxation's
     /// solution rounded (the hull's greedy choice before the break, at the best multipliers)
-    /// and improved by single and paired option swaps. Nil when none was found.
-    func incumbent() -> [Int]? {
+    /// and improved by single and paired option swaps until `until`. Nil when none was found.
+    func incumbent(until: Date = .distantFuture) -> [Int]? {
         guard let lambda = multipliers() else { return nil }
         // Per item: the option of least reduced cost at λ (the relaxation's integral part).
         var choice = value.indices.map { i in value[i].indices.min { reduced(i, $0, lambda) < reduced(i, $1, lambda) } ?? 0 }
@@ -265,8 +265,8 @@ struct LagrangianCore {
                 if feasible(c) { choice = c; break }
             }
         }
-        guard repair(&choice) else { return nil }
-        improve(&choice, lambda: lambda)
+        guard repair(&choice, until: until) else { return nil }
+        improve(&choice, lambda: lambda, until: until)
         return choice
     }
 
@@ -287,14 +287,14 @@ struct LagrangianCore {
 
     /// Greedy repair: while a bound is broken, the swap that removes the most relative
     /// excess per unit of objective added.
-    private func repair(_ choice: inout [Int]) -> Bool {
+    private func repair(_ choice: inout [Int], until: Date) -> Bool {
         var a = sums(choice).amounts
         func excess(_ a: [Double]) -> Double {
             limits.indices.reduce(0) { $0 + max(0, a[$1] - limits[$1]) / max(abs(limits[$1]), 1e-300) }
         }
         var e = excess(a)
         var guardCount = 0
-        while e > 0 && guardCount < 100_000 {
+        while e > 0 && guardCount < 100_000 && Date() < until {
             guardCount += 1
             var best: (i: Int, o: Int, score: Double, next: [Double])? = nil
             for i in value.indices {
@@ -318,58 +318,72 @@ struct LagrangianCore {
     }
 
     /// Local search keeping every bound: best single swaps, then pairs of swaps among the
-    /// moves of least reduced cost, while the objective improves.
-    private func improve(_ choice: inout [Int], lambda: [Double]) {
+    /// moves of least reduced cost, while the objective improves (at most `Self.pairRounds`
+    /// pair steps, and until `until`).
+    private func improve(_ choice: inout [Int], lambda: [Double], until: Date) {
+        let q = limits.count
         var a = sums(choice).amounts
-        func fits(_ n: [Double]) -> Bool { limits.indices.allSatisfy { n[$0] <= limits[$0] } }
-        for _ in 0..<10_000 {
+        var value = sums(choice).value
+        // Whether the amounts plus the deltas of swapping item i to o (and j to p) fit.
+        @inline(__always) func fits(_ i: Int, _ o: Int, _ j: Int = -1, _ p: Int = 0) -> Bool {
+            for k in 0..<q {
+                var total = a[k] + amounts[k][i][o] - amounts[k][i][choice[i]]
+                if j >= 0 { total += amounts[k][j][p] - amounts[k][j][choice[j]] }
+                if total > limits[k] { return false }
+            }
+            return true
+        }
+        func apply(_ i: Int, _ o: Int) {
+            for k in 0..<q { a[k] += amounts[k][i][o] - amounts[k][i][choice[i]] }
+            value += self.value[i][o] - self.value[i][choice[i]]
+            choice[i] = o
+        }
+        var pairRounds = 0
+        for _ in 0..<100_000 {
+            guard Date() < until else { return }
+            let least = 1e-14 * max(1, abs(value))
             // Single swaps.
-            var best: (i: Int, o: Int, dv: Double, next: [Double])? = nil
-            for i in value.indices {
+            var best: (i: Int, o: Int, dv: Double)? = nil
+            for i in self.value.indices {
                 let c = choice[i]
-                for o in value[i].indices where o != c {
-                    let dv = value[i][o] - value[i][c]
-                    guard dv < (best?.dv ?? 0) else { continue }
-                    var n = a
-                    for k in limits.indices { n[k] += amounts[k][i][o] - amounts[k][i][c] }
-                    if fits(n) { best = (i, o, dv, n) }
+                for o in self.value[i].indices where o != c {
+                    let dv = self.value[i][o] - self.value[i][c]
+                    if dv < (best?.dv ?? -least), fits(i, o) { best = (i, o, dv) }
                 }
             }
-            if let b = best, b.dv < -1e-14 * max(1, abs(sums(choice).value)) {
-                choice[b.i] = b.o
-                a = b.next
+            if let b = best {
+                apply(b.i, b.o)
                 continue
             }
             // Pairs among the moves whose reduced cost is least (the relaxation's core).
+            guard pairRounds < Self.pairRounds else { return }
+            pairRounds += 1
             var moves: [(i: Int, o: Int, rc: Double)] = []
-            for i in value.indices {
+            for i in self.value.indices {
                 let c = choice[i]
-                for o in value[i].indices where o != c {
+                for o in self.value[i].indices where o != c {
                     moves.append((i, o, reduced(i, o, lambda) - reduced(i, c, lambda)))
                 }
             }
             moves.sort { $0.rc < $1.rc }
             let top = Array(moves.prefix(400))
-            var pair: (Int, Int, Double, [Double])? = nil
+            var pair: (x: Int, y: Int, dv: Double)? = nil
             for x in top.indices {
                 let m = top[x]
-                let dvm = value[m.i][m.o] - value[m.i][choice[m.i]]
+                let dvm = self.value[m.i][m.o] - self.value[m.i][choice[m.i]]
                 for y in (x + 1)..<top.count {
                     let n = top[y]
                     guard n.i != m.i else { continue }
-                    let dv = dvm + value[n.i][n.o] - value[n.i][choice[n.i]]
-                    guard dv < (pair?.2 ?? 0) else { continue }
-                    var s = a
-                    for k in limits.indices {
-                        s[k] += amounts[k][m.i][m.o] - amounts[k][m.i][choice[m.i]] + amounts[k][n.i][n.o] - amounts[k][n.i][choice[n.i]]
-                    }
-                    if fits(s) { pair = (x, y, dv, s) }
+                    let dv = dvm + self.value[n.i][n.o] - self.value[n.i][choice[n.i]]
+                    if dv < (pair?.dv ?? -least), fits(m.i, m.o, n.i, n.o) { pair = (x, y, dv) }
                 }
             }
-            guard let p = pair, p.2 < -1e-14 * max(1, abs(sums(choice).value)) else { break }
-            choice[top[p.0].i] = top[p.0].o
-            choice[top[p.1].i] = top[p.1].o
-            a = p.3
+            guard let p = pair else { return }
+            apply(top[p.x].i, top[p.x].o)
+            apply(top[p.y].i, top[p.y].o)
         }
     }
+
+    /// At most this many pair steps in a local search.
+    static let pairRounds = 200
 }
