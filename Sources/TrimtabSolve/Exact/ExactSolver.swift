@@ -155,7 +155,11 @@ public struct ExactSolver: Solver {
         // local search, small cores solved exactly) the beams are not needed: measured on
         // 1,000-stage chains, they took most of the time and never improved its incumbent.
         var work = 0
-        let cored = core(roughItems) != nil
+        // Only for chains (every item a single stage): on 200-stage fan-outs the core in place
+        // of the beams measured slower (two-bound goals past the time limit that the beams'
+        // incumbents let the fold prove), so workflows with joins keep the beams.
+        let chain = roughItems.allSatisfy { $0.allSatisfy { $0.assignment.count <= 2 } }
+        let cored = chain && core(roughItems) != nil
         if !cored { work += beam(roughItems, width: 256) }
 
         // The same workflow with every join's latency relaxed to its largest mean (point labels
@@ -184,9 +188,8 @@ public struct ExactSolver: Solver {
             // Reduced-cost fixing shrinks the items to a core; a beam over them usually
             // improves the incumbent once more, which tightens every bound of the fold (and
             // the fixing, repeated).
-            // (Chains: the same items as the first core's, whose cores need not be searched again.)
-            let chain = items.allSatisfy { $0.allSatisfy { $0.assignment.count <= 2 } }
-            if let reduced = core(items, searchCores: !(cored && chain)) { items = reduced } else { work += beam(items, width: 1024) }
+            // (The same items as the first core's, whose cores need not be searched again.)
+            if cored, let reduced = core(items, searchCores: false) { items = reduced } else { work += beam(items, width: 1024) }
             // Targets between the Lagrangian bound and the incumbent, lowest first: a fold
             // pruning against a target keeps every configuration better than it, so when it
             // finds one, the best it finds is optimal; when not, the next target is tried. The

@@ -30,6 +30,9 @@ struct LagrangianCore {
     let limits: [Double]
     /// Which quantity each bound is on.
     let quantities: [ResourceRelaxation.Quantity]
+    /// Per item and option: cost and latency, to break ties as `ExactSolver.better` does.
+    let tieCost: [[Double]]
+    let tieLatency: [[Double]]
     let objective: Goal.Objective
 
     /// Nil when the goal has no objective the relaxation can express (accuracy combined by
@@ -59,6 +62,8 @@ struct LagrangianCore {
         case .maximizeAccuracy: objectiveValue = { -measure($0) }
         }
         value = items.map { $0.map(objectiveValue) }
+        tieCost = items.map { $0.map(\.cost) }
+        tieLatency = items.map { $0.map(\.latency) }
         amounts = quantities.map { q in items.map { $0.map(q.amount) } }
         limits = quantities.map(\.limit)
         self.quantities = quantities.map(\.quantity)
@@ -236,11 +241,15 @@ struct LagrangianCore {
     func restricted(to alive: [[Int]]) -> LagrangianCore {
         LagrangianCore(value: alive.indices.map { i in alive[i].map { value[i][$0] } },
                        amounts: amounts.map { table in alive.indices.map { i in alive[i].map { table[i][$0] } } },
-                       limits: limits, quantities: quantities, objective: objective)
+                       limits: limits, quantities: quantities, objective: objective,
+                       tieCost: alive.indices.map { i in alive[i].map { tieCost[i][$0] } },
+                       tieLatency: alive.indices.map { i in alive[i].map { tieLatency[i][$0] } })
     }
 
     private init(value: [[Double]], amounts: [[[Double]]], limits: [Double], quantities: [ResourceRelaxation.Quantity],
-                 objective: Goal.Objective) {
+                 objective: Goal.Objective, tieCost: [[Double]], tieLatency: [[Double]]) {
+        self.tieCost = tieCost
+        self.tieLatency = tieLatency
         self.value = value
         self.amounts = amounts
         self.limits = limits
@@ -353,6 +362,19 @@ struct LagrangianCore {
             }
             if let b = best {
                 apply(b.i, b.o)
+                continue
+            }
+            // Ties in the objective: less cost, then less latency (as `ExactSolver.better`).
+            var tie: (i: Int, o: Int)? = nil
+            for i in self.value.indices where tie == nil {
+                let c = choice[i]
+                for o in self.value[i].indices where o != c && self.value[i][o] == self.value[i][c] {
+                    let dc = tieCost[i][o] - tieCost[i][c], dl = tieLatency[i][o] - tieLatency[i][c]
+                    if (dc < 0 || (dc == 0 && dl < 0)), fits(i, o) { tie = (i, o); break }
+                }
+            }
+            if let t = tie {
+                apply(t.i, t.o)
                 continue
             }
             // Pairs among the moves whose reduced cost is least (the relaxation's core).
