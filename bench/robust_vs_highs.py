@@ -18,6 +18,7 @@ usage: python3 bench/robust_vs_highs.py [--bench .build/release/trimtab-bench] [
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -235,8 +236,11 @@ def main():
         sizes = ints(args.general_stages) if family == "general" else ints(args.stages) + (ints(args.chain_stages) if family.startswith("chain") else [])
         for n in sizes:
             for objective in args.objectives.split(","):
+                load_before = os.getloadavg()[0]
                 records, peak = run_cell(args, family, n, objective, f"{family}:{n}" in explain_cells)
                 for rec in records:
+                    # The machine is shared: the 1-minute load average when the cell started.
+                    rec["load_avg_1m"] = load_before
                     inst = rec.pop("instance", None)
                     if inst is not None:
                         hs, hstatus, hvalue = solve_highs(inst, objective, rec["bounds"], args.time_limit)

@@ -4,7 +4,7 @@ import TrimtabSolve
 import TrimtabSampling
 
 /// The robustness benchmark's cells: `trimtab-bench robust-cell FAMILY STAGES OBJECTIVE [SEEDS]
-/// [--time-limit S] [--explain] [--export]`. One JSON line per instance (every bound mix of the
+/// [--time-limit S] [--explain] [--export] [--seed K] [--mix M]`. One JSON line per instance (every bound mix of the
 /// objective × seeds) and a last line with the process's peak memory. `bench/robust_vs_highs.py`
 /// runs the cells, solves the exported series–parallel instances with HiGHS in the same run and
 /// prints the table.
@@ -60,7 +60,7 @@ enum RobustBench {
 
     static func cell(_ args: [String]) throws {
         guard args.count >= 3, let n = Int(args[1]), let objective = Goal.Objective(rawValue: args[2]) else {
-            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export]\n".utf8))
+            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export] [--seed K] [--mix M]\n".utf8))
             exit(2)
         }
         let family = args[0]
@@ -68,11 +68,15 @@ enum RobustBench {
         let timeLimit = args.firstIndex(of: "--time-limit").flatMap { args.indices.contains($0 + 1) ? Double(args[$0 + 1]) : nil } ?? 60
         let explain = args.contains("--explain")
         let export = args.contains("--export")
-        for seed in 1...seeds {
+        // Optional filters (to re-run single instances): `--seed K`, `--mix M` (0–3: none, the
+        // first other bound, the second, both).
+        func option(_ name: String) -> Int? { args.firstIndex(of: name).flatMap { args.indices.contains($0 + 1) ? Int(args[$0 + 1]) : nil } }
+        let onlySeed = option("--seed"), onlyMix = option("--mix")
+        for seed in 1...seeds where onlySeed.map({ $0 == seed }) ?? true {
             guard let (w, exportable) = workflow(family: family, stages: n, seed: UInt64(seed * 7919 + n)) else { exit(2) }
             let model = try WorkflowModel(w)
             let extremes = Extremes(model)
-            for (mixIndex, mix) in mixes(objective).enumerated() {
+            for (mixIndex, mix) in mixes(objective).enumerated() where onlyMix.map({ $0 == mixIndex }) ?? true {
                 // Odd seeds tight (10–40 % of the way from best to worst), even seeds loose (60–90 %).
                 var rng = SeededGenerator(seed: UInt64(seed * 31 + mixIndex))
                 let tight = seed % 2 == 1

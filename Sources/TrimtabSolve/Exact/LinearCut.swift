@@ -19,6 +19,8 @@ struct LinearCut: Sendable {
     /// For objective cuts: whether the objective is accuracy (the threshold is then a sum of
     /// logarithms, whose ties are absolute: relative ties of the product).
     var isAccuracy = false
+    /// Whether it is the exact Lagrangian bound of every bound at once (`LagrangianCore`).
+    var isLagrangian = false
 
     @inline(__always) func value(latency: Double, cost: Double, accuracyMeasure: Double) -> Double {
         var v = wLat * latency + wCost * cost

@@ -13,6 +13,14 @@ final class Deadline: @unchecked Sendable {
         self.cancellation = cancellation
     }
 
+    /// Looks at the clock now.
+    func checkNow() -> Bool {
+        if expired { return true }
+        if let end, Date() >= end { expired = true }
+        if cancellation?.isCancelled == true { expired = true }
+        return expired
+    }
+
     /// Cheap to call often: looks at the clock every 1024 calls.
     func check() -> Bool {
         if expired { return true }
