@@ -4,13 +4,17 @@ held-out runs, and the planned setting against Ray Data's default autoscaling po
     # runs through `trimtab job run --engine ray --record` (needs a Ray cluster and the example's
     # models: python3 examples/ray-serve/train.py; items: examples/ray-serve/batch_items.py)
     python3 bench/ray_data_bench.py sweep --address HOST:PORT --items canvases.txt --runs fit.json 5000:1:128 10000:2:256 ...
+    # fit and held-out runs interleaved (fit, held, fit, held, ...): both sets see the same load
+    python3 bench/ray_data_bench.py sweep --address HOST:PORT --items canvases.txt --runs fit.json 5000:1:64 ... \
+        --held-runs held.json --held 8000:2:128 30000:1:512 ...
     # held-out table: fit on one runs file, predict every run of another
     python3 bench/ray_data_bench.py heldout --fit fit.json --held held.json [--max-workers 2]
     # a deadline: the plan against Ray Data's defaults on the same job, same cluster, same items
     python3 bench/ray_data_bench.py vs-default --address HOST:PORT --model model.yaml --items canvases.txt --n 20000 --deadline-s 30
 
 A shape is ITEMS:ACTORS:BATCH. Every run prints the 1-minute load average before and after
-(the machine is shared). Uses .build/release/trimtab if built, else .build/debug/trimtab.
+(the machine is shared) and adds it to its record in the runs file (`load_1min`: [before, after];
+`job fit` ignores it). Uses .build/release/trimtab if built, else .build/debug/trimtab.
 """
 import argparse
 import json
@@ -66,14 +70,31 @@ def write_plan(folder, workers, batch, predicted=None):
     return path
 
 
+def add_load(runs, load):
+    """Adds the run's 1-minute load average (before, after) to the record `--record` just appended."""
+    with open(runs) as f:
+        records = json.load(f)
+    records[-1]["load_1min"] = [round(x, 2) for x in load]
+    with open(runs, "w") as f:
+        json.dump(records, f, indent=1, sort_keys=True)
+
+
 def sweep(args):
     folder = tempfile.mkdtemp(prefix="trimtab-ray-bench-")
-    for shape in args.shapes:
+    fit = [(shape, args.runs, "fit") for shape in args.shapes]
+    held = [(shape, args.held_runs, "held") for shape in args.held or []]
+    if held and not args.held_runs:
+        sys.exit("--held needs --held-runs (the runs file of the held-out runs)")
+    order = []                                   # fit, held, fit, held, ...: the same load for both sets
+    for i in range(max(len(fit), len(held))):
+        order += fit[i:i + 1] + held[i:i + 1]
+    for shape, runs, role in order:
         n, workers, batch = (int(x) for x in shape.split(":"))
         r = run(args, write_plan(folder, workers, batch), prefix(args.items, n, folder), os.path.join(folder, f"out-{shape}.txt"),
-                record=args.runs)
+                record=runs)
+        add_load(runs, r["load"])
         m = r["measured"]
-        print(f"{shape:16} makespan {m['makespan_s']:7.2f} s  core-s {m['core_seconds']:7.2f}  held {m['held_core_seconds']:7.2f}"
+        print(f"{role:4} {shape:16} makespan {m['makespan_s']:7.2f} s  core-s {m['core_seconds']:7.2f}  held {m['held_core_seconds']:7.2f}"
               f"  load {r['load'][0]:.2f} → {r['load'][1]:.2f}", flush=True)
 
 
@@ -85,17 +106,35 @@ def predict(model, n, workers, batch):
 
 def heldout(args):
     folder = tempfile.mkdtemp(prefix="trimtab-ray-heldout-")
-    model = os.path.join(folder, "model.yaml")
+    model = args.model_out or os.path.join(folder, "model.yaml")
     subprocess.run([trimtab(), "job", "fit", args.fit, "--memory-mb", "1024", "--max-workers", str(args.max_workers), "-o", model],
                    check=True, capture_output=True)
-    price = json.load(open(args.fit))[0]["cost"] / json.load(open(args.fit))[0]["duration_billed"]
-    print("items actors batch | makespan predicted measured error% | core-s predicted measured error%")
+    fitted = subprocess.run([trimtab(), "job", "fit", args.fit, "--memory-mb", "1024", "--max-workers", str(args.max_workers),
+                             "--format", "json"], check=True, capture_output=True, text=True)
+    loo = json.loads(fitted.stdout).get("leave_one_out", {}).get("mechanistic", {})
+    fit_runs = json.load(open(args.fit))
+    price = fit_runs[0]["cost"] / fit_runs[0]["duration_billed"]
+    loads = [x for r in fit_runs for x in r.get("load_1min", [])]
+    if loads:
+        print(f"fit: {len(fit_runs)} runs, load {min(loads):.1f}–{max(loads):.1f}", end="")
+    if loo:
+        print(f"; leave-one-out MAPE makespan {loo.get('makespan_mape_percent', float('nan')):.1f}%"
+              f", core-s {loo.get('cost_mape_percent', float('nan')):.1f}%", end="")
+    print()
+    print("items actors batch | makespan predicted measured error% | core-s predicted measured error% | load")
+    errors = []
     for r in json.load(open(args.held)):
         p = predict(model, r["num_images"], r["num_task_managers"], r["split_size"])
         core = p["cost_usd"] / price
+        e_make = (p["makespan_s"] - r["latency"]) / r["latency"] * 100
+        e_core = (core - r["duration_billed"]) / r["duration_billed"] * 100
+        errors.append((abs(e_make), abs(e_core)))
+        load = "–".join(f"{x:.1f}" for x in r.get("load_1min", []))
         print(f"{r['num_images']:6} {r['num_task_managers']:6} {r['split_size']:5} | {p['makespan_s']:8.1f} {r['latency']:8.1f} "
-              f"{(p['makespan_s'] - r['latency']) / r['latency'] * 100:+7.1f} | {core:8.1f} {r['duration_billed']:8.1f} "
-              f"{(core - r['duration_billed']) / r['duration_billed'] * 100:+7.1f}")
+              f"{e_make:+7.1f} | {core:8.1f} {r['duration_billed']:8.1f} {e_core:+7.1f} | {load}")
+    if errors:
+        print(f"mean absolute error: makespan {sum(e[0] for e in errors) / len(errors):.1f}%, "
+              f"core-s {sum(e[1] for e in errors) / len(errors):.1f}%")
 
 
 def vs_default(args):
@@ -125,11 +164,14 @@ def main():
     s.add_argument("--address", required=True)
     s.add_argument("--items", required=True)
     s.add_argument("--runs", required=True)
-    s.add_argument("shapes", nargs="+")
+    s.add_argument("shapes", nargs="+", help="the fit runs' shapes, ITEMS:ACTORS:BATCH")
+    s.add_argument("--held", nargs="+", help="held-out shapes, run interleaved with the fit shapes")
+    s.add_argument("--held-runs", help="the runs file of the held-out runs")
     h = sub.add_parser("heldout")
     h.add_argument("--fit", required=True)
     h.add_argument("--held", required=True)
     h.add_argument("--max-workers", type=int, default=2)
+    h.add_argument("--model-out", help="also keep the fitted model here")
     v = sub.add_parser("vs-default")
     v.add_argument("--address", required=True)
     v.add_argument("--model", required=True)

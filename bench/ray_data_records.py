@@ -6,7 +6,7 @@ writes, by the definitions of Sources/TrimtabJob/Run/RayRunMeasurement.swift:
     core-seconds     = CPUs per actor × (every actor's init + every batch's time)
     held core-seconds = CPUs per actor × every actor's time from its init to the end
 
-    python3 bench/ray_data_records.py bench/ray-data/runs/fit-*.jsonl > fit-runs.json
+    python3 bench/ray_data_records.py bench/ray-data/previous/runs/fit-*.jsonl > fit-runs.json
 
 A log's name ends in N-ACTORS-BATCH.jsonl (the plan's batch size; Ray Data may cut a batch
 smaller at a block's end).

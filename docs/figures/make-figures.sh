@@ -21,6 +21,8 @@
 #   pareto-video.csv      run here: trimtab pareto examples/video-pipeline.yaml --format json
 #   job-models.csv        run here: trimtab job fit …/obifaas/summary.json --baseline …/cpr_model.json --format json
 #   job-stragglers.csv    run here: trimtab job simulate --model examples/image-job.yaml --split-size 32 --seeds 100 --format json
+#   ray-data-heldout.csv  run here: trimtab job fit bench/ray-data/fit-runs.json, then trimtab job predict of every run in
+#                         bench/ray-data/held-out-runs.json (measured by python3 bench/ray_data_bench.py sweep)
 set -eu
 cd "$(dirname "$0")/../.."
 OUT=${1:-docs/figures}
@@ -40,9 +42,9 @@ trap 'rm -rf "$WORK"' EXIT
 "$T" job simulate --model examples/image-job.yaml --split-size 32 --seeds 100 --format json > "$WORK/job-simulate.json"
 
 # 2. Results files and quick-run JSON → CSV.
-python3 - "$DATA" "$WORK" <<'PY'
-import csv, json, os, re, sys
-data, work = sys.argv[1], sys.argv[2]
+python3 - "$DATA" "$WORK" "$T" <<'PY'
+import csv, json, os, re, subprocess, sys
+data, work, trimtab_exe = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def write(name, header, rows):
     if not rows:
@@ -189,6 +191,27 @@ sim = json.load(open(os.path.join(work, "job-simulate.json")))
 write("job-stragglers.csv", ["workers", "policy", "makespan_p50_s", "makespan_p99_s", "mean_cost_usd"],
       [[r["workers"], r["policy"], round(r["makespan_p50_s"], 2), round(r["makespan_p99_s"], 2), round(r["mean_cost_usd"], 4)]
        for r in sim["results"]])
+
+# Ray Data held out (bench/ray-data/): fit on the fit runs, predict each held-out run's makespan and
+# core-seconds (the model's cost at the runs' price per core-second), against what was measured.
+model = os.path.join(work, "ray-model.yaml")
+subprocess.run([trimtab_exe, "job", "fit", "bench/ray-data/fit-runs.json", "--memory-mb", "1024", "--max-workers", "2", "-o", model],
+               check=True, capture_output=True)
+fit_runs = json.load(open("bench/ray-data/fit-runs.json"))
+price = fit_runs[0]["cost"] / fit_runs[0]["duration_billed"]
+rows = []
+for r in json.load(open("bench/ray-data/held-out-runs.json")):
+    p = json.loads(subprocess.run([trimtab_exe, "job", "predict", "--model", model, "--items", str(r["num_images"]),
+                                   "--workers", str(r["num_task_managers"]), "--split-size", str(r["split_size"]),
+                                   "--format", "json"], check=True, capture_output=True, text=True).stdout)
+    core = p["cost_usd"] / price
+    load = r.get("load_1min", [])
+    rows.append([f'{r["num_images"]} items x{r["num_task_managers"]} b{r["split_size"]}', r["num_images"], r["num_task_managers"],
+                 r["split_size"], round(max(load), 2) if load else "",
+                 round(p["makespan_s"], 2), round(r["latency"], 2), round((p["makespan_s"] - r["latency"]) / r["latency"] * 100, 1),
+                 round(core, 2), round(r["duration_billed"], 2), round((core - r["duration_billed"]) / r["duration_billed"] * 100, 1)])
+write("ray-data-heldout.csv", ["setting", "items", "actors", "batch", "max_load_1min", "makespan_predicted_s", "makespan_measured_s",
+                               "makespan error (%)", "core_s_predicted", "core_s_measured", "core-seconds error (%)"], rows)
 PY
 
 # 3. The figures, drawn by Trimtab.
@@ -223,4 +246,7 @@ P "$DATA/job-models.csv" --x model --y cost,makespan --kind bars --y-label "mean
   --title "59 Obi-FaaS jobs: MAPE (LOO = leave-one-out; published = in sample)" -o "$OUT/job-models.svg"
 P "$DATA/job-stragglers.csv" --x workers --y makespan_p99_s --by policy --kind bars --y-label "makespan p99 (s)" \
   --title "20,000 images, 1% stragglers: makespan p99 over 100 seeds (s)" -o "$OUT/job-stragglers.svg"
+P "$DATA/ray-data-heldout.csv" --x setting --y "makespan error (%),core-seconds error (%)" --kind bars \
+  --x-label "held-out run (items, actors, batch size)" --y-label "prediction - measurement (%)" \
+  --title "Ray Data, 2-CPU cluster: held-out runs, prediction error (%)" -o "$OUT/ray-data-heldout.svg"
 echo "figures written to $OUT"
