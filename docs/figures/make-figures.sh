@@ -29,7 +29,7 @@ OUT=${1:-docs/figures}
 DATA=$OUT/data
 mkdir -p "$DATA"
 if [ -n "${TRIMTAB:-}" ]; then T=$TRIMTAB
-elif [ -x .build/release/trimtab ]; then T=.build/release/trimtab
+elif [ -x .build/release/trimtab ] && ! [ .build/debug/trimtab -nt .build/release/trimtab ]; then T=.build/release/trimtab
 elif [ -x .build/debug/trimtab ]; then T=.build/debug/trimtab
 else T=trimtab; fi
 REF=../shared/reference
@@ -77,7 +77,10 @@ start = max(i for i, l in enumerate(lines) if l.startswith("# "))
 goal_names = {"none": "", "latency_ms": "latency", "cost_per_million_usd": "cost", "accuracy": "accuracy"}
 rows, seen = [], set()
 for line in lines[start:]:
-    fields = line.split(":", 1)[1].split() if line.startswith("/") else line.split()
+    # Raw logs prefix each line with its path ("/tmp/…: ") or its run's letter ("D: ").
+    if line.startswith("/") or re.match(r"^[A-Za-z0-9-]+: ", line):
+        line = line.split(":", 1)[1]
+    fields = line.split()
     if len(fields) < 11 or fields[2] not in ("cost", "latency", "accuracy") or not fields[1].isdigit():
         continue
     family, stages, objective, mix = fields[0], fields[1], fields[2], fields[3]
