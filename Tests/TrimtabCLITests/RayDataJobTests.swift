@@ -49,9 +49,10 @@ import TrimtabTestSupport
 
         let rayLog = folder.appendingPathComponent("ray.log")
         _ = FileManager.default.createFile(atPath: rayLog.path, contents: nil)
+        // Its own session (setsid), so that stopping it stops Ray's renamed agents too, and only them.
         let rayProcess = Process()
-        rayProcess.executableURL = URL(fileURLWithPath: ray)
-        rayProcess.arguments = ["start", "--head", "--block", "--num-cpus=2", "--port=0", "--include-dashboard=false",
+        rayProcess.executableURL = URL(fileURLWithPath: try RayServeEndToEndTests.tool("setsid"))
+        rayProcess.arguments = ["-w", ray, "start", "--head", "--block", "--num-cpus=2", "--port=0", "--include-dashboard=false",
                                 "--temp-dir=\(folder.path)/r", "--disable-usage-stats"]
         rayProcess.environment = ProcessInfo.processInfo.environment.merging(["RAY_USAGE_STATS_ENABLED": "0"]) { $1 }
         let handle = try FileHandle(forWritingTo: rayLog)

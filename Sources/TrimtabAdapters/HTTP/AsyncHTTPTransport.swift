@@ -27,6 +27,26 @@ public struct AsyncHTTPTransport: HTTPTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// Sends `request` and blocks the calling thread until the answer (AsyncHTTPClient's
+    /// future-based API: the work runs on the client's event loops, not on Swift's cooperative
+    /// threads, so a synchronous caller — `profile`'s invokers — cannot starve them). Never call
+    /// it from an event loop or from async code.
+    public func sendWaiting(_ request: HTTPRequestData) throws -> HTTPResponseData {
+        var headers = HTTPHeaders()
+        for (name, value) in request.headers { headers.add(name: name, value: value) }
+        var outgoing = try HTTPClient.Request(url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                                              body: request.body.map { .byteBuffer(ByteBuffer(bytes: $0)) })
+        if let caFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caFile)
+            outgoing.tlsConfiguration = tls
+        }
+        let millis = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let response = try client.execute(request: outgoing, deadline: .now() + .milliseconds(millis)).wait()
+        let body = response.body.map { Data($0.readableBytesView) } ?? Data()
+        return HTTPResponseData(status: Int(response.status.code), body: body, headers: response.headers.map { ($0.name, $0.value) })
+    }
+
     public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)

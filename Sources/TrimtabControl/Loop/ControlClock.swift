@@ -33,6 +33,9 @@ public final class ManualControlClock: ControlClock, @unchecked Sendable {
             sleeps.append(seconds)
             current += seconds
         }
+        // A loop on this clock never waits, so it gives its thread up here: the task that cancels
+        // it, or any other test on the same few cooperative threads, gets to run.
+        await Task.yield()
     }
 
     public func advance(seconds: Double) { lock.withLock { current += seconds } }
