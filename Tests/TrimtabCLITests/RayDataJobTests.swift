@@ -34,15 +34,19 @@ import TrimtabTestSupport
         for file in ["digits_data.py", "train.py", "batch_worker.py", "batch_items.py"] {
             try FileManager.default.copyItem(atPath: RayServeEndToEndTests.example.appendingPathComponent(file).path, toPath: app + "/" + file)
         }
-        // The example's worker, slowed by 50 ms a batch so that the run lasts long enough to be killed.
+        // The example's worker, slowed by 0.5 s a batch while the file `slow` exists: the first run
+        // then has about 28 s of work left when it is killed, so however late its driver stops it
+        // cannot finish; the resumed run (the file removed) runs at full speed.
         try """
-            import time
+            import os, time
             from batch_worker import DigitsBatch
             class SlowDigits(DigitsBatch):
                 def __call__(self, lines):
-                    time.sleep(0.05)
+                    if os.path.exists('\(app)/slow'):
+                        time.sleep(0.5)
                     return super().__call__(lines)
             """.write(toFile: app + "/slow_worker.py", atomically: true, encoding: .utf8)
+        try "".write(toFile: app + "/slow", atomically: true, encoding: .utf8)
         async let training = runCommand(python, [app + "/train.py", "--out", app, "--train-canvases", "600", "--test-canvases", "200",
                                                  "--repeats", "1", "--tolerance", "1"])
         async let making = runCommand(python, [app + "/batch_items.py", "--count", "\(Self.items)", "--out", app + "/items.txt"])
@@ -105,6 +109,7 @@ import TrimtabTestSupport
         }
         let before = Self.partItems(parts)
         #expect(before >= 20 && before < Self.items, "\(before) items kept")
+        try FileManager.default.removeItem(atPath: app + "/slow")
         #expect(!FileManager.default.fileExists(atPath: out))
 
         // Without --resume the kept parts are not overwritten.
