@@ -84,7 +84,7 @@ let package = Package(
         // Metrics sources (Prometheus) and configuration sinks (Kubernetes, AWS Lambda with SigV4,
         // files). HTTP only; no planning.
         .target(name: "TrimtabAdapters", dependencies: [
-            "TrimtabModel",
+            "TrimtabModel", "TrimtabFit",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import TrimtabFit
+import TrimtabModel
 
 /// Profiles one stage of a running Ray Serve pipeline, per model variant × batch size × CPUs per
 /// replica, through the application's own HTTP endpoint.
@@ -28,46 +30,11 @@ import Foundation
 ///
 /// Any failed request (non-2xx, no timing in the answer, a timeout) makes the setting infeasible
 /// with the reason; the run goes on. At the end the stage's deployment is put back as it was.
-public struct RayServeProfiler: Sendable {
-    public struct Plan: Sendable {
-        public var variants: [String]
-        public var batchSizes: [Int]
-        public var cpus: [Double]
-        public var minRepeats: Int
-        public var maxRepeats: Int
-        public var throughputSeconds: Double
-        /// Most requests in flight in a throughput run.
-        public var maxConcurrency: Int = 64
-        /// Bound on one request.
-        public var timeout: Duration
-        public init(variants: [String], batchSizes: [Int], cpus: [Double], minRepeats: Int = 3, maxRepeats: Int = 30,
-                    throughputSeconds: Double = 3, timeout: Duration = .seconds(30)) {
-            self.variants = variants
-            self.batchSizes = batchSizes
-            self.cpus = cpus
-            self.minRepeats = minRepeats
-            self.maxRepeats = maxRepeats
-            self.throughputSeconds = throughputSeconds
-            self.timeout = timeout
-        }
-        public var settingCount: Int { variants.count * batchSizes.count * cpus.count }
-    }
-
-    /// What one setting measured.
-    public struct Series: Sendable {
-        public var variant: String
-        public var cpus: Double
-        public var batchSize: Int
-        /// The stage's time (ms) of each request of the latency rounds.
-        public var latencies: [Double] = []
-        /// The client's round trip minus every stage's time (ms), per request of the latency rounds.
-        public var overheads: [Double] = []
-        /// Requests in flight during the throughput measurement, and the answers per second.
-        public var throughputConcurrency: Int
-        public var throughputRps: Double?
-        /// Why the setting is infeasible; nil if it is not.
-        public var infeasible: String?
-    }
+public struct RayServeProfiler: ServingProfiler {
+    /// The settings to measure (the core's plan of a serving profile).
+    public typealias Plan = ServingProfilePlan
+    /// What one setting measured (the core's series of a serving profile).
+    public typealias Series = ServingProfileSeries
 
     public var sink: RayServeSink
     public var stage: String
@@ -92,9 +59,17 @@ public struct RayServeProfiler: Sendable {
         self.settled = settled
     }
 
-    /// Checks that the application and the stage's deployment exist (one read; bad input otherwise).
-    public func verify() async throws {
-        try await sink.verify(stages: [stage])
+    /// Checks that the application and the stage's deployment exist (one read): bad input naming
+    /// `--application` or `--deployment` when one does not, unavailable when Serve cannot be read.
+    public func verify() async throws(TrimtabError) {
+        do {
+            try await sink.verify(stages: [stage])
+        } catch AdapterError.mismatch(let setting, let message) {
+            throw TrimtabError(field: setting == "application" ? "--application" : "--deployment", message)
+        } catch {
+            throw TrimtabError(code: .unavailable,
+                               "--ray-serve: cannot read the Serve application at \(sink.settings.address): \(FailureMessage.describe(error))")
+        }
     }
 
     /// Measures every setting (CPUs outermost: a change of num_cpus restarts the replicas) and
@@ -250,30 +225,5 @@ public struct RayServeProfiler: Sendable {
         }
         let all = timings.values.compactMap { ($0 as? NSNumber)?.doubleValue }.reduce(0, +)
         return .success(Answer(stageMs: stageMs, overheadMs: max(0, ms - all), roundTripMs: ms))
-    }
-
-    /// The CSV that `trimtab fit --workflow` reads: one row per request of the latency rounds
-    /// (`latency_ms` the stage's time, `overhead_ms` the rest of the round trip), one row per
-    /// setting with its `throughput_rps`, and one row with the reason for an infeasible setting.
-    public static func csv(stage: String, _ series: [Series]) -> String {
-        func quote(_ s: String) -> String {
-            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        func number(_ x: Double) -> String { String(format: "%.3f", x) }
-        var out = "stage,variant,cpus,batch_size,concurrency,latency_ms,overhead_ms,throughput_rps,status\n"
-        for s in series {
-            let prefix = "\(quote(stage)),\(quote(s.variant)),\(String(format: "%g", s.cpus)),\(s.batchSize),"
-            if let reason = s.infeasible {
-                out += prefix + "\(s.batchSize),,,," + quote("infeasible: \(reason)") + "\n"
-                continue
-            }
-            for (l, o) in zip(s.latencies, s.overheads) {
-                out += prefix + "\(s.batchSize),\(number(l)),\(number(o)),,ok\n"
-            }
-            if let rps = s.throughputRps {
-                out += prefix + "\(s.throughputConcurrency),,,\(number(rps)),ok\n"
-            }
-        }
-        return out
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import TrimtabAdapters
-import TrimtabFit
+import TrimtabKit
 import TrimtabModel
 
 /// `trimtab profile`: measure a real function and write the CSV that `fit` reads.
@@ -87,6 +86,9 @@ struct ProfileCommand: ResultCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the CSV here instead of stdout.")
     var output: String?
 
+    @Option(help: "Output: table (the CSV on stdout or -o, a summary on stderr) or json (the summary, with the CSV unless -o).")
+    var format: OutputFormat = .table
+
     static func list(_ text: String, flag: String) throws(TrimtabError) -> [Int] {
         var out: [Int] = []
         for part in text.split(separator: ",") {
@@ -99,152 +101,85 @@ struct ProfileCommand: ResultCommand {
         return out
     }
 
-    func execute() throws -> CommandResult {
-        guard minRepeats >= 2, maxRepeats >= minRepeats else {
-            throw TrimtabError(field: "--max-repeats", "need 2 ≤ --min-repeats ≤ --max-repeats")
-        }
-        guard cv.isFinite, cv > 0 else { throw TrimtabError(field: "--cv", "\(cv) must be positive") }
-        guard timeout.isFinite, timeout > 0 else { throw TrimtabError(field: "--timeout", "\(timeout) must be positive") }
-        if let rayServe { return try profileRayServe(address: rayServe) }
-        var body: Data? = nil
-        if let payload {
-            guard let data = FileManager.default.contents(atPath: payload) else { throw TrimtabError(code: .io, file: payload, "cannot read the file") }
-            body = data
-        }
-        let invoker: any Invoker
-        switch (url, command) {
-        case (nil, nil) where lambda != nil:
-            invoker = try lambdaInvoker(payload: body)
-        case (let u?, nil) where lambda == nil:
-            guard let parsed = URL(string: u), let scheme = parsed.scheme, ["http", "https"].contains(scheme) else {
-                throw TrimtabError(field: "--url", "'\(u)' is not an http(s) URL")
-            }
-            guard let body else { throw TrimtabError(field: "--payload", "is required with --url") }
-            invoker = HTTPProfileInvoker(url: u, payload: body, timeout: timeout)
-        case (nil, let c?) where lambda == nil: invoker = CommandInvoker(command: c, payload: body)
-        default: throw TrimtabError(field: "--url", "give exactly one of --lambda, --url or --command")
-        }
-        let plan = ProfilePlan(memorySizes: try MemoryGrid.parse(memory ?? "1024"), batchSizes: try Self.list(batchSizes, flag: "--batch-sizes"),
-                               concurrency: try Self.list(concurrency, flag: "--concurrency"), minRepeats: minRepeats,
-                               maxRepeats: maxRepeats, targetCV: cv, timeout: timeout, adaptive: adaptive)
-        let terminal = isatty(STDERR_FILENO) == 1
-        let report = Profiler(invoker: invoker, plan: plan, stage: stage).run { done, total in
-            guard terminal else { return }
-            let width = 30, filled = width * done / max(total, 1)
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) settings".utf8))
-        }
-        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-        var result = try FitCommand.deliver(report.csv, produced: .text("CSV"), to: output)
-        result.stderr = Self.summary(report, plan: plan) + result.stderr
-        return result
-    }
-
-    /// `--ray-serve`: one stage of a running Serve application, through the ray_serve sink.
-    func profileRayServe(address: String) throws -> CommandResult {
-        guard let parsed = URL(string: address), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-            throw TrimtabError(field: "--ray-serve", "'\(address)' is not an http(s) URL (the Ray dashboard, e.g. http://127.0.0.1:8265)")
-        }
-        guard let application, !application.isEmpty else { throw TrimtabError(field: "--application", "is required with --ray-serve") }
-        guard lambda == nil, command == nil, memory == nil, !adaptive else {
-            throw TrimtabError(field: "--ray-serve", "takes --url, not --lambda, --command, --memory or --adaptive")
-        }
-        guard let u = url, let endpoint = URL(string: u), let s = endpoint.scheme, ["http", "https"].contains(s) else {
-            throw TrimtabError(field: "--url", "is required with --ray-serve: the application's HTTP endpoint, e.g. http://127.0.0.1:8000/")
-        }
-        guard let payload else { throw TrimtabError(field: "--payload", "is required with --ray-serve (one request body)") }
-        guard let body = FileManager.default.contents(atPath: payload) else { throw TrimtabError(code: .io, file: payload, "cannot read the file") }
-        guard let variants else { throw TrimtabError(field: "--variants", "is required with --ray-serve (e.g. linear,mlp,svm)") }
-        let names = variants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else { throw TrimtabError(field: "--variants", "'\(variants)' is not a comma list of names") }
-        var cores: [Double] = []
-        for part in cpus.split(separator: ",") {
+    static func cores(_ text: String) throws(TrimtabError) -> [Double] {
+        var out: [Double] = []
+        for part in text.split(separator: ",") {
             guard let c = Double(part.trimmingCharacters(in: .whitespaces)), c.isFinite, c > 0 else {
                 throw TrimtabError(field: "--cpus", "'\(part)' is not a positive number of CPUs")
             }
-            cores.append(c)
+            out.append(c)
         }
-        guard !cores.isEmpty else { throw TrimtabError(field: "--cpus", "is empty") }
-        guard minRepeats >= 2, maxRepeats >= minRepeats else {
-            throw TrimtabError(field: "--max-repeats", "need 2 ≤ --min-repeats ≤ --max-repeats")
+        guard !out.isEmpty else { throw TrimtabError(field: "--cpus", "is empty") }
+        return out
+    }
+
+    /// The flags as the application layer's request; lists parsed here so errors name the flag.
+    func request() throws(TrimtabError) -> ProfileOperation.Request {
+        let serving = rayServe != nil
+        let names = try variants.map { text throws(TrimtabError) -> [String] in
+            let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
+                throw TrimtabError(field: "--variants", "'\(text)' is not a comma list of names")
+            }
+            return names
         }
-        guard cv.isFinite, cv > 0 else { throw TrimtabError(field: "--cv", "\(cv) must be positive") }
-        guard timeout.isFinite, timeout > 0 else { throw TrimtabError(field: "--timeout", "\(timeout) must be positive") }
-        guard throughputSeconds.isFinite, throughputSeconds > 0 else { throw TrimtabError(field: "--throughput-seconds", "\(throughputSeconds) must be positive") }
-        guard waitSeconds.isFinite, waitSeconds > 0 else { throw TrimtabError(field: "--wait-seconds", "\(waitSeconds) must be positive") }
-        let plan = RayServeProfiler.Plan(variants: names, batchSizes: try Self.list(batchSizes, flag: "--batch-sizes"), cpus: cores,
-                                         minRepeats: minRepeats, maxRepeats: maxRepeats, throughputSeconds: throughputSeconds,
-                                         timeout: .milliseconds(Int(timeout * 1000)))
-        let settings = RayServeSettings(address: address, application: application, deployments: [stage: deployment ?? stage],
-                                        waitTimeout: .milliseconds(Int(waitSeconds * 1000)))
-        let targetCV = cv
-        let profiler = RayServeProfiler(sink: RayServeSink(settings: settings), stage: stage, endpoint: u, payload: body, plan: plan) {
-            ProfileSeries(setting: ProfileSetting(memoryMB: 1, batchSize: 1, concurrency: 1), latencies: $0).cv <= targetCV
-        }
-        let stageName = stage
-        let verified: Result<Void, TrimtabError> = AsyncBridge.wait {
-            do {
-                try await profiler.verify()
-                return .success(())
-            } catch AdapterError.mismatch(let setting, let message) {
-                let flag = setting == "application" ? "--application" : "--deployment"
-                return .failure(TrimtabError(field: flag, message))
+        return ProfileOperation.Request(
+            url: url, command: command, lambda: lambda, endpoint: endpoint, region: region, payload: payload, stage: stage,
+            memory: memory, batchSizes: try Self.list(batchSizes, flag: "--batch-sizes"),
+            concurrency: serving && concurrency == "1" ? nil : try Self.list(concurrency, flag: "--concurrency"),
+            minRepeats: minRepeats, maxRepeats: maxRepeats, cv: cv, timeout: timeout, rayServe: rayServe, application: application,
+            deployment: deployment, variants: names, cpus: serving || cpus != "1" ? try Self.cores(cpus) : nil,
+            throughputSeconds: throughputSeconds, waitSeconds: waitSeconds, adaptive: adaptive ? true : nil)
+    }
+
+    func execute() throws -> CommandResult {
+        let request = try request()
+        let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar(unit: "settings") : nil
+        let instruments = AdapterProfileInstruments(environment: ProcessInfo.processInfo.environment)
+        let outcome: Result<ProfileOperation.Result, TrimtabError> = AsyncBridge.wait {
+            do throws(TrimtabError) {
+                return .success(try await ProfileOperation.run(request, instruments: instruments) { done, total in bar?.show(done, total) })
             } catch {
-                return .failure(TrimtabError(code: .unavailable, "--ray-serve: cannot read the Serve application at \(address): \(FailureMessage.describe(error))"))
+                return .failure(error)
             }
         }
-        try verified.get()
-        let terminal = isatty(STDERR_FILENO) == 1
-        let series = AsyncBridge.wait {
-            await profiler.run { done, total in
-                guard terminal else { return }
-                let width = 30, filled = width * done / max(total, 1)
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) settings".utf8))
-            }
+        bar?.finish()
+        var r = try outcome.get()
+        let csv = r.csv ?? ""
+        if let output {
+            try OutputFile.write(csv, produced: .text("CSV"), to: output)
+            r.output = output
+            r.csv = nil
         }
-        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-        var result = try FitCommand.deliver(RayServeProfiler.csv(stage: stageName, series), produced: .text("CSV"), to: output)
-        let rows = series.map { s -> [String] in
-            let m = ProfileSeries(setting: ProfileSetting(memoryMB: 1, batchSize: s.batchSize, concurrency: s.batchSize), latencies: s.latencies)
-            let overhead = s.overheads.isEmpty ? Double.nan : s.overheads.reduce(0, +) / Double(s.overheads.count)
-            return [s.variant, String(format: "%g", s.cpus), String(s.batchSize), String(s.latencies.count),
-                    s.infeasible == nil ? Render.fixed(m.mean, 2) : "-", s.infeasible == nil && m.cv.isFinite ? Render.fixed(m.cv * 100, 1) + "%" : "-",
-                    s.infeasible == nil ? Render.fixed(overhead, 2) : "-",
-                    s.throughputRps.map { Render.fixed($0, 1) } ?? "-", s.infeasible.map { "infeasible: \($0)" } ?? "ok"]
+        switch format {
+        case .json:
+            var result = try CommandResult(r, format: .json) { "" }
+            if output != nil { result.stderr = "wrote \(output ?? "")\n" }
+            return result
+        case .table:
+            let summary = Self.summary(r)
+            return output == nil ? CommandResult(stdout: csv, stderr: summary) : CommandResult(stderr: summary + "wrote \(output ?? "")\n")
         }
-        result.stderr = Render.table(["variant", "cpus", "batch", "n", "stage_ms", "cv", "overhead_ms", "throughput_rps", "status"], rows)
-            + "\n" + result.stderr
-        return result
     }
 
-    /// The Lambda runner: needs --memory (the sizes to set) and credentials in the environment.
-    func lambdaInvoker(payload: Data?) throws(TrimtabError) -> LambdaProfileInvoker {
-        guard let name = lambda, !name.isEmpty else { throw TrimtabError(field: "--lambda", "needs a function name") }
-        guard memory != nil else { throw TrimtabError(field: "--memory", "is required with --lambda (the sizes to set, e.g. 128,512,1024)") }
-        if let endpoint {
-            guard let parsed = URL(string: endpoint), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw TrimtabError(field: "--endpoint", "'\(endpoint)' is not an http(s) URL")
+    /// The table of settings (stderr, beside the CSV).
+    static func summary(_ r: ProfileOperation.Result) -> String {
+        func f(_ x: Double?, _ d: Int) -> String { x.map { Render.fixed($0, d) } ?? "-" }
+        let cv = { (s: ProfileOperation.Setting) in s.cv.map { Render.fixed($0 * 100, 1) + "%" } ?? "-" }
+        guard r.target != .rayServe else {
+            let rows = r.settings.map { s -> [String] in
+                [s.variant ?? "-", s.cpus.map { String(format: "%g", $0) } ?? "-", String(s.batchSize), String(s.n), f(s.meanMs, 2), cv(s),
+                 f(s.overheadMs, 2), f(s.throughputRps, 1), s.status]
             }
+            return Render.table(["variant", "cpus", "batch", "n", "stage_ms", "cv", "overhead_ms", "throughput_rps", "status"], rows) + "\n"
         }
-        let environment = ProcessInfo.processInfo.environment
-        guard let credentials = AWSCredentials.fromEnvironment(environment) else {
-            throw TrimtabError(field: "--lambda", "AWS credentials are missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-        }
-        let chosenRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        return LambdaProfileInvoker(function: name, endpoint: endpoint, region: chosenRegion, credentials: credentials,
-                                    payload: payload, timeout: timeout)
-    }
-
-    static func summary(_ report: ProfileReport, plan: ProfilePlan) -> String {
-        let rows = report.series.map { s -> [String] in
-            [String(s.setting.memoryMB), String(s.setting.batchSize), String(s.setting.concurrency), String(s.latencies.count),
-             s.infeasible == nil ? Render.fixed(s.mean, 2) : "-", s.infeasible == nil && s.cv.isFinite ? Render.fixed(s.cv * 100, 1) + "%" : "-",
-             s.infeasible.map { "infeasible: \($0)" } ?? "ok"]
+        let rows = r.settings.map { s -> [String] in
+            [s.memoryMB.map(String.init) ?? "-", String(s.batchSize), String(s.concurrency), String(s.n), f(s.meanMs, 2), cv(s), s.status]
         }
         var out = Render.table(["memory_mb", "batch", "concurrency", "n", "mean_ms", "cv", "status"], rows) + "\n"
-        out += "measured \(report.memoryOrder.count) of \(plan.memorySizes.count) memory sizes (order: \(report.memoryOrder.map(String.init).joined(separator: ", ")))"
-        if let m = report.cheapestMemoryMB { out += "; cheapest per item: \(m) MB" }
+        let order = r.memoryOrder ?? []
+        out += "measured \(order.count) of \(r.plannedMemorySizes ?? order.count) memory sizes (order: \(order.map(String.init).joined(separator: ", ")))"
+        if let m = r.cheapestMemoryMB { out += "; cheapest per item: \(m) MB" }
         return out + "\n"
     }
 }
