@@ -91,6 +91,14 @@ struct ProfileOperationTests {
         #expect(rows.first == "stage,memory_mb,batch_size,concurrency,latency_ms,status" && rows.count == 17)
         #expect(rows.contains("resize,512,4,1,212.000,ok"))
         #expect(record.progress.last.map { $0.0 == 4 && $0.1 == 4 } == true)
+        // The synchronous entry measures the same on the calling thread; a Ray Serve stage is not its.
+        let blocking = try ProfileOperation.runFunction(
+            .init(url: "http://127.0.0.1:9/", payload: payload, stage: "resize", memory: "256,512", batchSizes: [1, 4], minRepeats: 4),
+            instruments: instruments)
+        #expect(blocking.settings == r.settings && blocking.csv == r.csv)
+        #expect(throws: TrimtabError.self) {
+            try ProfileOperation.runFunction(.init(rayServe: "http://h:8265", application: "a", variants: ["x"]), instruments: instruments)
+        }
     }
 
     @Test func adaptiveSearchFindsTheBruteForceCheapestSize() async throws {
@@ -145,10 +153,13 @@ struct ProfileOperationTests {
         #expect(r.target == .rayServe && r.settings.count == 2)
         let mlp = r.settings[0]
         // mean 12, sample sd 2 → CV 1/6; overhead mean 2.
-        #expect(mlp.meanMs == 12 && abs((mlp.cv ?? 0) - 1.0 / 6) < 1e-12 && mlp.overheadMs == 2 && mlp.throughputRps == 150)
+        let mlpCV: Double = mlp.cv ?? 0
+        #expect(mlp.meanMs == 12 && mlp.overheadMs == 2 && mlp.throughputRps == 150)
+        #expect(abs(mlpCV - 1.0 / 6) < 1e-12)
         #expect(r.settings[1].status == "infeasible: HTTP 503" && r.settings[1].meanMs == nil)
         let rows = (r.csv ?? "").split(separator: "\n")
-        #expect(rows.count == 1 + 3 + 1 + 1)
+        // A header, mlp's three requests and its throughput row, svm's infeasible row.
+        #expect(rows.count == 6)
         #expect(rows.contains("classify,mlp,1,2,2,12.000,2.000,,ok") && rows.contains("classify,mlp,1,2,4,,,150.000,ok"))
         #expect(rows.contains("classify,svm,0.5,2,2,,,,infeasible: HTTP 503"))
     }

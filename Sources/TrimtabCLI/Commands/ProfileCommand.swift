@@ -136,15 +136,22 @@ struct ProfileCommand: ResultCommand {
         let request = try request()
         let bar: ProgressBar? = isatty(STDERR_FILENO) == 1 ? ProgressBar(unit: "settings") : nil
         let instruments = AdapterProfileInstruments(environment: ProcessInfo.processInfo.environment)
-        let outcome: Result<ProfileOperation.Result, TrimtabError> = AsyncBridge.wait {
-            do throws(TrimtabError) {
-                return .success(try await ProfileOperation.run(request, instruments: instruments) { done, total in bar?.show(done, total) })
-            } catch {
-                return .failure(error)
+        let progress: @Sendable (Int, Int) -> Void = { done, total in bar?.show(done, total) }
+        var r: ProfileOperation.Result
+        if request.rayServe == nil {
+            // A function target blocks this thread, not a task: in-process callers on the pool are safe too.
+            do { r = try ProfileOperation.runFunction(request, instruments: instruments, progress: progress) } catch { bar?.finish(); throw error }
+        } else {
+            let outcome: Result<ProfileOperation.Result, TrimtabError> = AsyncBridge.wait {
+                do throws(TrimtabError) {
+                    return .success(try await ProfileOperation.run(request, instruments: instruments, progress: progress))
+                } catch {
+                    return .failure(error)
+                }
             }
+            r = try outcome.get()
         }
         bar?.finish()
-        var r = try outcome.get()
         let csv = r.csv ?? ""
         if let output {
             try OutputFile.write(csv, produced: .text("CSV"), to: output)

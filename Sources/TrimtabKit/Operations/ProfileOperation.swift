@@ -140,26 +140,53 @@ public enum ProfileOperation {
         }
     }
 
+    /// The stopping rule and bounds every target shares, checked.
+    struct Rule {
+        var minRepeats: Int, maxRepeats: Int, cv: Double, timeout: Double, stage: String, batchSizes: [Int]
+
+        init(_ request: Request) throws(TrimtabError) {
+            minRepeats = request.minRepeats ?? 3
+            maxRepeats = request.maxRepeats ?? 30
+            guard minRepeats >= 2, maxRepeats >= minRepeats else {
+                throw TrimtabError(field: "--max-repeats", "need 2 ≤ --min-repeats ≤ --max-repeats")
+            }
+            cv = request.cv ?? 0.05
+            timeout = request.timeout ?? 30
+            guard cv.isFinite, cv > 0 else { throw TrimtabError(field: "--cv", "\(cv) must be positive") }
+            guard timeout.isFinite, timeout > 0 else { throw TrimtabError(field: "--timeout", "\(timeout) must be positive") }
+            stage = request.stage ?? "function"
+            guard !stage.isEmpty else { throw TrimtabError(field: "--stage", "is empty") }
+            batchSizes = try positive(request.batchSizes ?? [1], flag: "--batch-sizes")
+        }
+    }
+
     /// Validates the request and measures it through `instruments`; `progress(done, total)` after
-    /// each setting. The measurements run on a thread of their own (invokers block), so the
-    /// cooperative pool is never held.
+    /// each setting. A function target's measurements run on a thread of their own (invokers
+    /// block), so the cooperative pool is never held.
     /// - Complexity: O(settings × max_repeats) invocations; adaptively O(log sizes) memory sizes.
     public static func run(_ request: Request, instruments: any ProfileInstruments,
                            progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws(TrimtabError) -> Result {
-        let minRepeats = request.minRepeats ?? 3, maxRepeats = request.maxRepeats ?? 30
-        guard minRepeats >= 2, maxRepeats >= minRepeats else {
-            throw TrimtabError(field: "--max-repeats", "need 2 ≤ --min-repeats ≤ --max-repeats")
-        }
-        let cv = request.cv ?? 0.05, timeout = request.timeout ?? 30
-        guard cv.isFinite, cv > 0 else { throw TrimtabError(field: "--cv", "\(cv) must be positive") }
-        guard timeout.isFinite, timeout > 0 else { throw TrimtabError(field: "--timeout", "\(timeout) must be positive") }
-        let stage = request.stage ?? "function"
-        guard !stage.isEmpty else { throw TrimtabError(field: "--stage", "is empty") }
-        let batchSizes = try positive(request.batchSizes ?? [1], flag: "--batch-sizes")
+        let rule = try Rule(request)
         if let address = request.rayServe {
-            return try await profileServing(request, address: address, stage: stage, batchSizes: batchSizes, minRepeats: minRepeats,
-                                            maxRepeats: maxRepeats, cv: cv, timeout: timeout, instruments: instruments, progress: progress)
+            return try await profileServing(request, address: address, rule: rule, instruments: instruments, progress: progress)
         }
+        let (target, profiler) = try functionProfiler(request, rule: rule, instruments: instruments)
+        return await onOwnThread { summarise(profiler.run(progress: progress), target: target, plan: profiler.plan) }
+    }
+
+    /// A function target (command, url, lambda) measured on the calling thread, which it blocks
+    /// for the whole profile: for synchronous callers such as the command line, which then need no
+    /// task (a caller on Swift's cooperative pool uses `run`). A `ray_serve` request is `run`'s.
+    /// - Complexity: as `run`.
+    public static func runFunction(_ request: Request, instruments: any ProfileInstruments,
+                                   progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws(TrimtabError) -> Result {
+        guard request.rayServe == nil else { throw TrimtabError(field: "--ray-serve", "a live Ray Serve stage is profiled by run, not runFunction") }
+        let (target, profiler) = try functionProfiler(request, rule: try Rule(request), instruments: instruments)
+        return summarise(profiler.run(progress: progress), target: target, plan: profiler.plan)
+    }
+
+    /// The profiler of a function target, its request checked.
+    static func functionProfiler(_ request: Request, rule: Rule, instruments: any ProfileInstruments) throws(TrimtabError) -> (Target, Profiler) {
         if request.application != nil || request.deployment != nil || request.variants != nil || request.cpus != nil {
             throw TrimtabError(field: "--ray-serve", "--application, --deployment, --variants and --cpus profile a Ray Serve stage: give --ray-serve")
         }
@@ -175,12 +202,12 @@ public enum ProfileOperation {
             if let endpoint = request.endpoint { try checkURL(endpoint, flag: "--endpoint") }
             target = .lambda
             invoker = try instruments.lambdaInvoker(function: name, endpoint: request.endpoint, region: request.region,
-                                                    payload: body, timeout: timeout)
+                                                    payload: body, timeout: rule.timeout)
         case (let url?, nil, nil):
             try checkURL(url, flag: "--url")
             guard let body else { throw TrimtabError(field: "--payload", "is required with --url") }
             target = .url
-            invoker = instruments.httpInvoker(url: url, payload: body, timeout: timeout)
+            invoker = instruments.httpInvoker(url: url, payload: body, timeout: rule.timeout)
         case (nil, let command?, nil):
             guard !command.isEmpty else { throw TrimtabError(field: "--command", "is empty") }
             target = .command
@@ -189,24 +216,27 @@ public enum ProfileOperation {
             throw TrimtabError(field: "--url", "give exactly one of --lambda, --url, --command or --ray-serve")
         }
         if request.endpoint != nil && target != .lambda { throw TrimtabError(field: "--endpoint", "is for --lambda") }
-        let plan = ProfilePlan(memorySizes: try MemoryGrid.parse(request.memory ?? "1024"), batchSizes: batchSizes,
-                               concurrency: try positive(request.concurrency ?? [1], flag: "--concurrency"), minRepeats: minRepeats,
-                               maxRepeats: maxRepeats, targetCV: cv, timeout: timeout, adaptive: request.adaptive ?? false)
-        let profiler = Profiler(invoker: invoker, plan: plan, stage: stage)
-        let report = await onOwnThread { profiler.run(progress: progress) }
+        let plan = ProfilePlan(memorySizes: try MemoryGrid.parse(request.memory ?? "1024"), batchSizes: rule.batchSizes,
+                               concurrency: try positive(request.concurrency ?? [1], flag: "--concurrency"), minRepeats: rule.minRepeats,
+                               maxRepeats: rule.maxRepeats, targetCV: rule.cv, timeout: rule.timeout, adaptive: request.adaptive ?? false)
+        return (target, Profiler(invoker: invoker, plan: plan, stage: rule.stage))
+    }
+
+    static func summarise(_ report: ProfileReport, target: Target, plan: ProfilePlan) -> Result {
         let settings = report.series.map { s in
             Setting(memoryMB: s.setting.memoryMB, batchSize: s.setting.batchSize, concurrency: s.setting.concurrency,
                     n: s.latencies.count, meanMs: s.infeasible == nil ? s.mean : nil,
                     cv: s.infeasible == nil && s.cv.isFinite ? s.cv : nil, status: status(s.infeasible))
         }
-        return Result(stage: stage, target: target, settings: settings, memoryOrder: report.memoryOrder,
+        return Result(stage: report.stage, target: target, settings: settings, memoryOrder: report.memoryOrder,
                       cheapestMemoryMB: report.cheapestMemoryMB, plannedMemorySizes: plan.memorySizes.count, csv: report.csv)
     }
 
     /// `rayServe`: one stage of a running Serve application, per variant × batch size × CPUs.
-    static func profileServing(_ request: Request, address: String, stage: String, batchSizes: [Int], minRepeats: Int,
-                               maxRepeats: Int, cv: Double, timeout: Double, instruments: any ProfileInstruments,
+    static func profileServing(_ request: Request, address: String, rule: Rule, instruments: any ProfileInstruments,
                                progress: @escaping @Sendable (Int, Int) -> Void) async throws(TrimtabError) -> Result {
+        let stage = rule.stage, batchSizes = rule.batchSizes, minRepeats = rule.minRepeats, maxRepeats = rule.maxRepeats
+        let cv = rule.cv, timeout = rule.timeout
         guard let parsed = URL(string: address), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
             throw TrimtabError(field: "--ray-serve", "'\(address)' is not an http(s) URL (the Ray dashboard, e.g. http://127.0.0.1:8265)")
         }
