@@ -255,6 +255,8 @@ def control_config(args):
     config["prometheus"]["url"] = args.prometheus
     config["sink"]["ray_serve"]["address"] = args.dashboard
     config["slo_ms"] = args.slo_ms
+    if args.slo_percentile:
+        config["slo_percentile"] = args.slo_percentile
     # Warm up on the lead-in only (not on an earlier policy's replay of the same segment).
     config["prometheus"]["history_seconds"] = max(args.lead_in, config.get("interval_seconds", 30))
     config["database"] = os.path.join(args.work_dir, "trimtab-history.sqlite")
@@ -282,6 +284,8 @@ def main():
     p.add_argument("--lead-in", type=int, default=60, help="seconds before --start replayed first, not measured")
     p.add_argument("--policies", default="trimtab,autoscale,static")
     p.add_argument("--slo-ms", type=float, default=100)
+    p.add_argument("--slo-percentile", type=float, default=None,
+                   help="trimtab control plans this percentile of the latency (slo_percentile), not the mean")
     p.add_argument("--variant", default="svm", help="the fixed variant of autoscale and static")
     p.add_argument("--batch-size", type=int, default=4)
     p.add_argument("--batch-wait-timeout-s", type=float, default=0.005)

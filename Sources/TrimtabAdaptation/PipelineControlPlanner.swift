@@ -26,12 +26,20 @@ public struct PipelineControlPlanner: Sendable {
         return r
     }
 
-    /// The plan for `forecast` requests/s; throws when no setting meets the SLO within the replica limit.
-    /// - Complexity: one `PipelinePlanner.plan` (see there) plus O(stages).
+    /// The plan for `forecast` requests/s; throws when no setting meets the SLO within the replica
+    /// limit. With a percentile SLO that no setting meets, the fastest plan instead (status
+    /// `fastest`): the least predicted tail within the replica limit, so that a burst beyond what
+    /// the SLO allows still gets the most capacity rather than no change.
+    /// - Complexity: one `PipelinePlanner.plan` (see there) plus O(stages · options).
     public func plan(forecast: Double) throws -> ControlPlan {
         let r = request(forecast: forecast)
-        guard let plan = PipelinePlanner().plan(pipeline, r) else {
-            throw TrimtabError(field: "goal", "no setting meets the latency SLO of \(r.sloMs) ms at \(r.loadRps) requests/s "
+        var status = "optimal"
+        let found = PipelinePlanner().plan(pipeline, r)
+        let fallback = found == nil && r.percentile != nil ? fastest(r) : nil
+        if fallback != nil { status = "fastest" }
+        guard let plan = found ?? fallback else {
+            let bound = r.percentile.map { "p\(PipelineControlPlanner.percent($0)) " } ?? ""
+            throw TrimtabError(field: "goal", "no setting meets the \(bound)latency SLO of \(r.sloMs) ms at \(r.loadRps) requests/s "
                                + "with at most \(r.maxReplicas) replicas per stage")
         }
         var choices: Configuration = [:]
@@ -44,7 +52,32 @@ public struct PipelineControlPlanner: Sendable {
         let perMillion = r.loadRps > 0 ? plan.costPerHour / (r.loadRps * 3600) * 1_000_000 : 0
         return ControlPlan(settings: settings,
                            prediction: Prediction(latencyMs: plan.latencyMs, costPerMillion: perMillion, accuracy: plan.accuracy),
-                           choices: choices, status: "optimal", pipeline: plan, pipelineLoad: r.loadRps)
+                           choices: choices, status: status, pipeline: plan, pipelineLoad: r.loadRps)
+    }
+
+    /// The plan of least predicted latency: per stage its fastest option (stage latencies add up
+    /// and nothing else ties the stages), the lower penalty among equally fast ones. Nil when a
+    /// stage has no option with the capacity for the load.
+    /// - Complexity: O(stages · options).
+    public func fastest(_ r: PipelinePlanRequest) -> PipelinePlan? {
+        var chosen: [PipelineStageOption] = []
+        for k in 0..<pipeline.stageCount {
+            let options = PipelineStageOption.all(pipeline, stage: k, r).flatMap { $0 }
+            guard let best = options.min(by: { ($0.latencyMs, $0.penalty) < ($1.latencyMs, $1.penalty) }) else { return nil }
+            chosen.append(best)
+        }
+        let accuracy = pipeline.pipelineAccuracy(variants: chosen.map(\.setting.variant))
+        let penalty = chosen.map(\.penalty).reduce(0, +)
+        return PipelinePlan(settings: chosen.map(\.setting), latencyMs: chosen.map(\.latencyMs).reduce(0, +),
+                            costPerHour: chosen.map(\.costPerHour).reduce(0, +), accuracy: accuracy,
+                            batchSum: chosen.map(\.setting.batchSize).reduce(0, +),
+                            score: r.objective.score(accuracy: accuracy, penalty: penalty))
+    }
+
+    /// 0.99 → "99", 0.995 → "99.5".
+    static func percent(_ p: Double) -> String {
+        let v = (p * 1000).rounded() / 10
+        return v == v.rounded() ? String(Int(v)) : String(v)
     }
 
     /// The settings to apply for the planner's per-stage settings (replicas raised to

@@ -136,7 +136,8 @@ import TrimtabSolve
         let base = "workflow: workflow.yaml\nprometheus: {url: 'http://p', query: q}\nsink: {file: {path: o.json}}\n"
         let ok = try ControlConfiguration.load(path: try ControlConfigurationTests.write(base + "objective: weighted\nweights: {alpha: 2, gamma: 0}\nslo_ms: 800"))
         #expect(ok.pipelineObjective == .weighted(alpha: 2, beta: 1, gamma: 0))
-        #expect(ok.sloMs == 800)
+        #expect(ok.sloMs == 800 && ok.sloPercentile == nil)
+        #expect(try ControlConfiguration.load(path: try ControlConfigurationTests.write(base + "slo_ms: 150\nslo_percentile: 99")).sloPercentile == 99)
         #expect(try ControlConfiguration.load(path: try ControlConfigurationTests.write(base + "objective: accuracy-then-cost")).pipelineObjective
                 == .accuracyThenCost)
         #expect(try ControlConfiguration.load(path: try ControlConfigurationTests.write(base + "objective: cost")).pipelineObjective
@@ -148,6 +149,8 @@ import TrimtabSolve
             ("weights: {delta: 1}", "weights.delta: unknown field (expected one of alpha, beta, gamma)"),
             ("objective: cost\nweights: {alpha: 1}", "weights: weights apply only to objective weighted (objective is cost)"),
             ("slo_ms: 0", "slo_ms: 0.0 must be positive"),
+            ("slo_percentile: 100", "slo_percentile: 100.0 is not a percentile in [50, 100) (e.g. 99 for p99)"),
+            ("slo_percentile: p99", "slo_percentile: expected a number, got 'p99'"),
         ]
         for (extra, message) in cases {
             let path = try ControlConfigurationTests.write(base + extra)
@@ -167,6 +170,55 @@ import TrimtabSolve
         } catch let error as TrimtabError {
             #expect(error.description.hasPrefix("\(serverless): objective: only the Kubernetes pipeline planner takes it"))
             #expect(!error.description.contains("\n"))
+        }
+        let tail = try ControlConfigurationTests.write(base + "slo_percentile: 99")
+        do {
+            _ = try ControlRunner(configuration: try ControlConfiguration.load(path: tail), configurationFile: tail, dryRun: true)
+            Issue.record("expected an error")
+        } catch let error as TrimtabError {
+            #expect(error.description.hasPrefix("\(tail): slo_percentile: only the Kubernetes pipeline planner takes it"))
+        }
+    }
+
+    /// A p99 SLO no setting meets: the fastest plan (status `fastest`) instead of no change; the
+    /// same SLO on the mean is met. One stage: 20 ms at 1 core, 12 ms at 2 cores, 3 ms overhead,
+    /// the 0.99-quantile of time over mean 2; at 20 requests/s the least p99 is 2 cores × 3
+    /// replicas: 2·12 + 3 ms and no wait (P(wait) = 0.08^(√8 − 1) < 1 %) = 27 ms.
+    @Test func aTailNoSettingMeetsGetsTheFastestPlan() throws {
+        let workflow = try WorkflowParser.parse(text: """
+            version: 1
+            name: tail
+            platform: {kind: kubernetes, price_per_core_hour: 0.04}
+            stages:
+              - name: model
+                overhead_ms: 3
+                variants:
+                  - name: only
+                    accuracy: 0.9
+                    latency_ms_by_batch:
+                      1: {1000: 20, 2000: 12}
+                    latency_spread: {quantiles: [0, 0.5, 0.99, 1], values: [0.5, 1, 2, 3]}
+            edges: [{from: start, to: model}, {from: model, to: end}]
+            """)
+        let pipeline = try KubernetesPipeline(workflow)
+        let tail = PipelineControlPlanner(pipeline: pipeline, request: PipelinePlanRequest(
+            loadRps: 0, sloMs: 25, percentile: 0.99, headroom: 1, maxReplicas: 3, objective: .costThenAccuracy))
+        let plan = try tail.plan(forecast: 20)
+        #expect(plan.status == "fastest")
+        #expect(plan.pipeline?.settings == [PipelineStageSetting(variant: 0, batchSize: 1, millicores: 2000, replicas: 3)])
+        #expect(abs((plan.pipeline?.latencyMs ?? 0) - 27) < 1e-9)
+        // At 30 ms the p99 bound is met, by the cheapest setting that meets it.
+        let met = try PipelineControlPlanner(pipeline: pipeline, request: PipelinePlanRequest(
+            loadRps: 0, sloMs: 30, percentile: 0.99, headroom: 1, maxReplicas: 3, objective: .costThenAccuracy)).plan(forecast: 20)
+        #expect(met.status == "optimal" && (met.pipeline?.latencyMs ?? 99) <= 30)
+        // On the mean, 25 ms is met with 2 cores in all (one 1-core replica: 20 + 3 + its M/D/1 wait
+        // 0.4·20/(2·0.6) = 29.7 ms is not) — and a mean SLO nobody meets still throws.
+        let mean = try PipelineControlPlanner(pipeline: pipeline, request: PipelinePlanRequest(
+            loadRps: 0, sloMs: 25, headroom: 1, maxReplicas: 3, objective: .costThenAccuracy)).plan(forecast: 20)
+        #expect(mean.status == "optimal" && (mean.pipeline?.latencyMs ?? 99) <= 25 && abs((mean.pipeline?.costPerHour ?? 0) - 0.08) < 1e-12)
+        #expect(throws: TrimtabError.self) {
+            try PipelineControlPlanner(pipeline: pipeline, request: PipelinePlanRequest(
+                loadRps: 0, sloMs: 10, headroom: 1, maxReplicas: 3, objective: .costThenAccuracy)).plan(forecast: 20)
         }
     }
 

@@ -62,6 +62,13 @@ import TrimtabModel
         #expect(x.latency == [1: [500: 3], 2: [500: 7]])
         #expect(x.throughput == [1: [500: 42], 2: [500: 60]])
         #expect(x.omitted == ["1 CPUs left out: batch size 2 infeasible: HTTP 500: boom, twice"])
+        // The spread pools each kept request's time over its setting's mean: 2/3, 4/3 (batch 1) and
+        // 6/7, 8/7, 1, 1 (batch 2); the left-out 1-CPU setting does not count.
+        let spread = try #require(x.spread)
+        #expect(abs(spread.value(at: 0) - 2.0 / 3) < 1e-12 && abs(spread.value(at: 1) - 4.0 / 3) < 1e-12)
+        #expect(abs(spread.value(at: 0.5) - 1) < 1e-12)
+        // Type-7 quantile at 0.9 of the six sorted ratios: between the 5th (8/7) and 6th (4/3), halfway.
+        #expect(abs(spread.value(at: 0.9) - (8.0 / 7 + 4.0 / 3) / 2) < 1e-9)
 
         let text = try fit.workflowYAML(base: Self.base, baseFile: "base.yaml", command: "trimtab fit a.csv --workflow base.yaml")
         #expect(text.hasPrefix("# trimtab fit a.csv --workflow base.yaml\n"))
@@ -74,6 +81,8 @@ import TrimtabModel
         #expect(fx.latencyMs(memoryMB: 500, batchSize: 1) == 3 && fx.latencyMs(memoryMB: 500, batchSize: 2) == 7)
         #expect(fx.throughputRps(memoryMB: 500, batchSize: 1) == 42 && fx.throughputRps(memoryMB: 500, batchSize: 2) == 60)
         #expect(fx.latency.map(\.memoryMB) == [500])
+        // The spread is written and reads back (to the writer's precision).
+        #expect(abs((fx.tails.spread?.value(at: 1) ?? 0) - 4.0 / 3) < 1e-4)
         // Not profiled: kept as the base has them.
         #expect(a.variants[1].name == "y" && a.variants[1].latencyMs(memoryMB: 1000, batchSize: 1) == 1 && a.variants[1].batchThroughput.isEmpty)
         #expect(b.variants[0].latencyMs(memoryMB: 1000) == 2 && b.variants[0].accuracy == 0.95)

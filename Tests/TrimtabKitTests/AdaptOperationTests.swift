@@ -38,6 +38,24 @@ private func objective(_ r: AdaptOperation.PlanResult) throws -> Double {
     #expect(throws: TrimtabError.self) { try AdaptOperation.planOnce(.init(workflow: workflow, planLoad: 5, solver: "greedy")) }
 }
 
+/// `adapt --plan-load --slo-percentile 99`: the p99 bound costs at least what the mean bound does,
+/// its plan's predicted latency is within the SLO, and the exhaustive enumeration agrees.
+@Test func adaptPlanOnceWithAPercentileSLO() throws {
+    let workflow = WorkflowSource.file(examplePath("video-k8s.yaml"))
+    for load in [5.0, 20.0] {
+        let mean = try AdaptOperation.planOnce(.init(workflow: workflow, objective: "cost", planLoad: load))
+        let tail = try AdaptOperation.planOnce(.init(workflow: workflow, objective: "cost", planLoad: load, sloPercentile: 99))
+        let exhaustive = try AdaptOperation.planOnce(.init(workflow: workflow, objective: "cost", planLoad: load, solver: "exhaustive",
+                                                           sloPercentile: 99))
+        let m = try #require(mean.predicted), t = try #require(tail.predicted), e = try #require(exhaustive.predicted)
+        #expect(t.latencyMs <= 1000 && t.costPerHourUSD >= m.costPerHourUSD - 1e-12, "load \(load)")
+        #expect(abs(t.costPerHourUSD - e.costPerHourUSD) < 1e-12)
+    }
+    #expect(throws: TrimtabError(field: "--slo-percentile", "100.0 is not a percentile in [50, 100) (e.g. 99 for p99)")) {
+        try AdaptOperation.planOnce(.init(workflow: workflow, planLoad: 5, sloPercentile: 100))
+    }
+}
+
 /// `adapt` replays every request of the windows once: a constant 10 requests per second over
 /// two windows of 60 s and 30 s is 900 requests for every policy, in 9 intervals of 10 s.
 @Test func adaptReplayCountsEveryRequestOfTheWindows() throws {

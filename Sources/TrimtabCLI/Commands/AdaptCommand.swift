@@ -50,6 +50,8 @@ struct AdaptCommand: ResultCommand {
     var startupDelay: String = "5s"
     @Option(name: .customLong("slo-ms"), help: "End-to-end latency SLO in ms (default: the file's goal latency bound).")
     var sloMs: Double?
+    @Option(name: .customLong("slo-percentile"), help: "Bound this percentile of the latency by the SLO, e.g. 99 (default: the mean).")
+    var sloPercentile: Double?
     @Option(help: "Capacity factor, as in forecast and control: replicas × throughput ≥ headroom × load (at least 1; 1.5 = 50% spare).")
     var headroom: Double = 1.5
     @Option(name: .customLong("max-replicas"), help: "Most replicas per stage.")
@@ -82,7 +84,7 @@ struct AdaptCommand: ResultCommand {
               predictor: predictor, trainUntil: trainUntil, history: history, bin: bin, horizon: horizon, startupDelay: startupDelay,
               sloMs: sloMs, headroom: headroom, maxReplicas: maxReplicas, objective: objective, alpha: alpha, beta: beta, gamma: gamma,
               sloShare: sloShare, backlog: !noBacklog, baselines: baselines, seed: seed, simulator: simulator, planLoad: planLoad,
-              solver: solver)
+              solver: solver, sloPercentile: sloPercentile)
     }
 
     func execute() throws -> CommandResult {

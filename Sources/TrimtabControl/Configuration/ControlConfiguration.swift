@@ -26,6 +26,9 @@ public struct ControlConfiguration: Sendable {
     public var pipelineObjective: PipelineObjective?
     /// The pipeline planner's end-to-end latency SLO (`slo_ms:`); nil: the workflow goal's latency bound.
     public var sloMs: Double?
+    /// `slo_percentile:` (a percentage, e.g. 99): the SLO bounds that percentile of the end-to-end
+    /// latency instead of its mean (the pipeline planner's `percentile`, as a probability). Nil: the mean.
+    public var sloPercentile: Double?
 
     /// The pipeline planner's objective when none is configured: `trimtab adapt`'s default.
     public static let defaultPipelineObjective = PipelineObjective.weighted(alpha: 3, beta: 1, gamma: 0.0001)

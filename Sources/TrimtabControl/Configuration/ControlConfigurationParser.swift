@@ -8,7 +8,7 @@ import TrimtabSolve
 extension ControlConfiguration {
     static let topLevelKeys: Set<String> = [
         "workflow", "prometheus", "interval_seconds", "predictor", "headroom", "sink", "guardrails", "database", "metrics_port", "metrics_address",
-        "objective", "weights", "slo_ms",
+        "objective", "weights", "slo_ms", "slo_percentile",
     ]
 
     /// Reads a controller configuration file (YAML or JSON). Relative paths in it (workflow,
@@ -74,6 +74,11 @@ extension ControlConfiguration {
                                                  predictor: predictor, headroom: headroom, sink: sink, guardrails: guardrails,
                                                  databasePath: database, metricsPort: metricsPort, pipelineObjective: objective, sloMs: slo)
         configuration.metricsAddress = metricsAddress
+        if let r = try root.optional("slo_percentile") {
+            let v = try r.double()
+            guard v >= 50, v < 100 else { throw r.error("\(v) is not a percentile in [50, 100) (e.g. 99 for p99)") }
+            configuration.sloPercentile = v
+        }
         return configuration
     }
 

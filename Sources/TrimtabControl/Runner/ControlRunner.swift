@@ -43,7 +43,8 @@ public struct ControlRunner: Sendable {
     /// The Kubernetes pipeline planner when the workflow is a Kubernetes pipeline (platform
     /// kubernetes, a chain; `KubernetesPipeline` accepts it) and the sink runs replicas; otherwise
     /// the serverless planner with the interim `ReplicaPlanner`. The pipeline planner's request:
-    /// λ = forecast, headroom = `headroom`, SLO = `slo_ms` or the goal's latency bound, at most
+    /// λ = forecast, headroom = `headroom`, SLO = `slo_ms` or the goal's latency bound (on the mean,
+    /// or on the `slo_percentile` percentile), at most
     /// `guardrails.max_replicas` replicas per stage, `objective`/`weights` (as `trimtab adapt`).
     public static func planner(_ configuration: ControlConfiguration, workflow: Workflow, file: String) throws -> ControlPlanner {
         let g = configuration.guardrails
@@ -52,7 +53,8 @@ public struct ControlRunner: Sendable {
                 throw TrimtabError(file: file, field: "slo_ms",
                                    "give the latency SLO (or a goal with subject_to.latency_ms in \(configuration.workflowPath))")
             }
-            let request = PipelinePlanRequest(loadRps: 0, sloMs: slo, headroom: configuration.headroom, maxReplicas: g.maxReplicas,
+            let request = PipelinePlanRequest(loadRps: 0, sloMs: slo, percentile: configuration.sloPercentile.map { $0 / 100 },
+                                              headroom: configuration.headroom, maxReplicas: g.maxReplicas,
                                               objective: configuration.pipelineObjective ?? ControlConfiguration.defaultPipelineObjective)
             return ControlPlanner(pipeline: PipelineControlPlanner(pipeline: pipeline, request: request, minReplicas: g.minReplicas))
         }
@@ -60,6 +62,7 @@ public struct ControlRunner: Sendable {
             + "(it needs platform kubernetes, a chain of stages and a kubernetes, ray_serve or file sink)"
         if configuration.pipelineObjective != nil { throw TrimtabError(file: file, field: "objective", reason) }
         if configuration.sloMs != nil { throw TrimtabError(file: file, field: "slo_ms", reason) }
+        if configuration.sloPercentile != nil { throw TrimtabError(file: file, field: "slo_percentile", reason) }
         let model: WorkflowModel
         do { model = try WorkflowModel(workflow) } catch { throw error.inFile(configuration.workflowPath) }
         guard let goal = workflow.goal else {

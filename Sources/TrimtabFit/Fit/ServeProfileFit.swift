@@ -116,6 +116,9 @@ public struct ServeProfileFit: Sendable {
         public var latency: [Int: [Int: Double]]
         public var throughput: [Int: [Int: Double]]
         public var omitted: [String]
+        /// Each request's stage time over its setting's mean, pooled over the settings kept: the
+        /// variant's `latency_spread`, which a percentile SLO plans with. Nil without latencies.
+        public var spread: QuantileFunction? = nil
     }
 
     /// The tables of every profiled (stage, variant).
@@ -128,6 +131,7 @@ public struct ServeProfileFit: Sendable {
                 let batches = Set(cells.keys.map(\.batchSize)).sorted()
                 let cores = Set(cells.keys.map(\.millicores)).sorted()
                 var tables = VariantTables(latency: [:], throughput: [:], omitted: [])
+                var ratios: [Double] = []
                 for m in cores {
                     let column = batches.map { cells[Key(stage: stage, variant: variant, millicores: m, batchSize: $0)] }
                     let missing = zip(batches, column).filter { $0.1?.latencyMs == nil || $0.1?.throughputRps == nil }
@@ -139,8 +143,10 @@ public struct ServeProfileFit: Sendable {
                         guard let cell, let l = cell.latencyMs, let t = cell.throughputRps else { continue }
                         tables.latency[b, default: [:]][m] = l
                         tables.throughput[b, default: [:]][m] = t
+                        ratios += cell.latencies.map { $0 / l }
                     }
                 }
+                tables.spread = QuantileFunction.from(sorted: ratios.sorted())
                 out[stage, default: [:]][variant] = tables
             }
         }
@@ -193,6 +199,10 @@ public struct ServeProfileFit: Sendable {
                     for note in t.omitted { stages += "        # \(note)\n" }
                     stages += "        latency_ms_by_batch:\n" + Self.rows(t.latency)
                     stages += "        throughput_rps_by_batch:\n" + Self.rows(t.throughput)
+                    if let spread = t.spread, spread.values[0] > 0 {
+                        stages += "        # a request's stage time over its setting's mean, all settings above pooled (for percentile SLOs)\n"
+                        stages += "        latency_spread: " + StageTables.quantileFunction(spread) + "\n"
+                    }
                 } else if variant.batchLatency.isEmpty {
                     stages += "        latency_ms: " + YAMLWriter.table(variant.latency.map { ($0.memoryMB, $0.latencyMs) }) + "\n"
                 } else {

@@ -30,6 +30,8 @@ public enum AdaptOperation {
         public var startupDelay: String?
         /// End-to-end latency SLO (default: the workflow's goal latency bound).
         public var sloMs: Double?
+        /// The SLO bounds this percentile of the latency (e.g. 99), not its mean (default: the mean).
+        public var sloPercentile: Double?
         /// Capacity factor ≥ 1 (default 1.5).
         public var headroom: Double?
         /// Most replicas per stage (default 32).
@@ -57,6 +59,7 @@ public enum AdaptOperation {
             case workflow, trace, scale, windows, interval, predictor, trainUntil = "train_until", history, bin, horizon
             case startupDelay = "startup_delay", sloMs = "slo_ms", headroom, maxReplicas = "max_replicas", objective, alpha, beta, gamma
             case sloShare = "slo_share", backlog, baselines, seed, simulator, planLoad = "plan_load", solver
+            case sloPercentile = "slo_percentile"
         }
         public static let fieldNames = CodingKeys.allCases.map(\.rawValue)
 
@@ -65,7 +68,7 @@ public enum AdaptOperation {
                     horizon: Int? = nil, startupDelay: String? = nil, sloMs: Double? = nil, headroom: Double? = nil,
                     maxReplicas: Int? = nil, objective: String? = nil, alpha: Double? = nil, beta: Double? = nil, gamma: Double? = nil,
                     sloShare: Double? = nil, backlog: Bool? = nil, baselines: Bool? = nil, seed: UInt64? = nil, simulator: String? = nil,
-                    planLoad: Double? = nil, solver: String? = nil) {
+                    planLoad: Double? = nil, solver: String? = nil, sloPercentile: Double? = nil) {
             self.workflow = workflow
             self.trace = trace
             self.scale = scale
@@ -78,6 +81,7 @@ public enum AdaptOperation {
             self.horizon = horizon
             self.startupDelay = startupDelay
             self.sloMs = sloMs
+            self.sloPercentile = sloPercentile
             self.headroom = headroom
             self.maxReplicas = maxReplicas
             self.objective = objective
@@ -219,6 +223,8 @@ public enum AdaptOperation {
         var workflow: Workflow
         var pipeline: KubernetesPipeline
         var sloMs: Double
+        /// The planner's percentile (a probability), nil for the mean.
+        var percentile: Double?
         var headroom: Double
         var maxReplicas: Int
     }
@@ -235,7 +241,11 @@ public enum AdaptOperation {
         guard headroom.isFinite, headroom >= 1 else { throw TrimtabError(field: "--headroom", "\(headroom) must be at least 1") }
         let maxReplicas = r.maxReplicas ?? 32
         guard maxReplicas >= 1 else { throw TrimtabError(field: "--max-replicas", "\(maxReplicas) must be at least 1") }
-        return Setting(workflow: workflow, pipeline: pipeline, sloMs: slo, headroom: headroom, maxReplicas: maxReplicas)
+        if let p = r.sloPercentile, !(p >= 50 && p < 100) {
+            throw TrimtabError(field: "--slo-percentile", "\(p) is not a percentile in [50, 100) (e.g. 99 for p99)")
+        }
+        return Setting(workflow: workflow, pipeline: pipeline, sloMs: slo, percentile: r.sloPercentile.map { $0 / 100 }, headroom: headroom,
+                       maxReplicas: maxReplicas)
     }
 
     static func objective(_ r: Request) throws(TrimtabError) -> PipelineObjective {
@@ -274,7 +284,7 @@ public enum AdaptOperation {
         let load = request.planLoad ?? 0
         guard load.isFinite, load >= 0 else { throw TrimtabError(field: "--plan-load", "\(load) must be a non-negative rate") }
         let share = request.sloShare ?? 1
-        let plan = PipelinePlanRequest(loadRps: load, sloMs: s.sloMs * share, headroom: s.headroom, maxReplicas: s.maxReplicas,
+        let plan = PipelinePlanRequest(loadRps: load, sloMs: s.sloMs * share, percentile: s.percentile, headroom: s.headroom, maxReplicas: s.maxReplicas,
                                        objective: try objective(request))
         let solver = request.solver ?? "exact"
         let found: PipelinePlan?
@@ -342,7 +352,8 @@ public enum AdaptOperation {
         }
         forecaster.train(on: trainBins)
 
-        let plan = PipelinePlanRequest(loadRps: 0, sloMs: s.sloMs, headroom: s.headroom, maxReplicas: s.maxReplicas, objective: try objective(request))
+        let plan = PipelinePlanRequest(loadRps: 0, sloMs: s.sloMs, percentile: s.percentile, headroom: s.headroom, maxReplicas: s.maxReplicas,
+                                       objective: try objective(request))
         let share = request.sloShare ?? 1
         guard share.isFinite, share > 0, share <= 1 else { throw TrimtabError(field: "--slo-share", "\(share) is not in (0, 1]") }
         let seed = request.seed ?? 1

@@ -1,7 +1,9 @@
 /// One candidate setting of a stage at a given load, with what it implies.
 public struct PipelineStageOption: Sendable {
     public var setting: PipelineStageSetting
-    /// Predicted stage latency (ms): service + the stage's `overhead_ms` + batch forming + queueing.
+    /// Predicted stage latency (ms): service + the stage's `overhead_ms` + batch forming + queueing —
+    /// their means, or with the request's `percentile` p the service time's p-quantile (the mean
+    /// times the variant's `latency_spread` at p; the mean without one) and the wait's p-quantile.
     public var latencyMs: Double
     public var costPerHour: Double
     /// The objective's per-stage penalty (β·cost + γ·b, or cost).
@@ -14,6 +16,7 @@ public struct PipelineStageOption: Sendable {
         let stage = pipeline.stage(k)
         return stage.variants.enumerated().map { v, variant in
             var out: [PipelineStageOption] = []
+            let spreadFactor = request.percentile.map { p in variant.tails.spread.map { max($0.value(at: p), 0) } ?? 1 } ?? 1
             for b in variant.batchSizes {
                 for point in variant.latency {
                     let m = point.memoryMB
@@ -25,8 +28,13 @@ public struct PipelineStageOption: Sendable {
                     // A replica is busy 1000·b/throughput ms per batch (= s without a measured throughput).
                     let busy = 1000 * Double(b) / throughput
                     for n in fewest...request.maxReplicas {
-                        let latency = s + stage.overheadMs + StageLatencyModel.formingMs(batchSize: b, loadRps: lambda)
-                            + StageLatencyModel.queueingMs(serviceMs: busy, batchSize: b, replicas: n, loadRps: lambda)
+                        let queueing: Double
+                        if let p = request.percentile {
+                            queueing = StageLatencyModel.queueingQuantileMs(serviceMs: busy, batchSize: b, replicas: n, loadRps: lambda, probability: p)
+                        } else {
+                            queueing = StageLatencyModel.queueingMs(serviceMs: busy, batchSize: b, replicas: n, loadRps: lambda)
+                        }
+                        let latency = s * spreadFactor + stage.overheadMs + StageLatencyModel.formingMs(batchSize: b, loadRps: lambda) + queueing
                         guard latency.isFinite else { continue }
                         let cost = pipeline.costPerHour(replicas: n, millicores: m)
                         out.append(PipelineStageOption(

@@ -16,6 +16,25 @@ public enum StageLatencyModel {
         return ca2 / 2 * Foundation.pow(rho, (2 * Double(n + 1)).squareRoot() - 1) / (Double(n) * (1 - rho)) * s
     }
 
+    /// The `p`-quantile of the wait for a replica (ms), or +∞ when ρ ≥ 1.
+    ///
+    /// The wait is zero with probability 1 − P and exponential otherwise, with P the probability
+    /// of waiting in the same approximation, ρ^(√(2(n+1)) − 1) (exactly ρ for one replica), and
+    /// the exponential's mean the mean wait over P, so that the mean is `queueingMs`. For one
+    /// replica and Poisson arrivals that is the exact M/M/1 form; for deterministic service (M/D/1)
+    /// it lies above the exact quantile — a conservative tail.
+    /// `p` in (0, 1): 0 when P ≤ 1 − p, else (Wq / P) · ln(P / (1 − p)).
+    public static func queueingQuantileMs(serviceMs s: Double, batchSize b: Int, replicas n: Int, loadRps lambda: Double,
+                                          probability p: Double) -> Double {
+        let mean = queueingMs(serviceMs: s, batchSize: b, replicas: n, loadRps: lambda)
+        guard mean.isFinite else { return .infinity }
+        guard mean > 0 else { return 0 }
+        let rho = lambda * s / (1000 * Double(b) * Double(n))
+        let waiting = Foundation.pow(rho, (2 * Double(n + 1)).squareRoot() - 1)
+        guard waiting > 1 - p else { return 0 }
+        return mean / waiting * Foundation.log(waiting / (1 - p))
+    }
+
     /// The batch-forming wait (ms): the first request of a batch waits for b − 1 more at rate λ.
     public static func formingMs(batchSize b: Int, loadRps lambda: Double) -> Double {
         b <= 1 ? 0 : Double(b - 1) / lambda * 1000
