@@ -150,7 +150,7 @@ import TrimtabSolve
             ("objective: cost\nweights: {alpha: 1}", "weights: weights apply only to objective weighted (objective is cost)"),
             ("slo_ms: 0", "slo_ms: 0.0 must be positive"),
             ("slo_percentile: 100", "slo_percentile: 100.0 is not a percentile in [50, 100) (e.g. 99 for p99)"),
-            ("slo_percentile: p99", "slo_percentile: expected a number, got 'p99'"),
+            ("slo_percentile: p99", "slo_percentile: 'p99' is not a number"),
         ]
         for (extra, message) in cases {
             let path = try ControlConfigurationTests.write(base + extra)

@@ -201,7 +201,7 @@ public struct ServeProfileFit: Sendable {
                     stages += "        throughput_rps_by_batch:\n" + Self.rows(t.throughput)
                     if let spread = t.spread, spread.values[0] > 0 {
                         stages += "        # a request's stage time over its setting's mean, all settings above pooled (for percentile SLOs)\n"
-                        stages += "        latency_spread: " + StageTables.quantileFunction(spread) + "\n"
+                        stages += "        latency_spread: " + YAMLWriter.quantileFunction(spread) + "\n"
                     }
                 } else if variant.batchLatency.isEmpty {
                     stages += "        latency_ms: " + YAMLWriter.table(variant.latency.map { ($0.memoryMB, $0.latencyMs) }) + "\n"
