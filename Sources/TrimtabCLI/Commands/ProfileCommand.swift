@@ -89,11 +89,13 @@ struct ProfileCommand: ResultCommand {
     @Option(help: "Output: table (the CSV on stdout or -o, a summary on stderr) or json (the summary, with the CSV unless -o).")
     var format: OutputFormat = .table
 
-    static func list(_ text: String, flag: String) throws(TrimtabError) -> [Int] {
-        var out: [Int] = []
+    /// A comma list of positive numbers; `what` names what each must be in the one-line error.
+    static func positives<T: Comparable & Numeric>(_ text: String, flag: String, what: String,
+                                                  parse: (String) -> T?) throws(TrimtabError) -> [T] {
+        var out: [T] = []
         for part in text.split(separator: ",") {
-            guard let v = Int(part.trimmingCharacters(in: .whitespaces)), v >= 1 else {
-                throw TrimtabError(field: flag, "'\(part)' is not a positive whole number")
+            guard let v = parse(part.trimmingCharacters(in: .whitespaces)), v > 0 else {
+                throw TrimtabError(field: flag, "'\(part)' is not \(what)")
             }
             out.append(v)
         }
@@ -101,16 +103,12 @@ struct ProfileCommand: ResultCommand {
         return out
     }
 
+    static func list(_ text: String, flag: String) throws(TrimtabError) -> [Int] {
+        try positives(text, flag: flag, what: "a positive whole number") { Int($0) }
+    }
+
     static func cores(_ text: String) throws(TrimtabError) -> [Double] {
-        var out: [Double] = []
-        for part in text.split(separator: ",") {
-            guard let c = Double(part.trimmingCharacters(in: .whitespaces)), c.isFinite, c > 0 else {
-                throw TrimtabError(field: "--cpus", "'\(part)' is not a positive number of CPUs")
-            }
-            out.append(c)
-        }
-        guard !out.isEmpty else { throw TrimtabError(field: "--cpus", "is empty") }
-        return out
+        try positives(text, flag: "--cpus", what: "a positive number of CPUs") { Double($0).flatMap { $0.isFinite ? $0 : nil } }
     }
 
     /// The flags as the application layer's request; lists parsed here so errors name the flag.
