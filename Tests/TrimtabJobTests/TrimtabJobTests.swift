@@ -73,6 +73,43 @@ let obiPricePerBilledSecond = 0.00005
         #expect(ObiFaaSRegression.fit(billedOnly) == nil)   // its form needs init and function time apart
     }
 
+    /// Runs generated from a known contention law (σ = 0.1: each extra actor stretches the work
+    /// by 10%, as actors sharing a machine's cores do) give the law back: σ on its grid point and
+    /// every coefficient; runs without contention give σ = 0.
+    @Test func contentionBetweenWorkersIsFittedFromTheRuns() throws {
+        let (initS, overhead, perItem, perSplit) = (2.0, 0.5, 0.01, 0.05)
+        func run(_ items: Int, _ workers: Int, _ splitSize: Int, sigma: Double = 0.1) -> JobRun {
+            let shape = JobShape(items: items, splitSize: splitSize, workers: workers)
+            let f = 1 + sigma * Double(shape.activeWorkers - 1)
+            let function = overhead * Double(workers) + (perItem * Double(items) + perSplit * Double(shape.splits)) * f
+            let makespan = 3 + 0.2 * Double(shape.waves) + 0.012 * Double(min(items, shape.waves * splitSize)) * f
+            let billed = initS * Double(workers) + function
+            return JobRun(items: items, workers: workers, splitSize: splitSize, costUSD: billed * 1e-5, makespanS: makespan,
+                          billedS: billed, initS: initS * Double(workers), functionS: function)
+        }
+        let shapes = [(1000, 1, 50), (4000, 2, 100), (2000, 3, 20), (8000, 4, 200), (3000, 2, 30), (6000, 1, 300),
+                      (5000, 4, 25), (7000, 3, 70)]
+        let runs = shapes.map { run($0.0, $0.1, $0.2) }
+        let m = try #require(MechanisticJobModel.fit(runs))
+        #expect(abs(m.slowdownPerExtraWorker - 0.1) < 1e-12)
+        #expect(abs(m.perItemS - perItem) < 1e-9 && abs(m.perSplitS - perSplit) < 1e-9)
+        #expect(abs(m.workerOverheadS - overhead) < 1e-9 && abs(m.initS - initS) < 1e-9)
+        #expect(abs(m.makespan.perCriticalItemS - 0.012) < 1e-9 && abs(m.makespan.constantS - 3) < 1e-9)
+        // The planner's predictor stretches the split times the same way: 4 workers on 8,000 items
+        // in splits of 200 (40 splits, 10 waves), by hand.
+        let wm = m.workerModel(name: "fit", source: nil, memoryMB: 1024, splitSizes: [200], maxWorkers: 4)
+        let setup = try #require(wm.setups.first)
+        let p = try #require(JobPredictor.predict(JobShape(items: 8000, splitSize: 200, workers: 4), setup: setup, model: wm))
+        let split = (0.05 + 0.01 * 200) * 1.3
+        #expect(abs(p.billedSeconds - 4 * (2.5 + 10 * split)) < 0.004 + 1e-9)
+        #expect(abs(p.makespanS - (3 + 0.2 * 10 + 0.012 * 2000 * 1.3)) < 1e-9)
+        let back = try WorkerModelFile.parse(text: WorkerModelFile.yaml(wm))
+        #expect(back == wm && back.setups.first?.slowdownPerExtraWorker == m.slowdownPerExtraWorker)
+        let independent = try #require(MechanisticJobModel.fit(shapes.map { run($0.0, $0.1, $0.2, sigma: 0) }))
+        #expect(independent.slowdownPerExtraWorker == 0)
+        #expect(abs(independent.perItemS - perItem) < 1e-9)
+    }
+
     @Test func aMalformedRunNamesFileAndField() throws {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("runs.json").path

@@ -35,10 +35,12 @@ struct JobFitCommand: ResultCommand {
             let m = r.model
             var out = "\(r.jobs) measured jobs from \(runs)\n\n"
             out += "mechanistic model: billed = w × (init \(Render.fixed(m.initS, 3)) s + overhead \(Render.fixed(m.workerOverheadS, 3)) s)"
-            out += " + N × \(Render.fixed(m.perItemS, 4)) s + splits × \(Render.fixed(m.perSplitS, 4)) s;"
+            let work = "N × \(Render.fixed(m.perItemS, 4)) s + splits × \(Render.fixed(m.perSplitS, 4)) s"
+            out += m.slowdownPerExtraWorker > 0
+                ? " + (\(work)) × (1 + \(Render.fixed(m.slowdownPerExtraWorker, 5)) × (w − 1));" : " + \(work);"
             out += " \(m.pricePerBilledSecond) USD per billed second\n"
             out += "  makespan = \(Render.fixed(m.makespan.constantS, 3)) + \(Render.fixed(m.makespan.perWorkerS, 4)) × w"
-            out += " + \(Render.fixed(m.makespan.perWaveS, 4)) × waves + \(Render.fixed(m.makespan.perCriticalItemS, 4)) × min(N, waves × s)\n\n"
+            out += " + \(Render.fixed(m.makespan.perWaveS, 4)) × waves + \(Render.fixed(m.makespan.perCriticalItemS, 4)) × min(N, waves × s)\(m.slowdownPerExtraWorker > 0 ? " × (1 + σ(w − 1))" : "")\n\n"
             func row(_ name: String, _ a: JobFitOperation.Accuracy?) -> [String] {
                 guard let a else { return [name, "-", "-", "-", "-"] }
                 return [name, Render.fixed(a.costMAPEPercent, 2), Render.fixed(a.costMaxPercent, 2),

@@ -3,53 +3,85 @@ import TrimtabModel
 
 /// A job model built from the job's mechanics rather than a log-linear curve:
 ///
-/// - billed seconds = w × (init + per-worker overhead) + N × per-item + S × per-split
-///   (each worker pays its init once; the splits' work is shared among workers);
-/// - makespan = c0 + c_w × w + c_k × k + c_i × min(N, k × s), with k = ⌈S/w⌉ waves (the last
-///   wave decides the end; c_w is the launch ramp, c_k the per-split overhead on the critical
-///   worker, c_i its per-item time);
+/// - billed seconds = w × (init + per-worker overhead) + (N × per-item + S × per-split) × (1 + σ(w − 1))
+///   (each worker pays its init once; the splits' work is shared among workers and stretched by
+///   σ per extra worker when workers contend for shared hardware);
+/// - makespan = c0 + c_w × w + c_k × k + c_i × min(N, k × s) × (1 + σ(w − 1)), with k = ⌈S/w⌉ waves
+///   (the last wave decides the end; c_w is the launch ramp, c_k the per-split overhead on the
+///   critical worker, c_i its per-item time);
 /// - cost = billed seconds × price per billed second.
 ///
 /// Coefficients are fitted by relative (percentage) least squares and kept non-negative, so the
 /// model stays physical (no negative per-split time) and can be handed to the planner as a
-/// worker model (`workerModel`).
+/// worker model (`workerModel`). The contention σ is fitted by profile least squares: the work
+/// fit is solved at each σ of a grid (0, and 10⁻⁵ to 1 in 20 steps per decade) and the σ of
+/// least relative error kept — 0 when the runs have one worker count or do not show contention
+/// (serverless workers, Obi-FaaS's jobs).
 public struct MechanisticJobModel: JobLevelModel, Equatable {
     public var initS: Double
     public var workerOverheadS: Double
     public var perItemS: Double
     public var perSplitS: Double
+    /// σ: each active worker beyond the first stretches every worker's split time by this fraction.
+    public var slowdownPerExtraWorker: Double
     public var pricePerBilledSecond: Double
     public var makespan: MakespanLaw
 
     /// Fits the model to `runs` (init and function time apart when both are measured).
+    /// - Complexity: O(G · J) for J jobs and a grid of G = 102 contention values (a 4-column fit each).
     public static func fit(_ runs: [JobRun]) -> MechanisticJobModel? {
         guard let price = BilledPrice.fit(runs) else { return nil }
         let split = runs.allSatisfy { ($0.initS ?? 0) > 0 && ($0.functionS ?? 0) > 0 }
-        var initS = 0.0, overhead = 0.0, perItem = 0.0, perSplit = 0.0
+        let workTimes = runs.map { split ? ($0.functionS ?? 0) : ($0.billedS ?? 0) }
+        // Function (or billed) time at contention σ: [w, N·f, S·f] with f = 1 + σ(w − 1).
+        func workFit(_ sigma: Double) -> (coefficients: [Double], error: Double)? {
+            let rows = runs.map { run -> [Double] in
+                let f = 1 + sigma * Double(max(run.shape.activeWorkers - 1, 0))
+                return [Double(run.workers), Double(run.items) * f, Double(run.shape.splits) * f]
+            }
+            guard let c = LeastSquares.relativeNonNegative(rows, workTimes) else { return nil }
+            let error = zip(rows, workTimes).reduce(0.0) { sum, pair in
+                let predicted = zip(pair.0, c).reduce(0.0) { $0 + $1.0 * $1.1 }
+                let relative = pair.1 > 0 ? (predicted - pair.1) / pair.1 : 0
+                return sum + relative * relative
+            }
+            return (c, error)
+        }
+        guard var best = workFit(0).map({ (sigma: 0.0, fit: $0) }) else { return nil }
+        if Set(runs.map(\.shape.activeWorkers)).count > 1 {
+            for step in 0...100 {
+                let sigma = pow(10, -5 + Double(step) / 20)
+                if let candidate = workFit(sigma), candidate.error < best.fit.error * (1 - 1e-9) { best = (sigma, candidate) }
+            }
+        }
+        let sigma = best.sigma
+        var initS = 0.0, overhead = 0.0
+        let perItem = best.fit.coefficients[1], perSplit = best.fit.coefficients[2]
         if split {
-            // Init and function time measured apart: fit each on its own mechanism.
-            guard let i = LeastSquares.relativeNonNegative(runs.map { [Double($0.workers)] }, runs.map { $0.initS ?? 0 }),
-                  let f = LeastSquares.relativeNonNegative(runs.map { [Double($0.workers), Double($0.items), Double($0.shape.splits)] },
-                                                           runs.map { $0.functionS ?? 0 }) else { return nil }
-            (initS, overhead, perItem, perSplit) = (i[0], f[0], f[1], f[2])
+            // Init measured apart: fitted on its own mechanism; the work fit's per-worker term is the overhead.
+            guard let i = LeastSquares.relativeNonNegative(runs.map { [Double($0.workers)] }, runs.map { $0.initS ?? 0 }) else { return nil }
+            (initS, overhead) = (i[0], best.fit.coefficients[0])
         } else {
-            guard let b = LeastSquares.relativeNonNegative(runs.map { [Double($0.workers), Double($0.items), Double($0.shape.splits)] },
-                                                           runs.map { $0.billedS ?? 0 }) else { return nil }
-            (initS, perItem, perSplit) = (b[0], b[1], b[2])
+            initS = best.fit.coefficients[0]
         }
         let rows = runs.map { run -> [Double] in
             let shape = run.shape
-            return [1, Double(shape.activeWorkers), Double(shape.waves), Double(min(run.items, shape.waves * run.splitSize))]
+            let f = 1 + sigma * Double(max(shape.activeWorkers - 1, 0))
+            return [1, Double(shape.activeWorkers), Double(shape.waves), Double(min(run.items, shape.waves * run.splitSize)) * f]
         }
         guard let m = LeastSquares.relativeNonNegative(rows, runs.map(\.makespanS)) else { return nil }
         return MechanisticJobModel(initS: initS, workerOverheadS: overhead, perItemS: perItem, perSplitS: perSplit,
-                                   pricePerBilledSecond: price,
+                                   slowdownPerExtraWorker: sigma, pricePerBilledSecond: price,
                                    makespan: MakespanLaw(constantS: m[0], perWorkerS: m[1], perWaveS: m[2], perCriticalItemS: m[3]))
     }
 
+    /// The contention factor at `shape`'s active workers: 1 + σ(w − 1).
+    func contention(_ shape: JobShape) -> Double { 1 + slowdownPerExtraWorker * Double(max(shape.activeWorkers - 1, 0)) }
+
     /// Billed worker seconds of a job of this shape.
     public func billedSeconds(_ shape: JobShape) -> Double {
-        Double(shape.activeWorkers) * (initS + workerOverheadS) + Double(shape.items) * perItemS + Double(shape.splits) * perSplitS
+        Double(shape.activeWorkers) * (initS + workerOverheadS)
+            + (Double(shape.items) * perItemS + Double(shape.splits) * perSplitS) * contention(shape)
     }
 
     /// Cost (USD): billed seconds × price per billed second.
@@ -59,7 +91,7 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
     public func predictMakespan(_ shape: JobShape) -> Double {
         let k = shape.waves
         return makespan.constantS + makespan.perWorkerS * Double(shape.activeWorkers) + makespan.perWaveS * Double(k)
-            + makespan.perCriticalItemS * Double(min(shape.items, k * shape.splitSize))
+            + makespan.perCriticalItemS * Double(min(shape.items, k * shape.splitSize)) * contention(shape)
     }
 
     /// The model as a planner input: one worker setup at `memoryMB`, priced so that a billed
@@ -69,7 +101,8 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
         let platform = Platform(kind: .awsLambda, pricePerGBSecond: pricePerBilledSecond / (Double(memoryMB) / 1024),
                                 pricePerRequest: 0, billingGranularityMs: 1)
         let setup = WorkerSetup(memoryMB: memoryMB, initS: initS, workerOverheadS: workerOverheadS,
-                                splitTime: .linear(perSplitS: perSplitS, perItemS: perItemS))
+                                splitTime: .linear(perSplitS: perSplitS, perItemS: perItemS),
+                                slowdownPerExtraWorker: slowdownPerExtraWorker)
         return WorkerModel(name: name, source: source, platform: platform, setups: [setup], splitSizes: splitSizes,
                            maxWorkers: maxWorkers, makespanLaw: makespan)
     }

@@ -7,17 +7,21 @@ import TrimtabModel
 /// k = ⌈S/w⌉ waves, the last holding r = S − (k−1)w splits. Worker i < r does k splits, the others
 /// k − 1; the partial last split goes to worker r − 1. The makespan is init + (k−1)t + (t if r ≥ 2
 /// else t_last), plus the job's startup and launch ramp; each worker is billed its own duration,
-/// rounded up to the platform's granularity.
+/// rounded up to the platform's granularity. Split times are stretched by the setup's
+/// contention factor at w workers (`WorkerSetup.contention`).
 public enum JobPredictor {
     /// The prediction for `shape` on `setup`, or nil when the setup cannot price the split size
     /// (a table without that size) or the shape is empty.
     public static func predict(_ shape: JobShape, setup: WorkerSetup, model: WorkerModel) -> JobPrediction? {
         let s = shape.splitSize
         guard shape.items > 0, s > 0, shape.workers > 0,
-              let full = setup.splitTime.seconds(items: s, splitSize: s),
-              let last = setup.splitTime.seconds(items: shape.lastSplitItems, splitSize: s) else { return nil }
+              let fullAlone = setup.splitTime.seconds(items: s, splitSize: s),
+              let lastAlone = setup.splitTime.seconds(items: shape.lastSplitItems, splitSize: s) else { return nil }
         let splits = shape.splits
         let w = shape.activeWorkers
+        let contention = setup.contention(activeWorkers: w)
+        let full = fullAlone * contention
+        let last = lastAlone * contention
         let k = shape.waves
         let r = splits - (k - 1) * w
         let base = setup.initS + setup.workerOverheadS
@@ -25,7 +29,7 @@ public enum JobPredictor {
         let makespan: Double
         if let law = model.makespanLaw {
             let critical = Double(min(shape.items, k * s))
-            makespan = law.constantS + law.perWorkerS * Double(w) + law.perWaveS * Double(k) + law.perCriticalItemS * critical
+            makespan = law.constantS + law.perWorkerS * Double(w) + law.perWaveS * Double(k) + law.perCriticalItemS * critical * contention
         } else {
             let tail = r >= 2 ? full : last
             makespan = model.startupS + model.launchSPerWorker * Double(w - 1) + setup.initS + Double(k - 1) * full + tail

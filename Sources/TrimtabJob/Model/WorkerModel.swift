@@ -34,18 +34,29 @@ public struct WorkerSetup: Sendable, Equatable {
     /// Billed time per worker besides init and splits (connecting to the queue, writing results).
     public var workerOverheadS: Double
     public var splitTime: SplitTime
+    /// Contention between workers that share hardware (an actor pool on one machine's cores, its
+    /// memory bandwidth, one driver feeding them): each active worker beyond the first makes every
+    /// worker's split time longer by this fraction. 0 for workers that do not share (serverless).
+    public var slowdownPerExtraWorker: Double
 
-    public init(memoryMB: Int, initS: Double, workerOverheadS: Double = 0, splitTime: SplitTime) {
+    public init(memoryMB: Int, initS: Double, workerOverheadS: Double = 0, splitTime: SplitTime, slowdownPerExtraWorker: Double = 0) {
         self.memoryMB = memoryMB
         self.initS = initS
         self.workerOverheadS = workerOverheadS
         self.splitTime = splitTime
+        self.slowdownPerExtraWorker = slowdownPerExtraWorker
+    }
+
+    /// The factor on split times with `activeWorkers` running at once: 1 + slowdown × (w − 1).
+    public func contention(activeWorkers: Int) -> Double {
+        1 + slowdownPerExtraWorker * Double(max(activeWorkers - 1, 0))
     }
 }
 
 /// A makespan law fitted from measured jobs (`trimtab job fit`), used instead of the
 /// mechanical makespan when present:
-/// `constantS + perWorkerS × w + perWaveS × waves + perCriticalItemS × min(N, waves × s)`.
+/// `constantS + perWorkerS × w + perWaveS × waves + perCriticalItemS × min(N, waves × s) × contention(w)`
+/// (the critical worker's items take longer when workers contend: `WorkerSetup.contention`).
 public struct MakespanLaw: Sendable, Equatable {
     public var constantS: Double
     public var perWorkerS: Double

@@ -114,7 +114,7 @@ public enum WorkerModelFile {
     }
 
     static func parseSetup(_ reader: FieldReader) throws(TrimtabError) -> WorkerSetup {
-        try reader.rejectUnknownKeys(["memory_mb", "init_s", "overhead_s", "split_s"])
+        try reader.rejectUnknownKeys(["memory_mb", "init_s", "overhead_s", "split_s", "slowdown_per_extra_worker"])
         let memoryReader = try reader.required("memory_mb")
         let memory = try memoryReader.int()
         guard memory > 0 else { throw memoryReader.error("\(memory) must be positive") }
@@ -140,7 +140,8 @@ public enum WorkerModelFile {
             guard !table.isEmpty else { throw splitReader.error("needs per_item/per_split or a table of split sizes") }
             time = .table(table)
         }
-        return WorkerSetup(memoryMB: memory, initS: initS, workerOverheadS: overhead, splitTime: time)
+        return WorkerSetup(memoryMB: memory, initS: initS, workerOverheadS: overhead, splitTime: time,
+                           slowdownPerExtraWorker: try nonNegative(reader, "slowdown_per_extra_worker") ?? 0)
     }
 
     /// The model as YAML text, in the format `load` reads.
@@ -169,6 +170,7 @@ public enum WorkerModelFile {
             case .table(let table):
                 out += "    split_s: {" + table.keys.sorted().map { "\($0): \(n(table[$0] ?? 0))" }.joined(separator: ", ") + "}\n"
             }
+            if setup.slowdownPerExtraWorker > 0 { out += "    slowdown_per_extra_worker: \(n(setup.slowdownPerExtraWorker))\n" }
         }
         if let law = model.makespanLaw {
             out += "makespan:\n  constant_s: \(n(law.constantS))\n  per_worker_s: \(n(law.perWorkerS))\n"

@@ -41,7 +41,8 @@ public struct JobSimulator: Sendable {
     }
 
     func splitSeconds(items: Int, _ shape: JobShape, _ rng: inout SeededGenerator) -> Double {
-        (setup.splitTime.seconds(items: items, splitSize: shape.splitSize) ?? 0) * noise.factor(&rng)
+        (setup.splitTime.seconds(items: items, splitSize: shape.splitSize) ?? 0) * setup.contention(activeWorkers: shape.activeWorkers)
+            * noise.factor(&rng)
     }
 
     func launch(_ worker: Int) -> Double { model.launchSPerWorker * Double(worker) }

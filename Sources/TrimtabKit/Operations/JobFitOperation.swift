@@ -52,16 +52,19 @@ public enum JobFitOperation {
         public var workerOverheadS: Double
         public var perItemS: Double
         public var perSplitS: Double
+        /// σ: each active worker beyond the first stretches split times by this fraction (0: no contention).
+        public var slowdownPerExtraWorker: Double
         public var pricePerBilledSecond: Double
         public var makespan: Makespan
 
         enum CodingKeys: String, CodingKey {
             case initS = "init_s", workerOverheadS = "worker_overhead_s", perItemS = "per_item_s", perSplitS = "per_split_s"
+            case slowdownPerExtraWorker = "slowdown_per_extra_worker"
             case pricePerBilledSecond = "price_per_billed_second", makespan
         }
     }
 
-    /// makespan = constant + per_worker × w + per_wave × waves + per_critical_item × min(N, waves × s).
+    /// makespan = constant + per_worker × w + per_wave × waves + per_critical_item × min(N, waves × s) × (1 + σ(w − 1)).
     public struct Makespan: Codable, Sendable, Equatable {
         public var constantS: Double
         public var perWorkerS: Double
@@ -135,6 +138,7 @@ public enum JobFitOperation {
         return Result(
             jobs: measured.count,
             model: FittedModel(initS: ours.initS, workerOverheadS: ours.workerOverheadS, perItemS: ours.perItemS, perSplitS: ours.perSplitS,
+                               slowdownPerExtraWorker: ours.slowdownPerExtraWorker,
                                pricePerBilledSecond: ours.pricePerBilledSecond,
                                makespan: Makespan(constantS: law.constantS, perWorkerS: law.perWorkerS, perWaveS: law.perWaveS,
                                                   perCriticalItemS: law.perCriticalItemS)),
