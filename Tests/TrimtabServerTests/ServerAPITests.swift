@@ -52,6 +52,39 @@ private func run(_ executable: String, _ arguments: [String]) async throws -> (s
     return (outData.text, errData.text, status)
 }
 
+/// Runs `body` against `trimtab serve --port 0` in a process of its own, with the URL it prints
+/// once bound. The external clients (schemathesis, the MCP client, Chromium) talk to it there: an
+/// in-process server answers on this test process's cooperative pool, which the suites running
+/// in parallel can keep busy for longer than a client waits (schemathesis timed out after 10 s on
+/// a loaded machine). The server is killed afterwards.
+private func withServeProcess<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+    let trimtab = try #require(trimtabExecutable(), "the trimtab executable is not built next to the tests")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: trimtab)
+    process.arguments = ["serve", "--port", "0"]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    let stderr = DataBox()
+    err.fileHandleForReading.readabilityHandler = { stderr.append($0.availableData) }
+    try process.run()
+    defer {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        err.fileHandleForReading.readabilityHandler = nil
+    }
+    let deadline = Date().addingTimeInterval(120)
+    var url: String?
+    while url == nil && process.isRunning && Date() < deadline {
+        if let line = stderr.text.split(separator: "\n").first(where: { $0.hasPrefix("trimtab: listening on ") }) {
+            url = String(line.dropFirst("trimtab: listening on ".count))
+        } else {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+    return try await body(try #require(url, "trimtab serve did not start: \(stderr.text.suffix(500))"))
+}
+
 private final class DataBox: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
@@ -305,10 +338,8 @@ struct ServerAPITests {
         let expected = try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? NSDictionary
         let stdio = try await run(python, [script, "stdio", trimtab, packageRoot() + "/examples", example])
         #expect(stdio.status == 0, "\(stdio.stderr)")
-        let app = Application(router: server.router())
-        let http = try await app.test(.live) { client in
-            let port = try #require(client.port)
-            return try await run(python, [script, "http", "http://127.0.0.1:\(port)/mcp", example])
+        let http = try await withServeProcess { url in
+            try await run(python, [script, "http", url + "/mcp", example])
         }
         #expect(http.status == 0, "\(http.stderr)")
         let answers = [stdio.stdout, http.stdout]
@@ -341,9 +372,8 @@ struct ServerAPITests {
         let chromium = try #require(tool("chromium") ?? tool("chromium-browser"), "chromium is not installed (scripts/test.sh installs it)")
         let shots = FileManager.default.temporaryDirectory.appendingPathComponent("trimtab-dashboard-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: shots) }
-        let app = Application(router: server.router())
-        let r = try await app.test(.live) { client in
-            try await run(python, [packageRoot() + "/Tests/Clients/dashboard_check.py", "http://127.0.0.1:\(try #require(client.port))", shots, chromium])
+        let r = try await withServeProcess { url in
+            try await run(python, [packageRoot() + "/Tests/Clients/dashboard_check.py", url, shots, chromium])
         }
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -378,10 +408,8 @@ struct ServerAPITests {
     /// than its JSON Schema says, and such bodies are rightly 400.)
     @Test func schemathesisFindsNoFailure() async throws {
         let st = try #require(tool("st") ?? tool("schemathesis"), "schemathesis is not installed (scripts/test.sh installs it)")
-        let app = Application(router: server.router())
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            let r = try await run(st, ["run", "http://127.0.0.1:\(port)/openapi.json", "--max-examples", "25", "--seed", "7",
+        try await withServeProcess { url in
+            let r = try await run(st, ["run", url + "/openapi.json", "--max-examples", "25", "--seed", "7",
                                        "--exclude-checks", "positive_data_acceptance", "--no-color"])
             #expect(r.status == 0, "\(r.stdout.suffix(3000))")
         }
