@@ -73,16 +73,16 @@ private func withServeProcess<T: Sendable>(_ body: (String) async throws -> T) a
         process.waitUntilExit()
         err.fileHandleForReading.readabilityHandler = nil
     }
-    let deadline = Date().addingTimeInterval(120)
-    var url: String?
-    while url == nil && process.isRunning && Date() < deadline {
-        if let line = stderr.text.split(separator: "\n").first(where: { $0.hasPrefix("trimtab: listening on ") }) {
-            url = String(line.dropFirst("trimtab: listening on ".count))
-        } else {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+    func bound() -> String? {
+        stderr.text.split(separator: "\n").first { $0.hasPrefix("trimtab: listening on ") }
+            .map { String($0.dropFirst("trimtab: listening on ".count)) }
     }
-    return try await body(try #require(url, "trimtab serve did not start: \(stderr.text.suffix(500))"))
+    // Polled; a sleep may overrun on a busy pool, so the output is read once more at the end.
+    let deadline = Date().addingTimeInterval(300)
+    while bound() == nil && process.isRunning && Date() < deadline {
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await body(try #require(bound(), "trimtab serve did not start: \(stderr.text.suffix(500))"))
 }
 
 private final class DataBox: @unchecked Sendable {
