@@ -111,17 +111,19 @@ final class CoreBranchAndBound {
                     fv[d] = fv[d + 1] + hull.firstValue[d]
                 }
                 hulls.append((hull, k, j, price, fa, fv))
+                // The values summed along a path and in the relaxation.
+                var total = 0.0
                 for i in 0..<n {
-                    let largest = core.value[i].indices.map { o in
-                        abs(core.value[i][o]) + abs(core.amounts[k][i][o]) + (j.map { price * abs(core.amounts[$0][i][o]) } ?? 0)
+                    total += core.value[i].indices.map { o in
+                        abs(core.value[i][o]) + (j.map { price * abs(core.amounts[$0][i][o]) } ?? 0)
                     }.max() ?? 0
-                    magnitude = max(magnitude, largest)
                 }
-                if let j { magnitude = max(magnitude, price * abs(core.limits[j])) }
+                if let j { total += price * abs(core.limits[j]) }
+                magnitude = max(magnitude, total)
             }
         }
         // Rounding of sums over n options and of the hull's fractional step.
-        margin = 1e-11 * max(1, magnitude * Double(n + 1))
+        margin = 1e-11 * max(1, magnitude)
         step = LinearCut.improvement * (core.objective == .maximizeAccuracy ? 1 : max(1, abs(target)))
         bestValue = target
         threshold = target - step
