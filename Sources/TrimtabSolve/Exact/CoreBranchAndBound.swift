@@ -15,11 +15,15 @@ import Foundation
 /// priced at the root multiplier scaled by `Self.scales` — each is a valid bound whatever the
 /// multiplier (weak duality), so the search is exact; the multipliers only decide how much it
 /// prunes. Sums along the path are kept per depth (no drift), and every bound loses a margin
-/// against rounding.
+/// against rounding. A little dominance: per depth, the (value, amounts) sums of the last
+/// `memoSize` nodes searched completely; a node whose sums are all at least one of them is
+/// dropped (each of its completions is matched by one of that node's, as good or better,
+/// already searched against a threshold no lower than now; float sums are monotone).
 ///
-/// - Complexity: O(N · H · h log S) for N nodes visited, H relaxations (2 · |scales| at
-///   most), S hull segments, h segments per item; N is exponential in the worst case, which
-///   `run`'s deadline and budget cut off.
+/// - Complexity: O(N · (H · h log S + M)) for N nodes visited, H relaxations (2 · |scales|
+///   at most), S hull segments, h segments per item and M = `memoSize`; O(n · M) memory for
+///   n free items. N is exponential in the worst case, which `run`'s deadline and budget cut
+///   off.
 final class CoreBranchAndBound {
     /// What a search found.
     enum Outcome {
@@ -54,6 +58,12 @@ final class CoreBranchAndBound {
     private var stopped = false
     private var deadline: Deadline? = nil
     private var until = Date.distantFuture
+    /// Per depth: the sums (value, amounts) of the last `memoSize` nodes searched completely
+    /// (or dropped by the bound, which is as complete).
+    private var memo: [[Double]] = []
+    private var memoNext: [Int] = []
+    private var memoCount: [Int] = []
+    static let memoSize = 1024
 
     /// Searches for the configuration of least value meeting every bound that beats `target`
     /// (in the relaxation's units) by more than `LinearCut.improvement`.
@@ -135,6 +145,9 @@ final class CoreBranchAndBound {
             return a
         }
         for d in 0..<m { choice[order[d]] = optionOrder[d][0] }
+        memo = Array(repeating: Array(repeating: 0, count: Self.memoSize * (q + 1)), count: m + 1)
+        memoNext = Array(repeating: 0, count: m + 1)
+        memoCount = Array(repeating: 0, count: m + 1)
         visit(0)
         return stopped ? .stopped(best) : .complete(best)
     }
@@ -154,7 +167,8 @@ final class CoreBranchAndBound {
             }
             return
         }
-        if prunes(d) { return }
+        if dominated(d) { return }
+        if prunes(d) { remember(d); return }
         let item = order[d]
         for h in hulls { h.hull.remove(d) }
         for o in optionOrder[d] {
@@ -166,6 +180,31 @@ final class CoreBranchAndBound {
         }
         choice[item] = optionOrder[d][0]
         for h in hulls { h.hull.restore(d) }
+        if !stopped { remember(d) }
+    }
+
+    private func dominated(_ d: Int) -> Bool {
+        let q = pathAmount.count, width = q + 1
+        let v = pathValue[d]
+        return memo[d].withUnsafeBufferPointer { entries in
+            for e in 0..<memoCount[d] {
+                let base = e * width
+                guard entries[base] <= v else { continue }
+                var all = true
+                for k in 0..<q where entries[base + 1 + k] > pathAmount[k][d] { all = false; break }
+                if all { return true }
+            }
+            return false
+        }
+    }
+
+    private func remember(_ d: Int) {
+        let q = pathAmount.count, width = q + 1
+        let slot = memoNext[d]
+        memo[d][slot * width] = pathValue[d]
+        for k in 0..<q { memo[d][slot * width + 1 + k] = pathAmount[k][d] }
+        memoNext[d] = (slot + 1) % Self.memoSize
+        memoCount[d] = min(memoCount[d] + 1, Self.memoSize)
     }
 
     /// Whether no completion of the path to depth `d` can meet the bounds and beat the
