@@ -294,7 +294,7 @@ public struct ExactSolver: Solver {
     static let branchShare = 0.1
     static let branchSeconds = 1.0
     /// … and runs only when at most this many items are still free after the fixing: with
-    /// more (70–980 measured on 100- and 1,000-stage chains) it ran out of its budget on
+    /// more (33–980 measured on 100- and 1,000-stage chains) it ran out of its budget on
     /// nearly every two-bound goal, where the fold's dominance merges what it enumerates.
     static let branchFreeItems = 32
 
