@@ -92,7 +92,11 @@ enum RobustBench {
                 }
                 let goal = Goal(objective: objective, bounds: bounds)
                 let t0 = Bench.now()
-                let result = try ExactSolver(timeLimit: timeLimit).solve(model, goal: goal)
+                var solver = ExactSolver(timeLimit: timeLimit)
+                // TRIMTAB_BENCH_BRANCH=1: with the (opt-in) branch and bound over a chain's free
+                // items under two bounds, to compare both in one build.
+                solver.branchAndBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BRANCH"] == "1"
+                let result = try solver.solve(model, goal: goal)
                 let seconds = Bench.now() - t0
                 var record: [String: Any] = [
                     "family": family, "stages": n, "seed": seed, "objective": objective.rawValue,

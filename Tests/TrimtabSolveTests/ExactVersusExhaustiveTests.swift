@@ -249,6 +249,55 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         #expect(feasible > 300 && infeasible > 10)
     }
 
+    /// Chains (plain and with one curve shape at different scales) under two bounds at once,
+    /// with and without the branch and bound over the free items (`branchAndBound`): every
+    /// objective with both other quantities bounded — loose, tight, and beyond the reachable
+    /// (infeasible) — against enumeration.
+    @Test(arguments: [false, true]) func twoBoundChainsEqualExhaustive(branchAndBound: Bool) throws {
+        var solver = ExactSolver()
+        solver.branchAndBound = branchAndBound
+        var compared = 0, feasible = 0, infeasible = 0
+        for seed in UInt64(1)...60 {
+            var rng = SeededGenerator(seed: seed &* 7919)
+            let generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+                                                    variantShare: 0.5, maxVariants: 2)
+            var stages = Int.random(in: 4...9, using: &rng)
+            var w = generator.makeChain(stages: stages, seed: seed, sharedShape: seed % 2 == 0)
+            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+                stages -= 1
+                w = generator.makeChain(stages: stages, seed: seed, sharedShape: seed % 2 == 0)
+            }
+            let model = try WorkflowModel(w)
+            let all = everyPrediction(model)
+            func quantile(_ values: [Double], _ f: Double) -> Double {
+                let sorted = values.sorted()
+                return sorted[min(sorted.count - 1, max(0, Int(f * Double(sorted.count))))]
+            }
+            for objective in Goal.Objective.allCases {
+                for level in [0.0, 0.02, 0.1, 0.3, 0.6] {
+                    var bounds = Bounds()
+                    let f = level == 0 ? 0 : level + 0.1 * Double.random(in: 0..<1, using: &rng)
+                    // Level 0: each bound at its own extreme, together usually unreachable.
+                    if objective != .minimizeLatency { bounds.maxLatencyMs = quantile(all.map(\.latencyMs), f) * (level == 0 ? 0.999 : 1) }
+                    if objective != .minimizeCost { bounds.maxCostPerMillion = quantile(all.map(\.costPerMillion), f) }
+                    if objective != .maximizeAccuracy { bounds.minAccuracy = -quantile(all.map { -$0.accuracy }, f) }
+                    let goal = Goal(objective: objective, bounds: bounds)
+                    let exact = try solver.solve(model, goal: goal)
+                    let brute = try ExhaustiveSolver().solve(model, goal: goal)
+                    compared += 1
+                    #expect(exact.status == brute.status, "seed \(seed) \(goal)")
+                    guard let e = exact.prediction, let b = brute.prediction else { infeasible += 1; continue }
+                    feasible += 1
+                    let se = e.score(objective), sb = b.score(objective)
+                    #expect(abs(se - sb) <= 1e-9 * max(objective == .maximizeAccuracy ? 0 : 1, abs(sb)), "seed \(seed) \(goal): exact \(se) vs exhaustive \(sb)")
+                    #expect(bounds.admits(e))
+                }
+            }
+        }
+        #expect(compared == 60 * 15)
+        #expect(feasible > 400 && infeasible > 60)
+    }
+
     /// The Pareto front equals the non-dominated set found by enumeration, with and without
     /// the product search.
     @Test(arguments: [4096, 1]) func paretoEqualsExhaustive(productThreshold: Int) throws {

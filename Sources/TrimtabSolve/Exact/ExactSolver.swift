@@ -37,6 +37,12 @@ public struct ExactSolver: Solver {
     /// Whether an infeasible answer carries `closestBounds` (one more solve per bound). The
     /// explanation's re-solves only need the status.
     public var reportsClosestBounds = true
+    /// Whether chains under two bounds with few free items go through `CoreBranchAndBound`
+    /// before the targets. Off by default: measured (docs/solver-note.md, branch `solver-bb`)
+    /// it was no faster than the fold and slower on some instances; kept for measurements
+    /// (`TRIMTAB_BENCH_BRANCH=1` in `trimtab-bench robust-cell`) and checked by the
+    /// exact-versus-enumeration tests.
+    public var branchAndBound = false
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
@@ -59,25 +65,26 @@ public struct ExactSolver: Solver {
             let threshold = objectiveThreshold(score, goal: goal, model: model)
             for i in cuts.indices where cuts[i].isObjective { cuts[i].threshold = threshold }
         }
+        /// The configuration of one option per item, when it meets the bounds (evaluated exactly).
+        func candidate(_ items: [[ItemOption]], _ choice: [Int]) -> Candidate? {
+            var assignment: [Int32] = []
+            for i in items.indices { assignment += items[i][choice[i]].assignment }
+            let indices = Self.indices(assignment, stageCount: model.workflow.stages.count)
+            let prediction = model.predict(optionIndices: indices)
+            return goal.bounds.admits(prediction) ? Candidate(indices: indices, prediction: prediction) : nil
+        }
         /// The items with only the options that can still beat the incumbent (reduced-cost
         /// fixing by the Lagrangian bound of every bound at once), and first the incumbent
         /// improved from that relaxation's rounded solution.
         func core(_ items: [[ItemOption]], searchCores: Bool = true) -> [[ItemOption]]? {
             guard let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) else { return nil }
-            func candidate(_ choice: [Int]) -> Candidate? {
-                var assignment: [Int32] = []
-                for i in items.indices { assignment += items[i][choice[i]].assignment }
-                let indices = Self.indices(assignment, stageCount: model.workflow.stages.count)
-                let prediction = model.predict(optionIndices: indices)
-                return goal.bounds.admits(prediction) ? Candidate(indices: indices, prediction: prediction) : nil
-            }
             func fixing() -> (alive: [[Int]], lambda: [Double])? {
                 guard let score = limits.incumbent else { return nil }
                 return relaxation.kept(target: LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective,
                                                                              algebra: model.accuracy))
             }
             let choice = searchCores ? relaxation.incumbent(until: Date().addingTimeInterval(Self.localSearchSeconds)) : nil
-            if let choice { adopt(candidate(choice)) }
+            if let choice { adopt(candidate(items, choice)) }
             guard var (alive, lambda) = fixing() else { return nil }
             // A core around the relaxation's solution solved exactly (the other items kept at
             // the local search's choice): items whose two best options differ least in reduced
@@ -196,7 +203,33 @@ public struct ExactSolver: Solver {
             // partial plans within the gap multiply fast with its width, so a near-optimal
             // incumbent found this way is cheaper to prove than the gap to the first one.
             var proven = false
-            if let bound = rootBound, let score = limits.incumbent,
+            // Optionally (`branchAndBound`), two bounds on a chain: a depth-first branch and
+            // bound over the free items, with the linear relaxation (one bound exact, the other
+            // priced) of the undecided ones at each node. Completed, it proves the optimum;
+            // stopped by its budget, its best configuration is adopted and the targets below
+            // take over.
+            if cored, branchAndBound, !deadline.expired, let score = limits.incumbent,
+               let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy),
+               relaxation.limits.count == 2, relaxation.value.filter({ $0.count > 1 }).count <= Self.branchFreeItems,
+               let lambda = relaxation.multipliers() {
+                let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
+                let search = CoreBranchAndBound(core: relaxation)
+                let budget = min(timeLimit.map { Self.branchShare * $0 } ?? Self.branchSeconds, Self.branchSeconds)
+                let outcome = search.run(target: z, lambda: lambda, deadline: deadline, until: Date().addingTimeInterval(budget))
+                work += search.nodes
+                switch outcome {
+                case .complete(nil):
+                    proven = !deadline.expired
+                case .complete(let choice?):
+                    if let found = candidate(items, choice) {
+                        adopt(found)
+                        proven = !deadline.expired && incumbent?.indices == found.indices
+                    }
+                case .stopped(let choice):
+                    if let choice { adopt(candidate(items, choice)) }
+                }
+            }
+            if !proven, let bound = rootBound, let score = limits.incumbent,
                let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) {
                 let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
                 var previousWork: Int? = nil
@@ -254,6 +287,16 @@ public struct ExactSolver: Solver {
     /// The Lagrangian core's local search stops after this long at most (measured: one
     /// 1,000-stage max-accuracy chain took 9 s of tiny improvements without a limit).
     static let localSearchSeconds = 1.0
+
+    /// The branch and bound over a chain's free items (two bounds) stops after this share of
+    /// the time limit, and after this many seconds at most; the targets and the fold then
+    /// continue from its best configuration.
+    static let branchShare = 0.1
+    static let branchSeconds = 1.0
+    /// … and runs only when at most this many items are still free after the fixing: with
+    /// more (33–980 measured on 100- and 1,000-stage chains) it ran out of its budget on
+    /// nearly every two-bound goal, where the fold's dominance merges what it enumerates.
+    static let branchFreeItems = 32
 
     /// The exact pass's targets, as fractions of the way from the Lagrangian bound to the
     /// incumbent (then the incumbent itself).
