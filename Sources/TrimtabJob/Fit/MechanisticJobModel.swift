@@ -36,7 +36,7 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
         // Function (or billed) time at contention σ: [w, N·f, S·f] with f = 1 + σ(w − 1).
         func workFit(_ sigma: Double) -> (coefficients: [Double], error: Double)? {
             let rows = runs.map { run -> [Double] in
-                let f = 1 + sigma * Double(max(run.shape.activeWorkers - 1, 0))
+                let f = WorkerSetup.contention(sigma, activeWorkers: run.shape.activeWorkers)
                 return [Double(run.workers), Double(run.items) * f, Double(run.shape.splits) * f]
             }
             guard let c = LeastSquares.relativeNonNegative(rows, workTimes) else { return nil }
@@ -66,7 +66,7 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
         }
         let rows = runs.map { run -> [Double] in
             let shape = run.shape
-            let f = 1 + sigma * Double(max(shape.activeWorkers - 1, 0))
+            let f = WorkerSetup.contention(sigma, activeWorkers: shape.activeWorkers)
             return [1, Double(shape.activeWorkers), Double(shape.waves), Double(min(run.items, shape.waves * run.splitSize)) * f]
         }
         guard let m = LeastSquares.relativeNonNegative(rows, runs.map(\.makespanS)) else { return nil }
@@ -76,7 +76,7 @@ public struct MechanisticJobModel: JobLevelModel, Equatable {
     }
 
     /// The contention factor at `shape`'s active workers: 1 + σ(w − 1).
-    func contention(_ shape: JobShape) -> Double { 1 + slowdownPerExtraWorker * Double(max(shape.activeWorkers - 1, 0)) }
+    func contention(_ shape: JobShape) -> Double { WorkerSetup.contention(slowdownPerExtraWorker, activeWorkers: shape.activeWorkers) }
 
     /// Billed worker seconds of a job of this shape.
     public func billedSeconds(_ shape: JobShape) -> Double {

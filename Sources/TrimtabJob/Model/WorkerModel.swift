@@ -49,7 +49,12 @@ public struct WorkerSetup: Sendable, Equatable {
 
     /// The factor on split times with `activeWorkers` running at once: 1 + slowdown × (w − 1).
     public func contention(activeWorkers: Int) -> Double {
-        1 + slowdownPerExtraWorker * Double(max(activeWorkers - 1, 0))
+        Self.contention(slowdownPerExtraWorker, activeWorkers: activeWorkers)
+    }
+
+    /// 1 + `slowdown` × (w − 1) for w = `activeWorkers` (1 with one worker or none).
+    public static func contention(_ slowdown: Double, activeWorkers: Int) -> Double {
+        1 + slowdown * Double(max(activeWorkers - 1, 0))
     }
 }
 
