@@ -263,9 +263,14 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
     /// with and without the branch and bound over the free items (`branchAndBound`): every
     /// objective with both other quantities bounded — loose, tight, and beyond the reachable
     /// (infeasible) — against enumeration.
-    @Test(arguments: [false, true]) func twoBoundChainsEqualExhaustive(branchAndBound: Bool) throws {
+    /// Which path proves the chain: the fold against the incumbent (default), the opt-in
+    /// branch and bound, or the targets (the first fold given a budget of one label).
+    enum ChainPath: CaseIterable { case fold, branchAndBound, targets }
+
+    @Test(arguments: ChainPath.allCases) func twoBoundChainsEqualExhaustive(path: ChainPath) throws {
         var solver = ExactSolver()
-        solver.branchAndBound = branchAndBound
+        solver.branchAndBound = path == .branchAndBound
+        if path == .targets { solver.directLabelBudget = 1 }
         var compared = 0, feasible = 0, infeasible = 0
         for seed in UInt64(1)...60 {
             var rng = SeededGenerator(seed: seed &* 7919)
@@ -417,5 +422,16 @@ func shapeNames(_ block: Block) -> Set<String> {
             let p = try #require(r.prediction)
             #expect(abs(p.accuracy - best) <= 1e-9 * best, "exact \(p.accuracy) vs closed form \(best)")
         }
+        // Unbounded, ties among the most accurate plans go to the cheapest (as `better`
+        // breaks them): per stage, the cheapest option of its most accurate variant.
+        let cheapestAccurate = (0..<w.stages.count).map { s -> Int in
+            let top = model.options[s].map(\.accuracy).max() ?? 1
+            let candidates = model.options[s].indices.filter { model.options[s][$0].accuracy == top }
+            return candidates.min { model.options[s][$0].invocationCost < model.options[s][$1].invocationCost } ?? 0
+        }
+        let cheapest = model.predict(optionIndices: cheapestAccurate).costPerMillion
+        let r = try ExactSolver().solve(model, goal: Goal(objective: .maximizeAccuracy, bounds: Bounds()))
+        let p = try #require(r.prediction)
+        #expect(abs(p.costPerMillion - cheapest) <= 1e-9 * cheapest, "exact \(p.costPerMillion) vs cheapest \(cheapest)")
     }
 }

@@ -43,6 +43,10 @@ public struct ExactSolver: Solver {
     /// (`TRIMTAB_BENCH_BRANCH=1` in `trimtab-bench robust-cell`) and checked by the
     /// exact-versus-enumeration tests.
     public var branchAndBound = false
+    /// On chains, the fold against the incumbent that runs before the targets stops after
+    /// this many labels (nil: `directLabels`, or `directLabelsPerItem` per item when more);
+    /// over it the targets take over. Tests set 1 to send every goal through the targets.
+    var directLabelBudget: Int? = nil
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
@@ -203,12 +207,27 @@ public struct ExactSolver: Solver {
             // partial plans within the gap multiply fast with its width, so a near-optimal
             // incumbent found this way is cheaper to prove than the gap to the first one.
             var proven = false
+            // First the fold against the incumbent itself, on a small budget of labels: most
+            // goals need far fewer, and then the targets' folds and relaxations are not
+            // needed. Over budget, the targets take over.
+            if cored, !deadline.expired {
+                var passLimits = limits
+                passLimits.cuts = cuts
+                passLimits.labelBudget = directLabelBudget ?? max(Self.directLabels, Self.directLabelsPerItem * items.count)
+                let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)
+                let found = fold.run()
+                work += fold.stats.totalLabels
+                if !fold.stats.overBudget && !deadline.expired {
+                    results = found
+                    proven = true
+                }
+            }
             // Optionally (`branchAndBound`), two bounds on a chain: a depth-first branch and
             // bound over the free items, with the linear relaxation (one bound exact, the other
             // priced) of the undecided ones at each node. Completed, it proves the optimum;
             // stopped by its budget, its best configuration is adopted and the targets below
             // take over.
-            if cored, branchAndBound, !deadline.expired, let score = limits.incumbent,
+            if !proven, cored, branchAndBound, !deadline.expired, let score = limits.incumbent,
                let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy),
                relaxation.limits.count == 2, relaxation.value.filter({ $0.count > 1 }).count <= Self.branchFreeItems,
                let lambda = relaxation.multipliers() {
@@ -297,6 +316,13 @@ public struct ExactSolver: Solver {
     /// more (33–980 measured on 100- and 1,000-stage chains) it ran out of its budget on
     /// nearly every two-bound goal, where the fold's dominance merges what it enumerates.
     static let branchFreeItems = 32
+
+    /// The fold against the incumbent that runs before the targets (chains) stops after
+    /// this many labels, or this many per item when more (measured on 60–1,000-stage chains:
+    /// most goals need far fewer, and skipping the targets' folds and relaxations halved
+    /// their time; over budget it wastes at most this much before the targets).
+    static let directLabels = 20_000
+    static let directLabelsPerItem = 20
 
     /// The exact pass's targets, as fractions of the way from the Lagrangian bound to the
     /// incumbent (then the incumbent itself).
@@ -457,4 +483,3 @@ func pow10(_ e: Int) -> Double {
     if e >= 0 { for _ in 0..<e { r *= 10 } } else { for _ in 0..<(-e) { r /= 10 } }
     return r
 }
-

@@ -22,6 +22,9 @@ struct FoldLimits {
     var cutOutside: [Double] = []
     /// Stop early (the result is then incomplete) once this has passed.
     var deadline: Deadline? = nil
+    /// Stop early (the result is then incomplete, `Stats.overBudget`) once more labels than
+    /// this have been kept in all.
+    var labelBudget: Int? = nil
     /// Products of at least this many pairs go through `ParetoProduct` (tests set 1 to run
     /// every product through it).
     var productThreshold = 4096
@@ -62,7 +65,7 @@ struct KnapsackFold {
     let limits: FoldLimits
 
     /// Largest number of labels alive after any step (a measure of the work done).
-    final class Stats { var peakLabels = 0; var totalLabels = 0 }
+    final class Stats { var peakLabels = 0; var totalLabels = 0; var overBudget = false }
     let stats = Stats()
 
     static func within(_ value: Double, _ limit: Double) -> Bool {
@@ -170,6 +173,10 @@ struct KnapsackFold {
             stats.peakLabels = max(stats.peakLabels, lat.count)
             stats.totalLabels += lat.count
             if lat.isEmpty { return [] }
+            if let budget = limits.labelBudget, stats.totalLabels > budget {
+                stats.overBudget = true
+                return []
+            }
         }
 
         var results: [FoldResult] = []
