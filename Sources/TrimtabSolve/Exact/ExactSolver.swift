@@ -61,6 +61,8 @@ public struct ExactSolver: Solver {
         var cuts: [LinearCut] = []
         /// The Lagrangian bound of every bound at once (`LagrangianCore`'s units), when known.
         var rootBound: Double? = nil
+        /// The second bound's Lagrangian multiplier last found: the next search starts near it.
+        var knownMultiplier: Double? = nil
         func adopt(_ candidate: Candidate?) {
             guard let candidate, incumbent.map({ Self.better(candidate.prediction, than: $0.prediction, goal: goal) }) ?? true else { return }
             incumbent = candidate
@@ -84,10 +86,15 @@ public struct ExactSolver: Solver {
             guard let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) else { return nil }
             func fixing() -> (alive: [[Int]], lambda: [Double])? {
                 guard let score = limits.incumbent else { return nil }
-                return relaxation.kept(target: LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective,
-                                                                             algebra: model.accuracy))
+                let result = relaxation.kept(target: LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective,
+                                                                                   algebra: model.accuracy),
+                                             near: knownMultiplier)
+                if let l = result?.lambda, l.count > 1 { knownMultiplier = l[1] }
+                return result
             }
-            let choice = searchCores ? relaxation.incumbent(until: Date().addingTimeInterval(Self.localSearchSeconds)) : nil
+            let rootLambda = searchCores ? relaxation.multipliers(near: knownMultiplier) : nil
+            if let l = rootLambda, l.count > 1 { knownMultiplier = l[1] }
+            let choice = searchCores ? relaxation.incumbent(until: Date().addingTimeInterval(Self.localSearchSeconds), lambda: rootLambda) : nil
             if let choice { adopt(candidate(items, choice)) }
             guard var (alive, lambda) = fixing() else { return nil }
             // A core around the relaxation's solution solved exactly (the other items kept at
@@ -254,7 +261,7 @@ public struct ExactSolver: Solver {
                 var previousWork: Int? = nil
                 for fraction in Self.targetFractions where z - bound > 0 && !deadline.expired {
                     let target = bound + fraction * (z - bound)
-                    guard let (alive, _) = relaxation.kept(target: target) else { break }
+                    guard let (alive, _) = relaxation.kept(target: target, near: knownMultiplier) else { break }
                     let targetScore = goal.objective == .maximizeAccuracy ? -exp(-target) : target
                     var targetLimits = limits
                     targetLimits.incumbent = targetScore
