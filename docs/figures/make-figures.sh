@@ -88,6 +88,8 @@ for line in lines[start:]:
         trimtab, highs = float(fields[5]), float(fields[7])
     except ValueError:
         continue                                 # a cell without HiGHS (general): "-"
+    if highs != highs:
+        continue                                 # … or "nan" (the script's newer logs)
     key = (family, stages, objective, mix)
     if key in seen:
         continue
