@@ -214,20 +214,24 @@ public struct ExactSolver: Solver {
             // partial plans within the gap multiply fast with its width, so a near-optimal
             // incumbent found this way is cheaper to prove than the gap to the first one.
             var proven = false
-            // First the fold against the incumbent itself, on a small budget of labels: most
-            // goals need far fewer, and then the targets' folds and relaxations are not
-            // needed. Over budget, the targets take over.
-            if cored, !deadline.expired {
+            /// The fold against the incumbent itself: every configuration better than it.
+            /// Nil when it stopped at `budget` labels.
+            func foldAgainstIncumbent(budget: Int?) -> [FoldResult]? {
                 var passLimits = limits
                 passLimits.cuts = cuts
-                passLimits.labelBudget = directLabelBudget ?? max(Self.directLabels, Self.directLabelsPerItem * items.count)
+                passLimits.labelBudget = budget
                 let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)
                 let found = fold.run()
                 work += fold.stats.totalLabels
-                if !fold.stats.overBudget && !deadline.expired {
-                    results = found
-                    proven = true
-                }
+                return fold.stats.overBudget ? nil : found
+            }
+            // First on a small budget of labels: most goals need far fewer, and then the
+            // targets' folds and relaxations are not needed. Over budget, the targets take over.
+            if cored, !deadline.expired,
+               let found = foldAgainstIncumbent(budget: directLabelBudget ?? max(Self.directLabels, Self.directLabelsPerItem * items.count)),
+               !deadline.expired {
+                results = found
+                proven = true
             }
             // Optionally (`branchAndBound`), two bounds on a chain: a depth-first branch and
             // bound over the free items, with the linear relaxation (one bound exact, the other
@@ -285,11 +289,7 @@ public struct ExactSolver: Solver {
                 }
             }
             if !proven && !deadline.expired {
-                var passLimits = limits
-                passLimits.cuts = cuts
-                let fold = KnapsackFold(items: items, dims: dims, algebra: model.accuracy, limits: passLimits)
-                results = fold.run()
-                work += fold.stats.totalLabels
+                results = foldAgainstIncumbent(budget: nil) ?? []
             }
         }
         let found = bestAdmitted(results, model: model, goal: goal)
