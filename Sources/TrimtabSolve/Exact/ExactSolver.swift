@@ -84,16 +84,16 @@ public struct ExactSolver: Solver {
         /// improved from that relaxation's rounded solution.
         func core(_ items: [[ItemOption]], searchCores: Bool = true) -> [[ItemOption]]? {
             guard let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) else { return nil }
+            let rootLambda = searchCores ? relaxation.multipliers(near: knownMultiplier) : nil
+            if let l = rootLambda, l.count > 1 { knownMultiplier = l[1] }
             func fixing() -> (alive: [[Int]], lambda: [Double])? {
                 guard let score = limits.incumbent else { return nil }
                 let result = relaxation.kept(target: LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective,
                                                                                    algebra: model.accuracy),
-                                             near: knownMultiplier)
+                                             near: knownMultiplier, known: rootLambda)
                 if let l = result?.lambda, l.count > 1 { knownMultiplier = l[1] }
                 return result
             }
-            let rootLambda = searchCores ? relaxation.multipliers(near: knownMultiplier) : nil
-            if let l = rootLambda, l.count > 1 { knownMultiplier = l[1] }
             let choice = searchCores ? relaxation.incumbent(until: Date().addingTimeInterval(Self.localSearchSeconds), lambda: rootLambda) : nil
             if let choice { adopt(candidate(items, choice)) }
             guard var (alive, lambda) = fixing() else { return nil }

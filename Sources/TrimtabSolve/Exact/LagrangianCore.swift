@@ -154,17 +154,14 @@ struct LagrangianCore {
                 }
                 return f1.0 >= f2.0 ? (x1, f1.1, f1.0) : (x2, f2.1, f2.0)
             }
-            var found: (x: Double, l1: Double, v: Double)? = nil
+            var local: (x: Double, l1: Double, v: Double)? = nil
             if let near, near > 0, near.isFinite {
                 let center = log(near)
-                guard let local = search(center - 3, center + 3, steps: 28) else { return nil }
-                if abs(local.x - center) < 2.9 { found = local }
+                guard let result = search(center - 3, center + 3, steps: 28) else { return nil }
+                if abs(result.x - center) < 2.9 { local = result }
             }
-            if found == nil {
-                guard let wide = search(log(scale) - 16, log(scale) + 16, steps: 44) else { return nil }
-                found = wide
-            }
-            if let found, found.v > best.v { best = (exp(found.x), found.l1, found.v) }
+            guard let found = local ?? search(log(scale) - 16, log(scale) + 16, steps: 44) else { return nil }
+            if found.v > best.v { best = (exp(found.x), found.l1, found.v) }
             return [best.l1, best.w]
         }
     }
@@ -195,14 +192,17 @@ struct LagrangianCore {
     /// each bound with the other items at their least amounts. Repeated with fresh
     /// multipliers while it removes options. Nil: nothing is known (no multipliers). Also
     /// the multipliers of the last round (the best for the options kept). `near`: as in
-    /// `multipliers(near:)`, for the first round.
-    func kept(target: Double, rounds: Int = 4, near: Double? = nil) -> (alive: [[Int]], lambda: [Double])? {
+    /// `multipliers(near:)`, for the first round; `known`: this relaxation's multipliers when
+    /// already found (`multipliers()`), used in the first round instead of a search.
+    func kept(target: Double, rounds: Int = 4, near: Double? = nil,
+              known: [Double]? = nil) -> (alive: [[Int]], lambda: [Double])? {
         let improvement = LinearCut.improvement * (objective == .maximizeAccuracy ? 1 : max(1, abs(target)))
         var alive: [[Int]] = value.map { Array($0.indices) }
         var current = self
         var last: [Double] = []
-        for _ in 0..<rounds {
-            guard let lambda = current.multipliers(near: last.count > 1 ? last[1] : near) else { return last.isEmpty ? nil : (alive, last) }
+        for round in 0..<rounds {
+            let found = round == 0 ? known ?? current.multipliers(near: near) : current.multipliers(near: last.count > 1 ? last[1] : near)
+            guard let lambda = found else { return last.isEmpty ? nil : (alive, last) }
             last = lambda
             let (lb, error) = current.bound(lambda)
             let room = target - improvement - error - lb

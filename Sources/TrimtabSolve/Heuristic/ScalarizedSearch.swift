@@ -26,17 +26,17 @@ enum ScalarizedSearch {
         latScale = max(latScale, 1e-12)
         costScale = max(costScale, 1e-12)
         let grid = [0.0] + (-16...16).map { pow(10, Double($0) / 4) }
-        // A weight moves the choice towards a bound; an unbounded quantity keeps weight 0 (the
-        // objective alone). So an unbounded goal is one choice, a goal with one bound 34 and
-        // with two bounds 34² (measured: the full grid was most of a 60-stage chain's solve).
-        let b = goal.bounds
+        // A weight moves the choice towards a bound; a quantity the goal does not involve keeps
+        // weight 0 (the objective alone). So an unbounded goal is one choice, a goal with one
+        // bound 34, and with two bounds every other grid point, 18² pairs (measured: the full
+        // 34² grid was most of a 60-stage chain's solve).
+        let involved = Dimensions(goal: goal)
         let (firstBounded, secondBounded): (Bool, Bool)
         switch goal.objective {
-        case .minimizeCost: (firstBounded, secondBounded) = (b.maxLatencyMs != nil, b.minAccuracy != nil)
-        case .minimizeLatency: (firstBounded, secondBounded) = (b.maxCostPerMillion != nil, b.minAccuracy != nil)
-        case .maximizeAccuracy: (firstBounded, secondBounded) = (b.maxLatencyMs != nil, b.maxCostPerMillion != nil)
+        case .minimizeCost: (firstBounded, secondBounded) = (involved.latency, involved.accuracy)
+        case .minimizeLatency: (firstBounded, secondBounded) = (involved.cost, involved.accuracy)
+        case .maximizeAccuracy: (firstBounded, secondBounded) = (involved.latency, involved.cost)
         }
-        // Two bounds: every other grid point (18² pairs rather than 34²).
         let coarse = firstBounded && secondBounded ? grid.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) : grid
         let firstGrid = firstBounded ? coarse : [0.0]
         let secondGrid = secondBounded ? coarse : [0.0]
