@@ -15,8 +15,9 @@ import TrimtabModel
 ///    loops scale), so it flattens into a multiple-choice knapsack whose items are stages
 ///    and joined blocks. A fold over the items keeps the Pareto set of partial sums and
 ///    drops a partial label when the best completion of the remaining items (a
-///    `ResourceRelaxation` per bounded quantity, and Lagrangian cuts) would break a bound or
-///    could not beat the incumbent.
+///    `ResourceRelaxation` per bounded quantity, Lagrangian cuts, and on chains under two
+///    bounds, once labels multiply, a `TwoBoundTable` with both bounds exact over the last
+///    items) would break a bound or could not beat the incumbent.
 /// 4. Incumbents come from a scalarised search, a capped beam, and beams over the problem with
 ///    join latencies relaxed to their largest mean, whose items (lower bounds of the true
 ///    ones) also bound the rest of the workflow when a join's labels are built.
@@ -47,6 +48,9 @@ public struct ExactSolver: Solver {
     /// this many labels (nil: `directLabels`, or `directLabelsPerItem` per item when more);
     /// over it the targets take over. Tests set 1 to send every goal through the targets.
     var directLabelBudget: Int? = nil
+    /// Folds of a chain under two bounds build a `TwoBoundTable` once this many labels are
+    /// alive (nil: `FoldLimits`' default). Tests set 1 to build it in every such fold.
+    var twoBoundTableLabels: Int? = nil
 
     public func solve(_ model: WorkflowModel, goal: Goal) throws(TrimtabError) -> PlanResult {
         let dims = Dimensions(goal: goal)
@@ -56,6 +60,7 @@ public struct ExactSolver: Solver {
                                 objective: goal.objective)
         limits.deadline = deadline
         limits.productThreshold = productThreshold
+        if let labels = twoBoundTableLabels { limits.tableLabels = labels }
         // The incumbent, and the pruning state derived from it (fold bound, cut thresholds).
         var incumbent: Candidate? = nil
         var cuts: [LinearCut] = []
@@ -262,7 +267,6 @@ public struct ExactSolver: Solver {
             if !proven, let bound = rootBound, let score = limits.incumbent,
                let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) {
                 let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
-                var previousWork: Int? = nil
                 for fraction in Self.targetFractions where z - bound > 0 && !deadline.expired {
                     let target = bound + fraction * (z - bound)
                     guard let (alive, _) = relaxation.kept(target: target, near: knownMultiplier) else { break }
@@ -282,10 +286,10 @@ public struct ExactSolver: Solver {
                         proven = true
                         break
                     }
-                    // When the work hardly grows with the target, the targets do not pay:
-                    // the fold against the incumbent costs about as much as the next target.
-                    if let previous = previousWork, previous > 0, Double(fold.stats.totalLabels) < 1.5 * Double(previous) { break }
-                    previousWork = fold.stats.totalLabels
+                    // (Until the `TwoBoundTable`, the targets stopped when the work hardly grew
+                    // from one to the next. With the table a failed target is cheap next to the
+                    // fold against the incumbent: measured on two-bound chains, going on through
+                    // the targets halved a 60-stage chain's time and cost little elsewhere.)
                 }
             }
             if !proven && !deadline.expired {

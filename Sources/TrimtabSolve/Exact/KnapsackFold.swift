@@ -28,6 +28,9 @@ struct FoldLimits {
     /// Products of at least this many pairs go through `ParetoProduct` (tests set 1 to run
     /// every product through it).
     var productThreshold = 4096
+    /// A fold of a chain's items under two bounds builds a `TwoBoundTable` once this many
+    /// labels are alive after a step (smaller folds never pay for it; tests set 1).
+    var tableLabels = 1024
 
     /// Whether lower bounds on the final latency and cost and an upper bound on the final
     /// accuracy term (here already including the outside) can still meet the goal.
@@ -115,6 +118,11 @@ struct KnapsackFold {
         let cutOutside = limits.cutOutside.count == cuts.count ? limits.cutOutside : Array(repeating: 0, count: cuts.count)
         let relaxations = ResourceRelaxation.build(planned, limits: limits, items: sorted, algebra: algebra)
 
+        // Under two bounds, once labels multiply: both bounds exact over the last items.
+        var table: TwoBoundTable? = nil
+        var tableTried = !whole || !stagesOnly || limits.beamWidth != nil
+        let objectiveCut = ResourceRelaxation.objectiveCut(limits: limits, algebra: algebra)
+
         var lat: [Double] = [0], cost: [Double] = [0], acc: [Double] = [algebra.identity]
         var trace: [Int32] = [-1]
         var tracePrev: [Int32] = []
@@ -131,7 +139,7 @@ struct KnapsackFold {
                 right: PairKeys(latency: options.map(\.latency), cost: options.map(\.cost), accuracy: options.map(\.accuracy)),
                 accuracyAlgebra: algebra, limits: limits, restLatency: restLat, restCost: restCost, restAccuracy: restAcc,
                 cuts: cuts, cutRest: cuts.indices.map { sufCut[$0][k + 1] + cutOutside[$0] },
-                relaxations: relaxations, suffix: k + 1)
+                relaxations: relaxations, table: table, suffix: k + 1)
             if lat.count * options.count >= limits.productThreshold {
                 // Large steps: walk a tree of pairs, skipping dominated and hopeless regions.
                 guard let pairs = ParetoProduct.run(step, dims: dims, deadline: limits.deadline) else { return [] }
@@ -159,6 +167,15 @@ struct KnapsackFold {
             if let beam = limits.beamWidth, kept.count > beam {
                 kept = beamSelection(kept, beam: beam, lat: cLat, cost: cCost, acc: cAcc,
                                      relaxations: relaxations.filter(\.cut.isObjective), suffix: k + 1)
+            }
+            if !tableTried, kept.count >= limits.tableLabels, let objectiveCut {
+                tableTried = true
+                table = TwoBoundTable(objectiveCut: objectiveCut, items: sorted, limits: limits, algebra: algebra, from: k + 1)
+                if let table {
+                    kept = kept.filter { i in
+                        !table.prunes(latency: cLat[i], cost: cCost[i], measure: CutPlanner.measure(cAcc[i], algebra), suffix: k + 1)
+                    }
+                }
             }
             var nLat: [Double] = [], nCost: [Double] = [], nAcc: [Double] = [], nTrace: [Int32] = []
             nLat.reserveCapacity(kept.count); nCost.reserveCapacity(kept.count)
@@ -248,6 +265,7 @@ struct FoldStepAlgebra: PairAlgebra {
     /// Per cut: the least the remaining items and the outside add.
     let cutRest: [Double]
     let relaxations: [ResourceRelaxation]
+    let table: TwoBoundTable?
     /// The first item not yet chosen.
     let suffix: Int
 
@@ -260,13 +278,14 @@ struct FoldStepAlgebra: PairAlgebra {
         if let outside = limits.outsideAccuracy { accuracyBound = accuracyAlgebra.combine(accuracyBound, outside) }
         guard limits.admits(latency: limits.outsideLatency + limits.latencyScale * (l + restLatency),
                             cost: limits.outsideCost + c + restCost, accuracy: accuracyBound) else { return false }
-        if !cuts.isEmpty || !relaxations.isEmpty {
+        if !cuts.isEmpty || !relaxations.isEmpty || table != nil {
             let m = CutPlanner.measure(a, accuracyAlgebra)
             for ci in 0..<cuts.count {
                 let v = cuts[ci].value(latency: limits.latencyScale * l, cost: c, accuracyMeasure: m) + cutRest[ci]
                 if cuts[ci].prunes(v) { return false }
             }
             for r in relaxations where r.prunes(latency: l, cost: c, accuracy: a, measure: m, suffix: suffix) { return false }
+            if let table, table.prunes(latency: l, cost: c, measure: m, suffix: suffix) { return false }
         }
         return true
     }

@@ -142,6 +142,15 @@ struct ResourceRelaxation {
         }
     }
 
+    /// `amount` with the accuracy's measure already known.
+    @inline(__always) static func amount(_ q: Quantity, latency: Double, cost: Double, measure: Double) -> Double {
+        switch q {
+        case .latency: return latency
+        case .cost: return cost
+        case .accuracy: return -measure
+        }
+    }
+
     /// The least cut value of any completion of a partial label (items before `suffix`
     /// chosen) that meets the bound on q, the label's own value included; +∞ when none does.
     @inline(__always) func leastValue(latency: Double, cost: Double, measure: Double, suffix: Int) -> Double {
@@ -247,24 +256,36 @@ struct ResourceRelaxation {
         return items.indices.sorted { flexibility[$0] != flexibility[$1] ? flexibility[$0] > flexibility[$1] : $0 < $1 }
     }
 
+    /// The objective alone as a cut (weight 1 on its quantity, accuracy as its measure), with
+    /// the incumbent as threshold (without one it prunes nothing, but still ranks labels for
+    /// a beam). Nil without an objective, or for accuracy combined by the minimum.
+    static func objectiveCut(limits: FoldLimits, algebra: AccuracyAlgebra) -> LinearCut? {
+        guard let objective = limits.objective, objective != .maximizeAccuracy || algebra.operation != .minimum else { return nil }
+        let incumbent = limits.incumbent ?? .infinity
+        var pure = LinearCut(wLat: 0, wCost: 0, wAcc: 0, constant: 0, threshold: incumbent, isObjective: true,
+                             isAccuracy: objective == .maximizeAccuracy)
+        switch objective {
+        case .minimizeLatency: pure.wLat = 1
+        case .minimizeCost: pure.wCost = 1
+        case .maximizeAccuracy:
+            pure.wAcc = 1
+            pure.threshold = incumbent.isFinite ? -CutPlanner.measure(-incumbent, algebra) : .infinity
+        }
+        return pure
+    }
+
     /// The cuts and exact quantities of the relaxations worth building (see `plan`).
     static func planCuts(limits: FoldLimits, cuts installed: [LinearCut], items: [[ItemOption]],
                          algebra: AccuracyAlgebra) -> [(cut: LinearCut, quantity: Quantity)] {
         var result: [(cut: LinearCut, quantity: Quantity)] = []
         func add(_ cut: LinearCut, _ q: Quantity) { result.append((cut, q)) }
         let accuracyBound = limits.minAccuracyTerm.map { CutPlanner.measure($0, algebra) }
-        if let objective = limits.objective, objective != .maximizeAccuracy || algebra.operation != .minimum {
-            // Without an incumbent it prunes nothing, but still ranks labels for a beam.
-            let incumbent = limits.incumbent ?? .infinity
-            var pure = LinearCut(wLat: 0, wCost: 0, wAcc: 0, constant: 0, threshold: incumbent, isObjective: true,
-                                 isAccuracy: objective == .maximizeAccuracy)
+        if let objective = limits.objective, let pure = objectiveCut(limits: limits, algebra: algebra) {
             let own: Quantity
             switch objective {
-            case .minimizeLatency: pure.wLat = 1; own = .latency
-            case .minimizeCost: pure.wCost = 1; own = .cost
-            case .maximizeAccuracy:
-                pure.wAcc = 1; own = .accuracy
-                pure.threshold = incumbent.isFinite ? -CutPlanner.measure(-incumbent, algebra) : .infinity
+            case .minimizeLatency: own = .latency
+            case .minimizeCost: own = .cost
+            case .maximizeAccuracy: own = .accuracy
             }
             let dual = installed.first(where: \.isObjective)
             for q in [Quantity.latency, .cost, .accuracy] where q != own {

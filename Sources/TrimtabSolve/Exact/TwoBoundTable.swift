@@ -1,0 +1,168 @@
+import Foundation
+import TrimtabModel
+
+/// A lower bound for partial labels of a fold under two bounds that keeps both bounded
+/// quantities exact: for each of the last suffixes of the items, the least objective value of
+/// any completion, tabulated against the room left in each bounded quantity (a min-plus
+/// knapsack over a grid of rooms).
+///
+/// `ResourceRelaxation` keeps one bounded quantity exact and prices the other at a fixed
+/// multiplier, so its bound is at most the linear relaxation's. Under two bounds the fold's
+/// labels (latency, cost and accuracy all kept) multiply in the last items, where the gap
+/// between that relaxation and the integral optimum lets most of them through. Over a short
+/// suffix this table is the integral optimum itself, up to the grid: each room is rounded up
+/// to the next grid point (a larger room never costs more, so the table never overstates the
+/// least value), and each suffix has its own grid, spanning only what its items can spend
+/// beyond their least amounts, so short suffixes are finely resolved.
+///
+/// - Complexity: O(K · B² · d) to build for K tabulated suffixes, B grid points per quantity
+///   and d options per item; O(K · B²) memory; O(1) per query.
+struct TwoBoundTable {
+    /// The objective's part of the fold's pure objective cut (weights only on the objective).
+    let cut: LinearCut
+    let quantities: (ResourceRelaxation.Quantity, ResourceRelaxation.Quantity)
+    /// The bounds on the two quantities' amounts (accuracy: minus the measure), tolerance included.
+    let limits: (Double, Double)
+    /// The first tabulated suffix; suffixes `first...n` are tabulated.
+    let first: Int
+    /// Per suffix k ≥ `first` (indexed k − first): the least amounts of items k..<n.
+    let shift: [(Double, Double)]
+    /// Per suffix: the grid widths of the rooms above `shift`.
+    let width: [(Double, Double)]
+    /// Per suffix, per grid point (i, j), flattened: the least objective value of items k..<n
+    /// spending at most (i · width.0, j · width.1) above `shift` (+∞: impossible).
+    let table: [Double]
+    let points: Int
+
+    /// Measured on 60–1,000-stage two-bound chains (64, 128, 256, 512 and 1,024 points):
+    /// 256 proved them fastest in all; 512 and more spend what they save on the build.
+    static let defaultPoints = 256
+    /// At most this many suffixes (the last items of the fold) are tabulated.
+    /// (Measured: 128 was no faster on 60- and 1,000-stage chains; labels multiply in the last
+    /// items.)
+    static let defaultSuffixes = 64
+
+    /// Nil unless the fold has exactly two bounded quantities besides its objective, each
+    /// additive (accuracy combined by the minimum is not).
+    init?(objectiveCut: LinearCut, items: [[ItemOption]], limits: FoldLimits, algebra: AccuracyAlgebra,
+          from earliest: Int = 0, points: Int = defaultPoints, suffixes: Int = defaultSuffixes) {
+        guard let objective = limits.objective, points >= 2 else { return nil }
+        var bounded: [(ResourceRelaxation.Quantity, Double)] = []
+        if objective != .minimizeLatency, let m = limits.maxLatency { bounded.append((.latency, m)) }
+        if objective != .minimizeCost, let m = limits.maxCost { bounded.append((.cost, m)) }
+        if objective != .maximizeAccuracy, algebra.operation != .minimum, let t = limits.minAccuracyTerm {
+            let measure = CutPlanner.measure(t, algebra)
+            guard measure.isFinite else { return nil }
+            bounded.append((.accuracy, -measure))
+        }
+        guard bounded.count == 2 else { return nil }
+        cut = objectiveCut
+        quantities = (bounded[0].0, bounded[1].0)
+        let limit0 = bounded[0].1 + Bounds.tolerance * max(1, abs(bounded[0].1))
+        let limit1 = bounded[1].1 + Bounds.tolerance * max(1, abs(bounded[1].1))
+        self.limits = (limit0, limit1)
+        self.points = points
+        let n = items.count
+        first = max(earliest, n - suffixes, 0)
+        guard first < n else { return nil }
+        let count = n - first + 1
+        let q = quantities
+        // Per tabulated item: options as (amount above the item's least, value).
+        var options: [[(Double, Double, Double)]] = []
+        var least: [(Double, Double)] = []
+        var spread: [(Double, Double)] = []
+        for k in first..<n {
+            var list: [(Double, Double, Double)] = []
+            for o in items[k] {
+                let m = CutPlanner.measure(o.accuracy, algebra)
+                let a0 = ResourceRelaxation.amount(q.0, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra)
+                let a1 = ResourceRelaxation.amount(q.1, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra)
+                let v = objectiveCut.value(latency: o.latency, cost: o.cost, accuracyMeasure: m)
+                guard a0.isFinite, a1.isFinite, v.isFinite else { continue }
+                list.append((a0, a1, v))
+            }
+            guard !list.isEmpty else { return nil }
+            let l0 = list.map(\.0).min() ?? 0, l1 = list.map(\.1).min() ?? 0
+            least.append((l0, l1))
+            spread.append(((list.map(\.0).max() ?? l0) - l0, (list.map(\.1).max() ?? l1) - l1))
+            options.append(list.map { ($0.0 - l0, $0.1 - l1, $0.2) })
+        }
+        var shift = Array(repeating: (0.0, 0.0), count: count)
+        var width = Array(repeating: (1.0, 1.0), count: count)
+        var span = (0.0, 0.0)
+        for s in stride(from: count - 2, through: 0, by: -1) {
+            shift[s] = (shift[s + 1].0 + least[s].0, shift[s + 1].1 + least[s].1)
+            span = (span.0 + spread[s].0, span.1 + spread[s].1)
+            // The last point's room covers every spread of the suffix, with a margin against
+            // rounding (rooms beyond it are clamped to it).
+            width[s] = (span.0 > 0 ? span.0 * (1 + 1e-9) / Double(points - 1) : 1,
+                        span.1 > 0 ? span.1 * (1 + 1e-9) / Double(points - 1) : 1)
+        }
+        self.shift = shift
+        self.width = width
+        let cells = points * points
+        var table = Array(repeating: Double.infinity, count: count * cells)
+        // The empty suffix: value 0 whatever the room.
+        for c in 0..<cells { table[(count - 1) * cells + c] = 0 }
+        var mapI = Array(repeating: 0, count: points), mapJ = Array(repeating: 0, count: points)
+        table.withUnsafeMutableBufferPointer { t in
+            for s in stride(from: count - 2, through: 0, by: -1) {
+                let here = s * cells, next = (s + 1) * cells
+                let w = width[s], wn = width[s + 1]
+                for (d0, d1, v) in options[s] {
+                    // Room left for the rest after this option, rounded up to the rest's grid
+                    // (−1: the option does not fit).
+                    for i in 0..<points { mapI[i] = Self.index(Double(i) * w.0 - d0, width: wn.0, points: points) }
+                    for j in 0..<points { mapJ[j] = Self.index(Double(j) * w.1 - d1, width: wn.1, points: points) }
+                    for i in 0..<points {
+                        let ii = mapI[i]
+                        guard ii >= 0 else { continue }
+                        let row = next + ii * points, out = here + i * points
+                        for j in 0..<points {
+                            let jj = mapJ[j]
+                            guard jj >= 0 else { continue }
+                            let candidate = v + t[row + jj]
+                            if candidate < t[out + j] { t[out + j] = candidate }
+                        }
+                    }
+                }
+            }
+        }
+        self.table = table
+    }
+
+    /// The grid point at or above `room` (clamped to the last), −1 when the room is negative
+    /// beyond rounding.
+    @inline(__always) static func index(_ room: Double, width: Double, points: Int) -> Int {
+        if room <= 0 { return room < -1e-9 * width ? -1 : 0 }
+        let x = room / width
+        guard x < Double(points - 1) else { return points - 1 }
+        var i = Int(x.rounded(.up))
+        if Double(i) * width < room { i += 1 }
+        return min(i, points - 1)
+    }
+
+    /// The least objective value of items `suffix..<n` (suffix ≥ `first`) spending at most
+    /// `room` of each quantity above `shift` (+∞: no completion fits). A lower bound of the
+    /// true least value, and at least the true least value with each room enlarged by the sum
+    /// of the widths of suffixes `suffix..<n` (the grid's rounding).
+    @inline(__always) func least(room: (Double, Double), suffix: Int) -> Double {
+        let s = suffix - first
+        let i = Self.index(room.0, width: width[s].0, points: points)
+        let j = Self.index(room.1, width: width[s].1, points: points)
+        guard i >= 0, j >= 0 else { return .infinity }
+        return table[s * points * points + i * points + j]
+    }
+
+    /// Whether a partial label (items before `suffix` chosen) can be pruned: no completion
+    /// meets both bounds, or none beats the cut's threshold.
+    @inline(__always) func prunes(latency: Double, cost: Double, measure: Double, suffix: Int) -> Bool {
+        guard suffix >= first else { return false }
+        let s = suffix - first
+        let spent0 = ResourceRelaxation.amount(quantities.0, latency: latency, cost: cost, measure: measure)
+        let spent1 = ResourceRelaxation.amount(quantities.1, latency: latency, cost: cost, measure: measure)
+        let rest = least(room: (limits.0 - spent0 - shift[s].0, limits.1 - spent1 - shift[s].1), suffix: suffix)
+        guard rest.isFinite else { return true }
+        return cut.prunes(cut.value(latency: latency, cost: cost, accuracyMeasure: measure) + rest)
+    }
+}
