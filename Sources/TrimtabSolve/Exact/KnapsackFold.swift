@@ -121,7 +121,6 @@ struct KnapsackFold {
         // Under two bounds, once labels multiply: both bounds exact over the last items.
         var table: TwoBoundTable? = nil
         var tableTried = !whole || !stagesOnly || limits.beamWidth != nil
-        let objectiveCut = ResourceRelaxation.objectiveCut(limits: limits, algebra: algebra)
 
         var lat: [Double] = [0], cost: [Double] = [0], acc: [Double] = [algebra.identity]
         var trace: [Int32] = [-1]
@@ -168,9 +167,11 @@ struct KnapsackFold {
                 kept = beamSelection(kept, beam: beam, lat: cLat, cost: cCost, acc: cAcc,
                                      relaxations: relaxations.filter(\.cut.isObjective), suffix: k + 1)
             }
-            if !tableTried, kept.count >= limits.tableLabels, let objectiveCut {
+            if !tableTried, kept.count >= limits.tableLabels {
                 tableTried = true
-                table = TwoBoundTable(objectiveCut: objectiveCut, items: sorted, limits: limits, algebra: algebra, from: k + 1)
+                table = ResourceRelaxation.objectiveCut(limits: limits, algebra: algebra).flatMap {
+                    TwoBoundTable(objectiveCut: $0, items: sorted, limits: limits, algebra: algebra, from: k + 1)
+                }
                 if let table {
                     kept = kept.filter { i in
                         !table.prunes(latency: cLat[i], cost: cCost[i], measure: CutPlanner.measure(cAcc[i], algebra), suffix: k + 1)

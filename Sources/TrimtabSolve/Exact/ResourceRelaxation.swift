@@ -16,7 +16,18 @@ import TrimtabModel
 /// - Complexity: O(n · B · d) to build for n items, B bins and d distinct option bins per
 ///   item; O(1) per query.
 struct ResourceRelaxation {
-    enum Quantity: Int { case latency, cost, accuracy }
+    enum Quantity: Int {
+        case latency, cost, accuracy
+
+        /// The quantity an objective optimises.
+        init(_ objective: Goal.Objective) {
+            switch objective {
+            case .minimizeLatency: self = .latency
+            case .minimizeCost: self = .cost
+            case .maximizeAccuracy: self = .accuracy
+            }
+        }
+    }
 
     /// The cut with the exact quantity's weight removed.
     let cut: LinearCut
@@ -42,31 +53,12 @@ struct ResourceRelaxation {
     /// Nil when the quantity has no bound, or the relaxation could not prune anything.
     init?(cut original: LinearCut, quantity: Quantity, items: [[ItemOption]], limits: FoldLimits,
           algebra: AccuracyAlgebra, binCount: Int = defaultBinCount) {
-        var cut = original
-        let bound: Double
-        switch quantity {
-        case .latency:
-            guard let m = limits.maxLatency else { return nil }
-            bound = m
-            cut.constant -= cut.wLat * m
-            cut.wLat = 0
-        case .cost:
-            guard let m = limits.maxCost else { return nil }
-            bound = m
-            cut.constant -= cut.wCost * m
-            cut.wCost = 0
-        case .accuracy:
-            guard algebra.operation != .minimum, let t = limits.minAccuracyTerm else { return nil }
-            let measure = CutPlanner.measure(t, algebra)
-            guard measure.isFinite else { return nil }
-            bound = -measure
-            cut.constant += cut.wAcc * measure
-            cut.wAcc = 0
-        }
+        guard let bound = Self.boundedAmount(quantity, limits: limits, algebra: algebra) else { return nil }
+        let cut = Self.exact(quantity, in: original, at: bound)
         self.cut = cut
         self.quantity = quantity
         self.binCount = binCount
-        limit = bound + Bounds.tolerance * max(1, abs(bound))
+        limit = Self.withTolerance(bound)
 
         func amount(_ o: ItemOption) -> Double { Self.amount(quantity, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra) }
         hull = HullRelaxation(items: items.map { options in
@@ -140,6 +132,35 @@ struct ResourceRelaxation {
         case .cost: return cost
         case .accuracy: return -CutPlanner.measure(accuracy, algebra)
         }
+    }
+
+    /// The bound on q's amount (accuracy: minus the floor's measure), without tolerance. Nil
+    /// when q is not bounded, or is accuracy combined by the minimum or a floor of measure −∞
+    /// (not additive).
+    static func boundedAmount(_ q: Quantity, limits: FoldLimits, algebra: AccuracyAlgebra) -> Double? {
+        switch q {
+        case .latency: return limits.maxLatency
+        case .cost: return limits.maxCost
+        case .accuracy:
+            guard algebra.operation != .minimum, let t = limits.minAccuracyTerm else { return nil }
+            let measure = CutPlanner.measure(t, algebra)
+            return measure.isFinite ? -measure : nil
+        }
+    }
+
+    /// A bound with the bounds' relative tolerance added.
+    static func withTolerance(_ bound: Double) -> Double { bound + Bounds.tolerance * max(1, abs(bound)) }
+
+    /// `cut` with q kept exact: its weight on q moved into the constant at q's bound, so the
+    /// cut prices only the other quantities (q may then be spent freely up to the bound).
+    static func exact(_ q: Quantity, in cut: LinearCut, at bound: Double) -> LinearCut {
+        var cut = cut
+        switch q {
+        case .latency: cut.constant -= cut.wLat * bound; cut.wLat = 0
+        case .cost: cut.constant -= cut.wCost * bound; cut.wCost = 0
+        case .accuracy: cut.constant -= cut.wAcc * bound; cut.wAcc = 0
+        }
+        return cut
     }
 
     /// `amount` with the accuracy's measure already known.
@@ -217,22 +238,9 @@ struct ResourceRelaxation {
                           algebra: AccuracyAlgebra) -> [Int]? {
         var best: (cut: LinearCut, quantity: Quantity, hull: HullRelaxation, room: Double, bound: Double)? = nil
         for (original, q) in planned where original.isObjective {
-            var cut = original
-            let bound: Double
-            switch q {
-            case .latency:
-                guard let m = limits.maxLatency else { continue }
-                bound = m; cut.constant -= cut.wLat * m; cut.wLat = 0
-            case .cost:
-                guard let m = limits.maxCost else { continue }
-                bound = m; cut.constant -= cut.wCost * m; cut.wCost = 0
-            case .accuracy:
-                guard algebra.operation != .minimum, let t = limits.minAccuracyTerm else { continue }
-                let measure = CutPlanner.measure(t, algebra)
-                guard measure.isFinite else { continue }
-                bound = -measure; cut.constant += cut.wAcc * measure; cut.wAcc = 0
-            }
-            let limit = bound + Bounds.tolerance * max(1, abs(bound))
+            guard let bound = boundedAmount(q, limits: limits, algebra: algebra) else { continue }
+            let cut = exact(q, in: original, at: bound)
+            let limit = withTolerance(bound)
             guard let hull = HullRelaxation(items: items.map { options in
                 options.map { o in
                     (amount(q, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra),
@@ -281,12 +289,7 @@ struct ResourceRelaxation {
         func add(_ cut: LinearCut, _ q: Quantity) { result.append((cut, q)) }
         let accuracyBound = limits.minAccuracyTerm.map { CutPlanner.measure($0, algebra) }
         if let objective = limits.objective, let pure = objectiveCut(limits: limits, algebra: algebra) {
-            let own: Quantity
-            switch objective {
-            case .minimizeLatency: own = .latency
-            case .minimizeCost: own = .cost
-            case .maximizeAccuracy: own = .accuracy
-            }
+            let own = Quantity(objective)
             let dual = installed.first(where: \.isObjective)
             for q in [Quantity.latency, .cost, .accuracy] where q != own {
                 guard let other = [Quantity.latency, .cost, .accuracy].first(where: { $0 != own && $0 != q }) else { continue }

@@ -48,20 +48,14 @@ struct TwoBoundTable {
     init?(objectiveCut: LinearCut, items: [[ItemOption]], limits: FoldLimits, algebra: AccuracyAlgebra,
           from earliest: Int = 0, points: Int = defaultPoints, suffixes: Int = defaultSuffixes) {
         guard let objective = limits.objective, points >= 2 else { return nil }
-        var bounded: [(ResourceRelaxation.Quantity, Double)] = []
-        if objective != .minimizeLatency, let m = limits.maxLatency { bounded.append((.latency, m)) }
-        if objective != .minimizeCost, let m = limits.maxCost { bounded.append((.cost, m)) }
-        if objective != .maximizeAccuracy, algebra.operation != .minimum, let t = limits.minAccuracyTerm {
-            let measure = CutPlanner.measure(t, algebra)
-            guard measure.isFinite else { return nil }
-            bounded.append((.accuracy, -measure))
+        let own = ResourceRelaxation.Quantity(objective)
+        let bounded = [ResourceRelaxation.Quantity.latency, .cost, .accuracy].compactMap { q in
+            q == own ? nil : ResourceRelaxation.boundedAmount(q, limits: limits, algebra: algebra).map { (q, $0) }
         }
         guard bounded.count == 2 else { return nil }
         cut = objectiveCut
         quantities = (bounded[0].0, bounded[1].0)
-        let limit0 = bounded[0].1 + Bounds.tolerance * max(1, abs(bounded[0].1))
-        let limit1 = bounded[1].1 + Bounds.tolerance * max(1, abs(bounded[1].1))
-        self.limits = (limit0, limit1)
+        self.limits = (ResourceRelaxation.withTolerance(bounded[0].1), ResourceRelaxation.withTolerance(bounded[1].1))
         self.points = points
         let n = items.count
         first = max(earliest, n - suffixes, 0)
