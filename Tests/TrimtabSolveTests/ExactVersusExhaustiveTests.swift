@@ -313,6 +313,58 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         #expect(feasible > 400 && infeasible > 60)
     }
 
+    /// Fan-outs (one and two levels of parallel joins) under two bounds at once: every
+    /// objective with both other quantities bounded, from each bound at its extreme (usually
+    /// unreachable together) to loose, against enumeration. These goals go through the
+    /// Lagrangian core of the relaxed items (a join's latency as its largest mean): its
+    /// reduced-cost fixing shrinks them, and an item left with no option proves the incumbent
+    /// optimal; a fixing that removed one option too many would show here as a worse answer.
+    /// Also with only the scalarised search's incumbent (`heuristicIncumbents` false): the
+    /// beams and local searches find the optimum of most small workflows, after which even a
+    /// wrong proof gives the right answer.
+    @Test(arguments: [true, false]) func twoBoundFanOutsEqualExhaustive(heuristics: Bool) throws {
+        var solver = ExactSolver()
+        solver.heuristicIncumbents = heuristics
+        var compared = 0, feasible = 0, infeasible = 0
+        for seed in UInt64(1)...60 {
+            var rng = SeededGenerator(seed: seed &* 6271)
+            var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+                                                    variantShare: 0.5, maxVariants: 2)
+            let depth = seed % 2 == 0 ? 2 : 1
+            var stages = Int.random(in: 6...11, using: &rng)
+            var w = generator.makeSeriesParallel(stages: stages, seed: seed, depth: depth)
+            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+                if stages > 6 { stages -= 1 } else { generator.maxVariants = 1 }
+                w = generator.makeSeriesParallel(stages: stages, seed: seed, depth: depth)
+            }
+            let model = try WorkflowModel(w)
+            let all = everyPrediction(model)
+            func quantile(_ values: [Double], _ f: Double) -> Double {
+                let sorted = values.sorted()
+                return sorted[min(sorted.count - 1, max(0, Int(f * Double(sorted.count))))]
+            }
+            for objective in Goal.Objective.allCases {
+                for level in [0.0, 0.02, 0.1, 0.3, 0.6] {
+                    var bounds = Bounds()
+                    let f = level == 0 ? 0 : level + 0.1 * Double.random(in: 0..<1, using: &rng)
+                    if objective != .minimizeLatency { bounds.maxLatencyMs = quantile(all.map(\.latencyMs), f) * (level == 0 ? 0.999 : 1) }
+                    if objective != .minimizeCost { bounds.maxCostPerMillion = quantile(all.map(\.costPerMillion), f) }
+                    if objective != .maximizeAccuracy { bounds.minAccuracy = -quantile(all.map { -$0.accuracy }, f) }
+                    let goal = Goal(objective: objective, bounds: bounds)
+                    compared += 1
+                    if try Self.agreesWithEnumeration(solver, model, goal, "seed \(seed) depth \(depth)",
+                                                      absoluteFloor: objective == .maximizeAccuracy ? 0 : 1) {
+                        feasible += 1
+                    } else {
+                        infeasible += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 60 * 15)
+        #expect(feasible > 400 && infeasible > 60, "\(feasible) feasible, \(infeasible) infeasible")
+    }
+
     /// The Pareto front equals the non-dominated set found by enumeration, with and without
     /// the product search.
     @Test(arguments: [4096, 1]) func paretoEqualsExhaustive(productThreshold: Int) throws {

@@ -214,13 +214,15 @@ struct LagrangianCore {
             var next: [[Int]] = []
             for i in current.value.indices {
                 let mins = current.value[i].indices.map { current.reduced(i, $0, lambda) }.min() ?? 0
+                // (Each item's least amounts once, not per option: a joined block's item can
+                // hold 10⁵ options.)
+                let itemLeast = limits.indices.map { current.amounts[$0][i].min() ?? 0 }
                 var keep: [Int] = []
                 for o in current.value[i].indices {
                     var ok = current.reduced(i, o, lambda) - mins < room
                     if ok {
                         for k in limits.indices {
-                            let itemLeast = current.amounts[k][i].min() ?? 0
-                            let total = least[k] - itemLeast + current.amounts[k][i][o]
+                            let total = least[k] - itemLeast[k] + current.amounts[k][i][o]
                             if total > limits[k] + 1e-12 * max(1, abs(limits[k])) { ok = false; break }
                         }
                     }
