@@ -194,9 +194,14 @@ public struct ExactSolver: Solver {
         // core's local search then starts from their incumbent.
         let chain = roughItems.allSatisfy { $0.allSatisfy { $0.assignment.count <= 2 } }
         let cored = chain && core(roughItems) != nil
+        // Workflows with joins under two bounds (besides the objective's own) also go through
+        // the Lagrangian core of the relaxed items below. (Other goals do without: their folds
+        // keep their one bound exact, and the extra passes cost 0.1–0.3 ms on goals that take
+        // about a millisecond — measured in the benchmark against HiGHS.)
+        let fixesRelaxed = !cored && Self.boundedQuantities(goal) >= 2
         if !cored && heuristicIncumbents {
             work += beam(roughItems, width: 256)
-            _ = core(roughItems)
+            if fixesRelaxed { _ = core(roughItems) }
         }
         // Without branches (series–parallel workflows, where the relaxed items are close to
         // the true ones): a first, cheap version of the relaxed items below, each block capped
@@ -204,7 +209,7 @@ public struct ExactSolver: Solver {
         // better incumbent than the beams; the uncapped relaxed items then prune against it
         // (measured on the 102 slowest two-bound fan-outs: 132 s → 107 s in all; with branches
         // it cost more than it found).
-        if !cored && heuristicIncumbents && model.root.isDeterministic {
+        if fixesRelaxed && heuristicIncumbents && model.root.isDeterministic {
             var capped = LabelEngine(model: model, dims: dims, limits: limits)
             capped.install(cuts: cuts)
             capped.meanOnly = true
@@ -217,10 +222,13 @@ public struct ExactSolver: Solver {
         // The same workflow with every join's latency relaxed to its largest mean (point labels
         // only): each configuration's relaxed latency is at most its true one, so the relaxed
         // items bound the rest of the workflow from below in the exact pass, and searches over
-        // them find near-optimal incumbents (evaluated exactly). Built with the incumbent and
-        // cuts found so far (the engine above still holds the first ones).
-        var relaxed = LabelEngine(model: model, dims: dims, limits: limits)
-        relaxed.install(cuts: cuts)
+        // them find near-optimal incumbents (evaluated exactly). For the relaxed core, built
+        // with the incumbent and cuts found so far (the engine above still holds the first ones).
+        var relaxed = engine
+        if fixesRelaxed {
+            relaxed = LabelEngine(model: model, dims: dims, limits: limits)
+            relaxed.install(cuts: cuts)
+        }
         relaxed.meanOnly = true
         var relaxedItems: [[ItemOption]] = []
         relaxed.flatten(model.root, coefficient: 1, context: nil, into: &relaxedItems)
@@ -233,7 +241,7 @@ public struct ExactSolver: Solver {
         // it is repeated after each better incumbent; an item left with no option proves the
         // incumbent optimal.
         var relaxedFixed = false
-        if !cored, let fixed = core(relaxedItems, searchCores: heuristicIncumbents) {
+        if fixesRelaxed, let fixed = core(relaxedItems, searchCores: heuristicIncumbents) {
             relaxedItems = fixed
             relaxedFixed = true
             if heuristicIncumbents && !relaxedItems.contains(where: \.isEmpty) {
@@ -393,6 +401,15 @@ public struct ExactSolver: Solver {
     /// The exact pass's targets, as fractions of the way from the Lagrangian bound to the
     /// incumbent (then the incumbent itself).
     static let targetFractions = [0.1, 0.2, 0.3, 0.4, 0.55, 0.75]
+
+    /// How many of the three quantities the goal bounds, besides the objective's own.
+    static func boundedQuantities(_ goal: Goal) -> Int {
+        var count = 0
+        if goal.objective != .minimizeLatency && goal.bounds.maxLatencyMs != nil { count += 1 }
+        if goal.objective != .minimizeCost && goal.bounds.maxCostPerMillion != nil { count += 1 }
+        if goal.objective != .maximizeAccuracy && goal.bounds.minAccuracy != nil { count += 1 }
+        return count
+    }
 
     /// At most this many beams over the relaxed problem.
     static let relaxedBeamRounds = 2
