@@ -83,6 +83,28 @@ func mixWorkflow(seed: UInt64) -> Workflow {
     return w
 }
 
+/// Every objective with both other quantities bounded, at five levels drawn from the spread of
+/// the workflow's own predictions `all`: level 0 puts each bound at its own extreme (together
+/// usually unreachable), then from tight (the 2nd–12th percentile) to loose (the 60th–70th).
+func twoBoundGoals(_ all: [Prediction], _ rng: inout SeededGenerator) -> [Goal] {
+    func quantile(_ values: [Double], _ f: Double) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, max(0, Int(f * Double(sorted.count))))]
+    }
+    var goals: [Goal] = []
+    for objective in Goal.Objective.allCases {
+        for level in [0.0, 0.02, 0.1, 0.3, 0.6] {
+            var bounds = Bounds()
+            let f = level == 0 ? 0 : level + 0.1 * Double.random(in: 0..<1, using: &rng)
+            if objective != .minimizeLatency { bounds.maxLatencyMs = quantile(all.map(\.latencyMs), f) * (level == 0 ? 0.999 : 1) }
+            if objective != .minimizeCost { bounds.maxCostPerMillion = quantile(all.map(\.costPerMillion), f) }
+            if objective != .maximizeAccuracy { bounds.minAccuracy = -quantile(all.map { -$0.accuracy }, f) }
+            goals.append(Goal(objective: objective, bounds: bounds))
+        }
+    }
+    return goals
+}
+
 /// The oracle the solvers are checked against, written here from the definitions and sharing
 /// none of the solvers' code (their enumeration, comparison, bound check or frontier): every
 /// configuration's prediction by the test's own odometer over the stages' options.
@@ -286,26 +308,12 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
                 w = generator.makeChain(stages: stages, seed: seed, sharedShape: seed % 2 == 0)
             }
             let model = try WorkflowModel(w)
-            let all = everyPrediction(model)
-            func quantile(_ values: [Double], _ f: Double) -> Double {
-                let sorted = values.sorted()
-                return sorted[min(sorted.count - 1, max(0, Int(f * Double(sorted.count))))]
-            }
-            for objective in Goal.Objective.allCases {
-                for level in [0.0, 0.02, 0.1, 0.3, 0.6] {
-                    var bounds = Bounds()
-                    let f = level == 0 ? 0 : level + 0.1 * Double.random(in: 0..<1, using: &rng)
-                    // Level 0: each bound at its own extreme, together usually unreachable.
-                    if objective != .minimizeLatency { bounds.maxLatencyMs = quantile(all.map(\.latencyMs), f) * (level == 0 ? 0.999 : 1) }
-                    if objective != .minimizeCost { bounds.maxCostPerMillion = quantile(all.map(\.costPerMillion), f) }
-                    if objective != .maximizeAccuracy { bounds.minAccuracy = -quantile(all.map { -$0.accuracy }, f) }
-                    let goal = Goal(objective: objective, bounds: bounds)
-                    compared += 1
-                    if try Self.agreesWithEnumeration(solver, model, goal, "seed \(seed)", absoluteFloor: objective == .maximizeAccuracy ? 0 : 1) {
-                        feasible += 1
-                    } else {
-                        infeasible += 1
-                    }
+            for goal in twoBoundGoals(everyPrediction(model), &rng) {
+                compared += 1
+                if try Self.agreesWithEnumeration(solver, model, goal, "seed \(seed)", absoluteFloor: goal.objective == .maximizeAccuracy ? 0 : 1) {
+                    feasible += 1
+                } else {
+                    infeasible += 1
                 }
             }
         }
@@ -338,26 +346,13 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
                 w = generator.makeSeriesParallel(stages: stages, seed: seed, depth: depth)
             }
             let model = try WorkflowModel(w)
-            let all = everyPrediction(model)
-            func quantile(_ values: [Double], _ f: Double) -> Double {
-                let sorted = values.sorted()
-                return sorted[min(sorted.count - 1, max(0, Int(f * Double(sorted.count))))]
-            }
-            for objective in Goal.Objective.allCases {
-                for level in [0.0, 0.02, 0.1, 0.3, 0.6] {
-                    var bounds = Bounds()
-                    let f = level == 0 ? 0 : level + 0.1 * Double.random(in: 0..<1, using: &rng)
-                    if objective != .minimizeLatency { bounds.maxLatencyMs = quantile(all.map(\.latencyMs), f) * (level == 0 ? 0.999 : 1) }
-                    if objective != .minimizeCost { bounds.maxCostPerMillion = quantile(all.map(\.costPerMillion), f) }
-                    if objective != .maximizeAccuracy { bounds.minAccuracy = -quantile(all.map { -$0.accuracy }, f) }
-                    let goal = Goal(objective: objective, bounds: bounds)
-                    compared += 1
-                    if try Self.agreesWithEnumeration(solver, model, goal, "seed \(seed) depth \(depth)",
-                                                      absoluteFloor: objective == .maximizeAccuracy ? 0 : 1) {
-                        feasible += 1
-                    } else {
-                        infeasible += 1
-                    }
+            for goal in twoBoundGoals(everyPrediction(model), &rng) {
+                compared += 1
+                if try Self.agreesWithEnumeration(solver, model, goal, "seed \(seed) depth \(depth)",
+                                                  absoluteFloor: goal.objective == .maximizeAccuracy ? 0 : 1) {
+                    feasible += 1
+                } else {
+                    infeasible += 1
                 }
             }
         }

@@ -21,8 +21,8 @@ import TrimtabModel
 /// 4. Incumbents come from a scalarised search, a capped beam, and beams over the problem with
 ///    join latencies relaxed to their largest mean, whose items (lower bounds of the true
 ///    ones) also bound the rest of the workflow when a join's labels are built. Chains, and
-///    with joins the relaxed items, go through a `LagrangianCore` (local search, reduced-cost
-///    fixing); on workflows with joins a relaxed item left with no option after the fixing
+///    with joins under two bounds the relaxed items, go through a `LagrangianCore` (local
+///    search, reduced-cost fixing); there a relaxed item left with no option after the fixing
 ///    proves the incumbent optimal.
 ///
 /// - Complexity: O(Σ_k L_k · o_k · log) for L_k labels alive before item k with o_k options;
