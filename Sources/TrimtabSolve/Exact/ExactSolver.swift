@@ -198,7 +198,8 @@ public struct ExactSolver: Solver {
         // the Lagrangian core of the relaxed items below. (Other goals do without: their folds
         // keep their one bound exact, and the extra passes cost 0.1–0.3 ms on goals that take
         // about a millisecond — measured in the benchmark against HiGHS.)
-        let fixesRelaxed = !cored && Self.boundedQuantities(goal) >= 2
+        // (Every quantity in the dominance means both quantities besides the objective's are bounded.)
+        let fixesRelaxed = !cored && dims.latency && dims.cost && dims.accuracy
         if !cored && heuristicIncumbents {
             work += beam(roughItems, width: 256)
             if fixesRelaxed { _ = core(roughItems) }
@@ -401,15 +402,6 @@ public struct ExactSolver: Solver {
     /// The exact pass's targets, as fractions of the way from the Lagrangian bound to the
     /// incumbent (then the incumbent itself).
     static let targetFractions = [0.1, 0.2, 0.3, 0.4, 0.55, 0.75]
-
-    /// How many of the three quantities the goal bounds, besides the objective's own.
-    static func boundedQuantities(_ goal: Goal) -> Int {
-        var count = 0
-        if goal.objective != .minimizeLatency && goal.bounds.maxLatencyMs != nil { count += 1 }
-        if goal.objective != .minimizeCost && goal.bounds.maxCostPerMillion != nil { count += 1 }
-        if goal.objective != .maximizeAccuracy && goal.bounds.minAccuracy != nil { count += 1 }
-        return count
-    }
 
     /// At most this many beams over the relaxed problem.
     static let relaxedBeamRounds = 2
