@@ -210,29 +210,31 @@ public struct ExactSolver: Solver {
         // better incumbent than the beams; the uncapped relaxed items then prune against it
         // (measured on the 102 slowest two-bound fan-outs: 132 s → 107 s in all; with branches
         // it cost more than it found).
+        /// The workflow with every join's latency relaxed to its largest mean (point labels
+        /// only), each block capped at `labelCap` labels when given. `current`: built with the
+        /// incumbent and cuts found so far (the engine above still holds the first ones).
+        func buildRelaxedItems(labelCap: Int? = nil, current: Bool) -> [[ItemOption]] {
+            var relaxed = engine
+            if current {
+                relaxed = LabelEngine(model: model, dims: dims, limits: limits)
+                relaxed.install(cuts: cuts)
+            }
+            relaxed.meanOnly = true
+            relaxed.labelCap = labelCap
+            var items: [[ItemOption]] = []
+            relaxed.flatten(model.root, coefficient: 1, context: nil, into: &items)
+            return items
+        }
         if fixesRelaxed && heuristicIncumbents && model.root.isDeterministic {
-            var capped = LabelEngine(model: model, dims: dims, limits: limits)
-            capped.install(cuts: cuts)
-            capped.meanOnly = true
-            capped.labelCap = Self.relaxedCoreCap
-            var cappedItems: [[ItemOption]] = []
-            capped.flatten(model.root, coefficient: 1, context: nil, into: &cappedItems)
-            _ = core(cappedItems)
+            _ = core(buildRelaxedItems(labelCap: Self.relaxedCoreCap, current: true))
         }
 
         // The same workflow with every join's latency relaxed to its largest mean (point labels
         // only): each configuration's relaxed latency is at most its true one, so the relaxed
         // items bound the rest of the workflow from below in the exact pass, and searches over
         // them find near-optimal incumbents (evaluated exactly). For the relaxed core, built
-        // with the incumbent and cuts found so far (the engine above still holds the first ones).
-        var relaxed = engine
-        if fixesRelaxed {
-            relaxed = LabelEngine(model: model, dims: dims, limits: limits)
-            relaxed.install(cuts: cuts)
-        }
-        relaxed.meanOnly = true
-        var relaxedItems: [[ItemOption]] = []
-        relaxed.flatten(model.root, coefficient: 1, context: nil, into: &relaxedItems)
+        // with the incumbent and cuts found so far.
+        var relaxedItems = buildRelaxedItems(current: fixesRelaxed)
         // With joins: the Lagrangian core of the relaxed items. Its local search and small
         // cores find incumbents, and its reduced-cost fixing keeps only the options that can
         // be part of a configuration beating the incumbent: every configuration's relaxed
