@@ -171,6 +171,8 @@ public struct ExactSolver: Solver {
         // A quick scalarised search gives a first incumbent for the bounds.
         adopt(ScalarizedSearch.incumbent(model, goal: goal).map { Candidate(indices: $0.indices, prediction: $0.prediction) })
         var engine = LabelEngine(model: model, dims: dims, limits: limits)
+        // Later engines (new limits) are renewed from this one, keeping its stage tables.
+        let fresh = engine
         var topItems: [(Block, Double)] = []
         engine.topItems(model.root, coefficient: 1, into: &topItems)
         cuts = CutPlanner(algebra: model.accuracy).cuts(goal: goal, items: engine.dualItems(topItems))
@@ -198,8 +200,7 @@ public struct ExactSolver: Solver {
         // the Lagrangian core of the relaxed items below. (Other goals do without: their folds
         // keep their one bound exact, and the extra passes cost 0.1–0.3 ms on goals that take
         // about a millisecond — measured in the benchmark against HiGHS.)
-        // (Every quantity in the dominance means both quantities besides the objective's are bounded.)
-        let fixesRelaxed = !cored && dims.latency && dims.cost && dims.accuracy
+        let fixesRelaxed = !cored && dims.all
         if !cored && heuristicIncumbents {
             work += beam(roughItems, width: 256)
             if fixesRelaxed { _ = core(roughItems) }
@@ -216,7 +217,7 @@ public struct ExactSolver: Solver {
         func buildRelaxedItems(labelCap: Int? = nil, current: Bool) -> [[ItemOption]] {
             var relaxed = engine
             if current {
-                relaxed = LabelEngine(model: model, dims: dims, limits: limits)
+                relaxed = fresh.renewed(limits: limits)
                 relaxed.install(cuts: cuts)
             }
             relaxed.meanOnly = true
@@ -233,8 +234,9 @@ public struct ExactSolver: Solver {
         // only): each configuration's relaxed latency is at most its true one, so the relaxed
         // items bound the rest of the workflow from below in the exact pass, and searches over
         // them find near-optimal incumbents (evaluated exactly). For the relaxed core, built
-        // with the incumbent and cuts found so far.
-        var relaxedItems = buildRelaxedItems(current: fixesRelaxed)
+        // with the incumbent and cuts found so far. (Not for a cored chain: without joins they
+        // are the items themselves, and its exact pass needs no beams.)
+        var relaxedItems = cored ? [] : buildRelaxedItems(current: fixesRelaxed)
         // With joins: the Lagrangian core of the relaxed items. Its local search and small
         // cores find incumbents, and its reduced-cost fixing keeps only the options that can
         // be part of a configuration beating the incumbent: every configuration's relaxed
@@ -269,7 +271,7 @@ public struct ExactSolver: Solver {
         // The exact pass; the rest of the workflow is bounded with the relaxed items.
         var results: [FoldResult] = []
         if !provenByFixing && !deadline.checkNow() {
-            engine = LabelEngine(model: model, dims: dims, limits: limits)
+            engine = fresh.renewed(limits: limits)
             engine.relaxedTopItems = relaxedItems
             engine.install(cuts: cuts)
             var items: [[ItemOption]] = []

@@ -76,6 +76,8 @@ struct KnapsackFold {
     }
 
     func run() -> [FoldResult] {
+        // An item without options (all fixed away): no configuration completes.
+        guard !items.contains(where: \.isEmpty) else { return [] }
         // Only for a whole workflow: inner folds see the rest of the workflow through minima.
         let whole = limits.outsideLatency == 0 && limits.latencyScale == 1 && limits.outsideCost == 0
             && limits.outsideAccuracy == nil && limits.cutOutside.allSatisfy { $0 == 0 }
@@ -116,7 +118,7 @@ struct KnapsackFold {
             }
         }
         let cutOutside = limits.cutOutside.count == cuts.count ? limits.cutOutside : Array(repeating: 0, count: cuts.count)
-        let relaxations = ResourceRelaxation.build(planned, limits: limits, items: sorted, algebra: algebra)
+        let relaxations = ResourceRelaxation.build(planned, limits: limits, items: sorted, algebra: algebra, tabulating: dims.all)
 
         // Under two bounds, once labels multiply: both bounds exact over the last items.
         var table: TwoBoundTable? = nil

@@ -7,6 +7,9 @@ struct Dimensions: Sendable {
     var cost: Bool
     var accuracy: Bool
 
+    /// Every quantity: the goal bounds both quantities besides its objective.
+    var all: Bool { latency && cost && accuracy }
+
     init(latency: Bool, cost: Bool, accuracy: Bool) {
         self.latency = latency
         self.cost = cost
@@ -77,7 +80,7 @@ struct LabelEngine {
     let model: WorkflowModel
     let dims: Dimensions
     let algebra: AccuracyAlgebra
-    let limits: FoldLimits
+    private(set) var limits: FoldLimits
     /// Stage options after per-stage dominance pruning (option indices).
     let stageOptions: [[Int]]
     let minLatency: [Double]
@@ -85,6 +88,11 @@ struct LabelEngine {
     let bestAccuracy: [Double]
     /// Expected latency with every stage at its fastest option: Σ of all items' minima.
     let totalMinLatency: Double
+    /// Per stage and option: its cost per million runs, accuracy term and that term's
+    /// measure (computed once: the cuts' minima read them for every cut and option).
+    private let optionCost: [[Double]]
+    private let optionAccuracy: [[Double]]
+    private let optionMeasure: [[Double]]
     /// Lagrangian cuts (thresholds set), and per cut and stage the least value of the
     /// cost and accuracy part alone.
     var cuts: [LinearCut] = []
@@ -129,6 +137,25 @@ struct LabelEngine {
         self.minCost = minCost
         self.bestAccuracy = bestAcc
         self.totalMinLatency = model.expectedLatency(stageLatencies: minLat)
+        optionCost = model.options.indices.map { s in model.options[s].map { model.executions[s] * $0.invocationCost * 1e6 } }
+        optionAccuracy = model.options.indices.map { s in model.options[s].map { model.accuracy.term(stage: s, accuracy: $0.accuracy) } }
+        optionMeasure = optionAccuracy.map { terms in terms.map { CutPlanner.measure($0, model.accuracy) } }
+    }
+
+    /// The engine for new limits (a better incumbent, say), without cuts, cap or relaxed
+    /// items: the stage tables depend on the model and the dimensions only, so they are kept
+    /// (rebuilding them took a sixth of a one-bound 1,000-stage chain's solve).
+    func renewed(limits: FoldLimits) -> LabelEngine {
+        var engine = self
+        engine.limits = limits
+        engine.cuts = []
+        engine.stageCutMinimum = []
+        engine.cutTotal = []
+        engine.topLevel = []
+        engine.labelCap = nil
+        engine.meanOnly = false
+        engine.relaxedTopItems = nil
+        return engine
     }
 
     /// Top-level items as (block, coefficient), in flattening order.
@@ -148,7 +175,7 @@ struct LabelEngine {
         items.map { block, coefficient in
             if case .stage(let s) = block {
                 return stageOptions[s].map { k in
-                    (coefficient * model.options[s][k].latencyMs, stageCost(s, k), CutPlanner.measure(stageAccuracy(s, k), algebra))
+                    (coefficient * model.options[s][k].latencyMs, stageCost(s, k), optionMeasure[s][k])
                 }
             }
             let stages = block.stages
@@ -163,7 +190,7 @@ struct LabelEngine {
         self.cuts = cuts
         stageCutMinimum = cuts.map { cut in
             (0..<minCost.count).map { s in
-                stageOptions[s].map { k in cut.value(latency: 0, cost: stageCost(s, k), accuracyMeasure: CutPlanner.measure(stageAccuracy(s, k), algebra)) }.min() ?? 0
+                leastCutValue(cut, stage: s, latencyWeight: 0)
             }
         }
         var items: [(Block, Double)] = []
@@ -201,17 +228,26 @@ struct LabelEngine {
     func itemCutMinimum(_ block: Block, _ coefficient: Double, _ c: Int) -> Double {
         let cut = cuts[c]
         if case .stage(let s) = block {
-            return stageOptions[s].map { k in
-                cut.value(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
-                          accuracyMeasure: CutPlanner.measure(stageAccuracy(s, k), algebra))
-            }.min() ?? 0
+            return leastCutValue(cut, stage: s, latencyWeight: coefficient)
         }
         let noLatency = block.stages.reduce(0) { $0 + stageCutMinimum[c][$1] }
         return noLatency + cut.wLat * coefficient * WorkflowModel.distribution(block, minLatency).mean
     }
 
-    func stageCost(_ s: Int, _ k: Int) -> Double { model.executions[s] * model.options[s][k].invocationCost * 1e6 }
-    func stageAccuracy(_ s: Int, _ k: Int) -> Double { algebra.term(stage: s, accuracy: model.options[s][k].accuracy) }
+    /// The least value of `cut` over a stage's kept options, latency scaled by
+    /// `latencyWeight` (0 when there are none).
+    private func leastCutValue(_ cut: LinearCut, stage s: Int, latencyWeight: Double) -> Double {
+        var least: Double? = nil
+        for k in stageOptions[s] {
+            let v = cut.value(latency: latencyWeight * model.options[s][k].latencyMs, cost: optionCost[s][k],
+                              accuracyMeasure: optionMeasure[s][k])
+            if least.map({ v < $0 }) ?? true { least = v }
+        }
+        return least ?? 0
+    }
+
+    func stageCost(_ s: Int, _ k: Int) -> Double { optionCost[s][k] }
+    func stageAccuracy(_ s: Int, _ k: Int) -> Double { optionAccuracy[s][k] }
 
     /// The least cost and best accuracy term of the stages outside `block`.
     func outside(_ block: Block) -> (cost: Double, accuracy: Double) {
@@ -281,7 +317,7 @@ struct LabelEngine {
                 var top = Context(restLatency: totalMinLatency - own, weight: coefficient, cutOutside: outside)
                 if labelCap == nil, let first = stages.first {
                     top.relaxations = ResourceRelaxation.plan(limits: limits, cuts: cuts, items: otherItems(than: first),
-                                                              algebra: algebra, binCount: 1024)
+                                                              algebra: algebra, tabulating: dims.all, binCount: 1024)
                     top.itemStages = stages
                 }
                 itemContext = top

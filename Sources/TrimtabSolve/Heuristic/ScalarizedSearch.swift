@@ -42,27 +42,37 @@ enum ScalarizedSearch {
         let secondGrid = secondBounded ? coarse : [0.0]
         var best: (indices: [Int], prediction: Prediction)? = nil
         var seen = Set<[Int]>()
+        // Each stage's options as flat arrays of the objective's term and the two weighted
+        // terms (normalised), so that the grid's inner loop reads contiguous memory.
+        var start = [0], own: [Double] = [], first: [Double] = [], second: [Double] = []
+        for s in 0..<n {
+            for k in 0..<lat[s].count {
+                let l = lat[s][k] / latScale, c = cost[s][k] / costScale, q = acc[s][k]
+                switch goal.objective {
+                case .minimizeCost: own.append(c); first.append(l); second.append(-q)
+                case .minimizeLatency: own.append(l); first.append(c); second.append(-q)
+                case .maximizeAccuracy: own.append(-q); first.append(l); second.append(c)
+                }
+            }
+            start.append(own.count)
+        }
+        var choice = [Int](repeating: 0, count: n)
         for a in firstGrid {
             for w in secondGrid {
-                var choice = [Int](repeating: 0, count: n)
                 for s in 0..<n {
                     var bestScore = Double.infinity
-                    for k in 0..<lat[s].count {
-                        let l = lat[s][k] / latScale, c = cost[s][k] / costScale, q = acc[s][k]
-                        let score: Double
-                        switch goal.objective {
-                        case .minimizeCost: score = c + a * l - w * q
-                        case .minimizeLatency: score = l + a * c - w * q
-                        case .maximizeAccuracy: score = -q + a * l + w * c
-                        }
+                    var pick = 0
+                    for j in start[s]..<start[s + 1] {
+                        let score = own[j] + a * first[j] + w * second[j]
                         // Exact ties (variants of equal accuracy, say) go to the cheaper,
                         // then the faster option, as `ExactSolver.better` breaks plan ties.
-                        let o = choice[s]
-                        if score < bestScore || (score == bestScore && (cost[s][k], lat[s][k]) < (cost[s][o], lat[s][o])) {
+                        let k = j - start[s]
+                        if score < bestScore || (score == bestScore && (cost[s][k], lat[s][k]) < (cost[s][pick], lat[s][pick])) {
                             bestScore = score
-                            choice[s] = k
+                            pick = k
                         }
                     }
+                    choice[s] = pick
                 }
                 guard seen.insert(choice).inserted else { continue }
                 let p = model.predict(optionIndices: choice)
