@@ -96,16 +96,23 @@ enum RobustBench {
                 // TRIMTAB_BENCH_BRANCH=1: with the (opt-in) branch and bound over a chain's free
                 // items under two bounds, to compare both in one build.
                 solver.branchAndBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BRANCH"] == "1"
-                let result = try solver.solve(model, goal: goal)
+                // Out of time before any configuration met the bounds (and infeasibility not
+                // proven): recorded as unproven, without a value.
+                let result: PlanResult?
+                switch Result(catching: { () throws(TrimtabError) -> PlanResult in try solver.solve(model, goal: goal) }) {
+                case .success(let plan): result = plan
+                case .failure(let error) where error.field == "--time-limit": result = nil
+                case .failure(let error): throw error
+                }
                 let seconds = Bench.now() - t0
                 var record: [String: Any] = [
                     "family": family, "stages": n, "seed": seed, "objective": objective.rawValue,
-                    "mix": mix.map(\.rawValue), "tight": tight, "seconds": seconds, "status": result.status.rawValue,
+                    "mix": mix.map(\.rawValue), "tight": tight, "seconds": seconds, "status": result?.status.rawValue ?? "unproven",
                     "bounds": ["latency_ms": bounds.maxLatencyMs as Any, "cost_per_million_usd": bounds.maxCostPerMillion as Any,
                                "accuracy": bounds.minAccuracy as Any].compactMapValues { $0 as? Double },
                 ]
-                if let p = result.prediction { record["value"] = objective == .minimizeCost ? p.costPerMillion : objective == .minimizeLatency ? p.latencyMs : p.accuracy }
-                if explain, result.status == .optimal, let indices = result.optionIndices {
+                if let p = result?.prediction { record["value"] = objective == .minimizeCost ? p.costPerMillion : objective == .minimizeLatency ? p.latencyMs : p.accuracy }
+                if explain, let result, result.status == .optimal, let indices = result.optionIndices {
                     let t1 = Bench.now()
                     let e = try PlanExplainer(solver: ExactSolver(timeLimit: timeLimit)).explain(model, goal: goal, plan: indices, planIsOptimal: true)
                     record["explain_seconds"] = Bench.now() - t1

@@ -96,7 +96,7 @@ public struct ExactSolver: Solver {
         /// fixing by the Lagrangian bound of every bound at once), and first the incumbent
         /// improved from that relaxation's rounded solution.
         func core(_ items: [[ItemOption]], searchCores: Bool = true) -> [[ItemOption]]? {
-            guard let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) else { return nil }
+            guard !deadline.checkNow(), let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) else { return nil }
             let rootLambda = searchCores ? relaxation.multipliers(near: knownMultiplier) : nil
             if let l = rootLambda, l.count > 1 { knownMultiplier = l[1] }
             func fixing() -> (alive: [[Int]], lambda: [Double])? {
@@ -107,7 +107,7 @@ public struct ExactSolver: Solver {
                 if let l = result?.lambda, l.count > 1 { knownMultiplier = l[1] }
                 return result
             }
-            let choice = searchCores ? relaxation.incumbent(until: Date().addingTimeInterval(Self.localSearchSeconds), lambda: rootLambda) : nil
+            let choice = searchCores ? relaxation.incumbent(until: deadline.capping(Date().addingTimeInterval(Self.localSearchSeconds)), lambda: rootLambda) : nil
             if let choice { adopt(candidate(items, choice)) }
             guard var (alive, lambda) = fixing() else { return nil }
             // A core around the relaxation's solution solved exactly (the other items kept at
@@ -115,7 +115,7 @@ public struct ExactSolver: Solver {
             // cost, 32 then 64 and 128 of them while each is quick — only cores smaller than
             // the problem: a core of every free item is the exact pass's own fold, cut off at
             // 0.25 s (measured: a 60-stage two-bound chain spent that long on it for nothing).
-            if searchCores, let choice, alive.contains(where: { $0.count > 1 }) {
+            if searchCores, let choice, alive.contains(where: { $0.count > 1 }), !deadline.checkNow() {
                 let gaps = items.indices.map { i -> Double in
                     let r = alive[i].map { relaxation.reduced(i, $0, lambda) }.sorted()
                     return r.count < 2 ? .infinity : r[1] - r[0]

@@ -13,6 +13,12 @@ final class Deadline: @unchecked Sendable {
         self.cancellation = cancellation
     }
 
+    /// `date`, or the deadline when it comes first.
+    func capping(_ date: Date) -> Date {
+        guard let end else { return date }
+        return min(end, date)
+    }
+
     /// Looks at the clock now.
     func checkNow() -> Bool {
         if expired { return true }
