@@ -118,13 +118,14 @@ struct LabelEngine {
         self.dims = dims
         self.limits = limits
         self.algebra = model.accuracy
+        let terms = model.options.indices.map { s in model.options[s].map { model.accuracy.term(stage: s, accuracy: $0.accuracy) } }
         var pruned: [[Int]] = []
         var minLat: [Double] = [], minCost: [Double] = [], bestAcc: [Double] = []
         for s in 0..<model.workflow.stages.count {
             let opts = model.options[s]
             let lat = opts.map(\.latencyMs)
             let cost = opts.map { $0.invocationCost }
-            let acc = opts.map { -model.accuracy.term(stage: s, accuracy: $0.accuracy) }
+            let acc = terms[s].map { -$0 }
             let kept = ParetoFilter.nondominated(count: opts.count, x: dims.latency ? lat : nil,
                                                  y: dims.cost ? cost : nil, z: dims.accuracy ? acc : nil)
             pruned.append(kept.sorted())
@@ -138,8 +139,8 @@ struct LabelEngine {
         self.bestAccuracy = bestAcc
         self.totalMinLatency = model.expectedLatency(stageLatencies: minLat)
         optionCost = model.options.indices.map { s in model.options[s].map { model.executions[s] * $0.invocationCost * 1e6 } }
-        optionAccuracy = model.options.indices.map { s in model.options[s].map { model.accuracy.term(stage: s, accuracy: $0.accuracy) } }
-        optionMeasure = optionAccuracy.map { terms in terms.map { CutPlanner.measure($0, model.accuracy) } }
+        optionAccuracy = terms
+        optionMeasure = terms.map { stage in stage.map { CutPlanner.measure($0, model.accuracy) } }
     }
 
     /// The engine for new limits (a better incumbent, say), without cuts, cap or relaxed
