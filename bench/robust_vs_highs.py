@@ -3,7 +3,8 @@
 
 For every family x stages x objective, runs `trimtab-bench robust-cell` (its own process, so its
 peak memory is its own): each seed's workflow planned for the objective with each subset of the
-other two bounds (bounds drawn between the extremes: odd seeds tight, even seeds loose). The
+other two bounds (bounds drawn between the extremes: odd seeds tight, even seeds loose; or all
+in one band with `--band LO,HI`, to probe very tight, middling or very loose bounds). The
 series-parallel instances (chains and fan-outs without branches or loops) are exported, and
 HiGHS solves their exact MILP here (a start time per stage, one binary per option; product
 accuracy in logs) with mip_rel_gap 1e-9, so both sides prove optimality. Prints the table.
@@ -11,7 +12,7 @@ accuracy in logs) with mip_rel_gap 1e-9, so both sides prove optimality. Prints 
 usage: python3 bench/robust_vs_highs.py [--bench .build/release/trimtab-bench] [--seeds 10]
            [--stages 60,100,200] [--large-stages 1000] [--large-families chain,chain-shared,sp-shallow] [--general-stages 60,100]
            [--families chain,chain-shared,sp-shallow,sp-deep,general] [--time-limit 60]
-           [--explain-cells sp-shallow:60,chain:100] [--raw results.jsonl]
+           [--explain-cells sp-shallow:60,chain:100] [--band LO,HI] [--raw results.jsonl]
        python3 bench/robust_vs_highs.py --markdown RAW.jsonl...   (markdown tables from --raw files)
        python3 bench/robust_vs_highs.py --compare BEFORE.jsonl[,MORE.jsonl] AFTER.jsonl...   (before/after tables)
 """
@@ -99,6 +100,8 @@ def run_cell(args, family, n, objective, explain):
     cmd = [args.bench, "robust-cell", family, str(n), objective, str(args.seeds), "--time-limit", str(args.time_limit), "--export"]
     if explain:
         cmd.append("--explain")
+    if args.band:
+        cmd += ["--band", args.band]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     records, peak = [], None
     for line in out.splitlines():
@@ -230,6 +233,9 @@ def main():
     p.add_argument("--time-limit", type=float, default=60)
     p.add_argument("--explain-cells", default="sp-shallow:60,chain:100",
                    help="family:stages cells whose optimal plans are also explained (the explanation's overhead)")
+    p.add_argument("--band", default=None,
+                   help="LO,HI: draw every bound LO-HI of the way from its best value to its worst (0-1), "
+                        "in place of the tight (odd seeds, 0.1-0.4) and loose (even seeds, 0.6-0.9) bands")
     p.add_argument("--raw", default=None, help="write every instance's record (without the instance) here")
     args = p.parse_args()
     ints = lambda s: [int(x) for x in s.split(",") if x]

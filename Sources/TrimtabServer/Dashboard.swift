@@ -213,7 +213,7 @@ async function plan() {
     h += `<div class="muted">critical path: ${esc(j.explanation.critical_path.join(' → ') || '–')}</div>`;
   }
   if (j.closest) h += `<p>No configuration meets the bounds. Closest to feasible: <b>${esc(j.closest_bound || '–')}</b></p><table><tr><th>bound</th><th>limit</th><th>best reachable</th></tr>` +
-    j.closest.map(c => `<tr><td>${esc(c.bound)}</td><td class="num">${fmt(c.limit)}</td><td class="num">${c.best === null ? '–' : fmt(c.best)}</td></tr>`).join('') + '</table>';
+    j.closest.map(c => `<tr><td>${esc(c.bound)}</td><td class="num">${fmt(c.limit)}</td><td class="num">${c.best === null ? (c.proven === false ? 'not settled in time' : '–') : fmt(c.best) + (c.proven === false ? ' (not proven)' : '')}</td></tr>`).join('') + '</table>';
   $('result').innerHTML = h;
   $('breakdown').innerHTML = j.explanation ? breakdown(j.explanation.stages) : '<p class="muted">No plan.</p>';
   if (lastGraph) $('graph').innerHTML = drawGraph(lastGraph, j); else await validate();

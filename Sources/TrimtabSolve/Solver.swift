@@ -41,10 +41,32 @@ public struct PlanResult: Sendable {
 /// For an infeasible goal: the best value one bound's quantity can reach while every other
 /// bound is met (nil: not even then), and by how much it misses.
 public struct BoundReach: Sendable, Equatable {
-    public enum Quantity: String, Sendable, Codable { case latency = "latency_ms", cost = "cost_per_million_usd", accuracy }
+    public enum Quantity: String, Sendable, Codable {
+        case latency = "latency_ms", cost = "cost_per_million_usd", accuracy
+
+        /// This quantity of a prediction.
+        public func value(of p: Prediction) -> Double {
+            switch self {
+            case .latency: p.latencyMs
+            case .cost: p.costPerMillion
+            case .accuracy: p.accuracy
+            }
+        }
+    }
     public var quantity: Quantity
     public var limit: Double
     public var best: Double?
+    /// False when the re-solve behind `best` stopped at the time limit: `best` is then the best
+    /// value found (the true best may be better), and nil means nothing was found in time, not
+    /// that the other bounds cannot be met.
+    public var proven: Bool
+
+    public init(quantity: Quantity, limit: Double, best: Double?, proven: Bool = true) {
+        self.quantity = quantity
+        self.limit = limit
+        self.best = best
+        self.proven = proven
+    }
     /// Relative shortfall: (best − limit)/limit for upper bounds, (limit − best)/limit for accuracy.
     public var relativeGap: Double? {
         guard let best else { return nil }

@@ -4,7 +4,7 @@ import TrimtabSolve
 import TrimtabSampling
 
 /// The robustness benchmark's cells: `trimtab-bench robust-cell FAMILY STAGES OBJECTIVE [SEEDS]
-/// [--time-limit S] [--explain] [--export] [--seed K] [--mix M]`. One JSON line per instance (every bound mix of the
+/// [--time-limit S] [--explain] [--export] [--seed K] [--mix M] [--band LO,HI]`. One JSON line per instance (every bound mix of the
 /// objective × seeds) and a last line with the process's peak memory. `bench/robust_vs_highs.py`
 /// runs the cells, solves the exported series–parallel instances with HiGHS in the same run and
 /// prints the table.
@@ -60,7 +60,7 @@ enum RobustBench {
 
     static func cell(_ args: [String]) throws {
         guard args.count >= 3, let n = Int(args[1]), let objective = Goal.Objective(rawValue: args[2]) else {
-            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export] [--seed K] [--mix M]\n".utf8))
+            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export] [--seed K] [--mix M] [--band LO,HI]\n".utf8))
             exit(2)
         }
         let family = args[0]
@@ -72,6 +72,19 @@ enum RobustBench {
         // first other bound, the second, both).
         func option(_ name: String) -> Int? { args.firstIndex(of: name).flatMap { args.indices.contains($0 + 1) ? Int(args[$0 + 1]) : nil } }
         let onlySeed = option("--seed"), onlyMix = option("--mix")
+        // `--band LO,HI`: every bound drawn LO–HI of the way from best to worst (fractions in
+        // 0…1), in place of the tight (odd seeds) and loose (even seeds) bands — to probe the
+        // bounds the two bands leave out (the extremes, the middle).
+        let band: (Double, Double)? = args.firstIndex(of: "--band").flatMap { i -> (Double, Double)? in
+            guard args.indices.contains(i + 1) else { return nil }
+            let parts = args[i + 1].split(separator: ",").compactMap { Double($0) }
+            guard parts.count == 2, 0 <= parts[0], parts[0] <= parts[1], parts[1] <= 1 else { return nil }
+            return (parts[0], parts[1])
+        }
+        if args.contains("--band") && band == nil {
+            FileHandle.standardError.write(Data("--band: expected LO,HI with 0 <= LO <= HI <= 1\n".utf8))
+            exit(2)
+        }
         for seed in 1...seeds where onlySeed.map({ $0 == seed }) ?? true {
             guard let (w, exportable) = workflow(family: family, stages: n, seed: UInt64(seed * 7919 + n)) else { exit(2) }
             let model = try WorkflowModel(w)
@@ -82,7 +95,8 @@ enum RobustBench {
                 let tight = seed % 2 == 1
                 var bounds = Bounds()
                 for q in mix {
-                    let f = (tight ? 0.1 : 0.6) + 0.3 * Double.random(in: 0..<1, using: &rng)
+                    let (low, width) = band.map { ($0.0, $0.1 - $0.0) } ?? (tight ? 0.1 : 0.6, 0.3)
+                    let f = low + width * Double.random(in: 0..<1, using: &rng)
                     let v = extremes.bound(q, f)
                     switch q {
                     case .latency: bounds.maxLatencyMs = v
@@ -111,6 +125,7 @@ enum RobustBench {
                     "bounds": ["latency_ms": bounds.maxLatencyMs as Any, "cost_per_million_usd": bounds.maxCostPerMillion as Any,
                                "accuracy": bounds.minAccuracy as Any].compactMapValues { $0 as? Double },
                 ]
+                if let band { record["band"] = [band.0, band.1] }
                 if let p = result?.prediction { record["value"] = objective == .minimizeCost ? p.costPerMillion : objective == .minimizeLatency ? p.latencyMs : p.accuracy }
                 if explain, let result, result.status == .optimal, let indices = result.optionIndices {
                     let t1 = Bench.now()

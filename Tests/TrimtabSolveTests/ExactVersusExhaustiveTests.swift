@@ -177,12 +177,51 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         let exact = try solver.solve(model, goal: goal)
         let brute = try ExhaustiveSolver().solve(model, goal: goal)
         #expect(exact.status == brute.status, "\(context) \(goal)", sourceLocation: sourceLocation)
+        if exact.status == .infeasible && solver.reportsClosestBounds {
+            Self.closestBoundsMatchDefinition(exact.closestBounds, model, goal, context, sourceLocation: sourceLocation)
+        }
         guard let e = exact.prediction, let b = brute.prediction else { return false }
         let se = e.score(goal.objective), sb = b.score(goal.objective)
         #expect(abs(se - sb) <= 1e-9 * max(absoluteFloor, abs(sb)), "\(context) \(goal): exact \(se) vs exhaustive \(sb)",
                 sourceLocation: sourceLocation)
         #expect(goal.bounds.admits(e), sourceLocation: sourceLocation)
         return true
+    }
+
+    /// An infeasible goal's closest bounds, against the definition: for each bound, the best
+    /// its quantity reaches over every configuration meeting the other bounds (nil when none
+    /// does), all proven.
+    static func closestBoundsMatchDefinition(_ reaches: [BoundReach], _ model: WorkflowModel, _ goal: Goal, _ context: String,
+                                             sourceLocation: SourceLocation = #_sourceLocation) {
+        let all = everyPrediction(model)
+        let b = goal.bounds
+        var expected: [(BoundReach.Quantity, Double?)] = []
+        if b.maxLatencyMs != nil {
+            var r = b; r.maxLatencyMs = nil
+            expected.append((.latency, bestScore(all, Goal(objective: .minimizeLatency, bounds: r))))
+        }
+        if b.maxCostPerMillion != nil {
+            var r = b; r.maxCostPerMillion = nil
+            expected.append((.cost, bestScore(all, Goal(objective: .minimizeCost, bounds: r))))
+        }
+        if b.minAccuracy != nil {
+            var r = b; r.minAccuracy = nil
+            expected.append((.accuracy, bestScore(all, Goal(objective: .maximizeAccuracy, bounds: r)).map { -$0 }))
+        }
+        #expect(reaches.map(\.quantity) == expected.map(\.0), "\(context) \(goal)", sourceLocation: sourceLocation)
+        for (reach, (_, want)) in zip(reaches, expected) {
+            #expect(reach.proven, "\(context) \(goal)", sourceLocation: sourceLocation)
+            switch (reach.best, want) {
+            case (nil, nil): break
+            case let (got?, want?):
+                let scale = reach.quantity == .accuracy ? abs(want) : max(1, abs(want))
+                #expect(abs(got - want) <= 1e-9 * scale, "\(context) \(goal) \(reach.quantity): \(got) vs \(want)",
+                        sourceLocation: sourceLocation)
+            default:
+                Issue.record("\(context) \(goal) \(reach.quantity): \(String(describing: reach.best)) vs \(String(describing: want))",
+                             sourceLocation: sourceLocation)
+            }
+        }
     }
 
     /// The exact planner agrees with enumeration on 300 random workflows × 3 goals.
@@ -415,6 +454,21 @@ func shapeNames(_ block: Block) -> Set<String> {
         let full = try ExactSolver().solve(model, goal: goal)
         #expect(full.status == .optimal)
         #expect((full.prediction?.costPerMillion ?? .infinity) <= p.costPerMillion + 1e-9)
+    }
+
+    /// An infeasible goal's closest bounds share the solve's time limit: past it, no reach is
+    /// reported as proven — in particular none as "cannot be met" (nil and proven) for a
+    /// re-solve that merely ran out of time. Without a limit the same reaches are proven.
+    @Test func closestBoundsPastTheLimitAreNotProven() throws {
+        let w = RandomWorkflowGenerator().make(stages: 60, seed: 3061)
+        let model = try WorkflowModel(w)
+        let goal = Goal(objective: .minimizeCost, bounds: Bounds(maxLatencyMs: 1e6, minAccuracy: 1e-300))
+        let limited = ExactSolver(timeLimit: 0).closestBounds(model, goal: goal)
+        #expect(limited.map(\.quantity) == [.latency, .accuracy])
+        #expect(limited.allSatisfy { !$0.proven })
+        let full = ExactSolver().closestBounds(model, goal: goal)
+        #expect(full.map(\.quantity) == [.latency, .accuracy])
+        #expect(full.allSatisfy { $0.proven && $0.best != nil })
     }
 }
 

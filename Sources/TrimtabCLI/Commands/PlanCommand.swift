@@ -54,7 +54,10 @@ struct PlanCommand: ResultCommand {
             out += "status: infeasible (\(r.solver)) — no configuration meets the bounds\n"
             for reach in r.closest ?? [] {
                 out += "  \(reach.bound): limit \(JSONValue.format(reach.limit)), "
-                if let best = reach.best, let gap = reach.relativeGap {
+                if reach.proven == false {
+                    out += reach.best.map { "best found with the other bounds kept within the time limit \(Render.fixed($0, 4)) (not proven best)\n" }
+                        ?? "not settled within the time limit\n"
+                } else if let best = reach.best, let gap = reach.relativeGap {
                     out += "best reachable with the other bounds kept \(Render.fixed(best, 4)) (\(Render.fixed(gap * 100, 1))% short)\n"
                 } else {
                     out += "the other bounds cannot all be met even without this one\n"

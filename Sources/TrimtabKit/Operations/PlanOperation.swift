@@ -86,14 +86,25 @@ public enum PlanOperation {
     }
 
     /// One bound of an infeasible goal: its limit and the best value reachable with the other
-    /// bounds kept (`null`: they cannot all hold).
+    /// bounds kept (`null`: they cannot all hold). With a time limit, `proven: false` marks a
+    /// re-solve that stopped at it: `best` is then the best value found (`null`: none found).
     public struct ClosestBound: Codable, Sendable, Equatable {
         public var bound: String
         public var limit: Double
         public var best: Double?
         public var relativeGap: Double?
+        /// Nil (not encoded) when proven; false when the re-solve stopped at the time limit.
+        public var proven: Bool?
 
-        enum CodingKeys: String, CodingKey { case bound, limit, best, relativeGap = "relative_gap" }
+        public init(bound: String, limit: Double, best: Double?, relativeGap: Double?, proven: Bool? = nil) {
+            self.bound = bound
+            self.limit = limit
+            self.best = best
+            self.relativeGap = relativeGap
+            self.proven = proven
+        }
+
+        enum CodingKeys: String, CodingKey { case bound, limit, best, relativeGap = "relative_gap", proven }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -101,6 +112,7 @@ public enum PlanOperation {
             try c.encode(limit, forKey: .limit)
             try c.encode(best, forKey: .best)
             try c.encode(relativeGap, forKey: .relativeGap)
+            try c.encodeIfPresent(proven, forKey: .proven)
         }
     }
 
@@ -147,7 +159,8 @@ public enum PlanOperation {
             result.stages = StageBreakdown.of(model, indices)
         } else if !plan.closestBounds.isEmpty {
             result.closest = plan.closestBounds.map {
-                ClosestBound(bound: $0.quantity.rawValue, limit: $0.limit, best: $0.best, relativeGap: $0.relativeGap)
+                ClosestBound(bound: $0.quantity.rawValue, limit: $0.limit, best: $0.best, relativeGap: $0.relativeGap,
+                             proven: $0.proven ? nil : false)
             }
             result.closestBound = plan.closestBounds.filter { $0.relativeGap != nil }
                 .min { ($0.relativeGap ?? .infinity) < ($1.relativeGap ?? .infinity) }?.quantity.rawValue

@@ -40,14 +40,19 @@ final class HullRelaxation {
     }
 
     /// Nil when an item has no option with finite amount and value (nothing is bounded then).
-    init?(items: [[(amount: Double, value: Double)]]) {
-        let n = items.count
+    convenience init?(items: [[(amount: Double, value: Double)]]) {
+        self.init(hulls: items.map(Self.lowerHull))
+    }
+
+    /// From each item's lower-left convex hull (`lowerHull`); nil when one is empty.
+    init?(hulls: [[(amount: Double, value: Double)]]) {
+        let n = hulls.count
         var baseA = Array(repeating: 0.0, count: n + 1)
         var baseV = Array(repeating: 0.0, count: n + 1)
         var segments: [(item: Int32, amount: Double, value: Double)] = []
         var magnitude = 0.0
         for k in stride(from: n - 1, through: 0, by: -1) {
-            let hull = Self.lowerHull(items[k])
+            let hull = hulls[k]
             guard let first = hull.first else { return nil }
             baseA[k] = baseA[k + 1] + first.amount
             baseV[k] = baseV[k + 1] + first.value
@@ -77,6 +82,11 @@ final class HullRelaxation {
     static func lowerHull(_ options: [(amount: Double, value: Double)]) -> [(amount: Double, value: Double)] {
         let finite = options.filter { $0.amount.isFinite && $0.value.isFinite }
             .sorted { $0.amount != $1.amount ? $0.amount < $1.amount : $0.value < $1.value }
+        return hullOfSorted(finite)
+    }
+
+    /// `lowerHull` of finite options already sorted by amount, then value.
+    static func hullOfSorted(_ finite: [(amount: Double, value: Double)]) -> [(amount: Double, value: Double)] {
         var hull: [(amount: Double, value: Double)] = []
         for p in finite {
             // Only points that lower the value on the way right can be on the hull.

@@ -592,42 +592,55 @@ struct LabelEngine {
 
     /// The join of two sets of fixed-latency labels. When `a` is the slower side, its partner
     /// need only be one of the (cost, accuracy)-Pareto labels of `b` that are no slower, so
-    /// each label pairs with a small front instead of the whole other set.
-    /// - Complexity: O((|a| + |b|) · f) for fronts of size f, instead of O(|a| · |b|).
+    /// each label pairs with a small front instead of the whole other set. Both sets are swept
+    /// together in order of latency, so the joined labels come out in that order too, and one
+    /// dominated by a joined label already kept (no slower, no dearer, no less accurate) is
+    /// dropped at once by a (cost, accuracy) staircase — before its bound checks and without
+    /// being stored (measured on 60-stage fan-outs under two bounds: most pairs, and the
+    /// final filter over all of them was half the join's time).
+    /// - Complexity: O((|a| + |b|) · f · log s) for fronts of size f and a staircase of s.
     func combineMaximumOfPoints(_ a: [BlockLabel], _ b: [BlockLabel], _ rest: Rest,
                                 _ context: Context) -> [BlockLabel] {
         var out: [BlockLabel] = []
         var parents: [(Int32, Int32)] = []
-        func sweep(_ slow: [BlockLabel], _ fast: [BlockLabel], slowIsA: Bool) {
-            let slowOrder = slow.indices.sorted { slow[$0].mean < slow[$1].mean }
-            let fastOrder = fast.indices.sorted { fast[$0].mean < fast[$1].mean }
-            var front: [Int] = []  // indices into fast, cost ascending, accuracy ascending
-            var next = 0
-            for i in slowOrder {
-                if limits.deadline?.check() == true { break }
-                let x = slow[i]
-                while next < fastOrder.count && fast[fastOrder[next]].mean <= x.mean {
-                    insert(fastOrder[next], into: &front, fast)
-                    next += 1
-                }
-                for j in front {
-                    // (Per pair too: a front of thousands made 1,024 outer steps last seconds.)
-                    if limits.deadline?.check() == true { return }
-                    let y = fast[j]
-                    let cost = x.cost + y.cost
-                    let accuracy = algebra.combine(x.accuracy, y.accuracy)
-                    guard admissible(mean: x.mean, cost: cost, accuracy: accuracy, rest: rest, context) else { continue }
-                    out.append(BlockLabel(mean: x.mean, distribution: nil, cost: cost, accuracy: accuracy, assignment: []))
-                    parents.append(slowIsA ? (Int32(i), Int32(j)) : (Int32(j), Int32(i)))
-                }
-            }
+        // Both sets in order of latency (label index, from `a`?); on ties `a` first.
+        var order: [(Int32, Bool)] = a.indices.map { (Int32($0), true) } + b.indices.map { (Int32($0), false) }
+        order.sort { x, y in
+            let mx = x.1 ? a[Int(x.0)].mean : b[Int(x.0)].mean
+            let my = y.1 ? a[Int(y.0)].mean : b[Int(y.0)].mean
+            return mx != my ? mx < my : (x.1 && !y.1)
         }
-        sweep(a, b, slowIsA: true)
-        sweep(b, a, slowIsA: false)
-        let kept = pruneIndices(out)
-        return kept.map { i in
-            var l = out[i]
-            l.assignment = a[Int(parents[i].0)].assignment + b[Int(parents[i].1)].assignment
+        var frontA: [Int] = [], frontB: [Int] = []  // (cost, accuracy) fronts of each set so far
+        var kept = Staircase()  // (cost, −accuracy) of the joined labels kept so far
+        let useCost = dims.cost, useAccuracy = dims.accuracy
+        sweep: for (index, fromA) in order {
+            if limits.deadline?.check() == true { break }
+            let i = Int(index)
+            let x = fromA ? a[i] : b[i]
+            // x is the slower of every pair it makes now: its partners are the other set's
+            // front so far (each pair is made once, when its slower label comes).
+            let front = fromA ? frontB : frontA
+            let other = fromA ? b : a
+            for j in front {
+                // (Per pair too: a front of thousands made 1,024 outer steps last seconds.)
+                if limits.deadline?.check() == true { break sweep }
+                let y = other[j]
+                let cost = x.cost + y.cost
+                let accuracy = algebra.combine(x.accuracy, y.accuracy)
+                let ky = useCost ? cost : 0, kz = useAccuracy ? -accuracy : 0
+                if kept.dominates(ky, kz) { continue }
+                guard admissible(mean: x.mean, cost: cost, accuracy: accuracy, rest: rest, context) else { continue }
+                kept.insert(ky, kz)
+                out.append(BlockLabel(mean: x.mean, distribution: nil, cost: cost, accuracy: accuracy, assignment: []))
+                parents.append(fromA ? (Int32(i), Int32(j)) : (Int32(j), Int32(i)))
+            }
+            if fromA { insert(i, into: &frontA, a) } else { insert(i, into: &frontB, b) }
+        }
+        // Labels of equal latency can still dominate one another (a later one an earlier one).
+        let survivors = pruneIndices(out)
+        return survivors.map { k in
+            var l = out[k]
+            l.assignment = a[Int(parents[k].0)].assignment + b[Int(parents[k].1)].assignment
             return l
         }
     }
