@@ -24,6 +24,8 @@ import TrimtabModel
 ///    with joins under two bounds the relaxed items, go through a `LagrangianCore` (local
 ///    search, reduced-cost fixing); there a relaxed item left with no option after the fixing
 ///    proves the incumbent optimal.
+/// 5. Under two bounds with no configuration found by the first search, a goal with one bound
+///    (`feasibilityCheck`) settles first whether both bounds can be met at all.
 ///
 /// - Complexity: O(Σ_k L_k · o_k · log) for L_k labels alive before item k with o_k options;
 ///   L_k is bounded by the Pareto front size, in practice thousands for 100 stages.
@@ -144,7 +146,7 @@ public struct ExactSolver: Solver {
                     var subLimits = limits
                     subLimits.cuts = cuts
                     let started = Date()
-                    subLimits.deadline = Deadline(seconds: 0.25, cancellation: cancellation)
+                    subLimits.deadline = deadline.sub(seconds: 0.25)
                     let fold = KnapsackFold(items: sub, dims: dims, algebra: model.accuracy, limits: subLimits)
                     adopt(bestAdmitted(fold.run(), model: model, goal: goal))
                     guard Date().timeIntervalSince(started) < 0.1, !deadline.expired else { break }
@@ -165,6 +167,8 @@ public struct ExactSolver: Solver {
         /// A beam of the fold over `items`: its best answer, evaluated exactly, is adopted.
         /// Returns the labels it kept (its work).
         func beam(_ items: [[ItemOption]], width: Int) -> Int {
+            // Not after the deadline: on relaxed items of a million options one beam took 1.1 s.
+            guard !deadline.checkNow() else { return 0 }
             var beamLimits = limits
             beamLimits.cuts = cuts
             beamLimits.beamWidth = width
@@ -291,7 +295,8 @@ public struct ExactSolver: Solver {
             }
         }
         // Repeated while it improves: each better incumbent prunes the next beam harder.
-        for _ in 0..<(cored || !heuristicIncumbents || relaxedItems.contains(where: \.isEmpty) ? 0 : Self.relaxedBeamRounds) {
+        for _ in 0..<(cored || !heuristicIncumbents || relaxedItems.contains(where: \.isEmpty) ? 0 : Self.relaxedBeamRounds)
+        where !deadline.checkNow() {
             let before = limits.incumbent
             work += beam(relaxedItems, width: 1024)
             if relaxedFixed, limits.incumbent != before, let again = core(relaxedItems, searchCores: false) {

@@ -119,6 +119,8 @@ struct KnapsackFold {
         }
         let cutOutside = limits.cutOutside.count == cuts.count ? limits.cutOutside : Array(repeating: 0, count: cuts.count)
         let relaxations = ResourceRelaxation.build(planned, limits: limits, items: sorted, algebra: algebra, tabulating: dims.all)
+        // (On items of a million options the set-up alone takes a good part of a second.)
+        if limits.deadline?.checkNow() == true { return [] }
 
         // Under two bounds, once labels multiply: both bounds exact over the last items.
         var table: TwoBoundTable? = nil

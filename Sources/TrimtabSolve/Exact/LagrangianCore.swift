@@ -307,6 +307,7 @@ struct LagrangianCore {
         byFirstAmount = Self.orderByFirstAmount(amounts)
     }
 
+    /// Per item, its option indices sorted by the first bounded quantity's amount.
     static func orderByFirstAmount(_ amounts: [[[Double]]]) -> [[Int32]] {
         amounts.first.map { first in
             first.map { a in a.indices.sorted { a[$0] < a[$1] }.map { Int32($0) } }

@@ -13,6 +13,16 @@ final class Deadline: @unchecked Sendable {
         self.cancellation = cancellation
     }
 
+    /// A deadline `seconds` from now, or this one when it comes first (same cancellation).
+    func sub(seconds: Double) -> Deadline {
+        Deadline(end: capping(Date().addingTimeInterval(seconds)), cancellation: cancellation)
+    }
+
+    private init(end: Date, cancellation: SolveCancellation?) {
+        self.end = end
+        self.cancellation = cancellation
+    }
+
     /// `date`, or the deadline when it comes first.
     func capping(_ date: Date) -> Date {
         guard let end else { return date }
