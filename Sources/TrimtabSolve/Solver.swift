@@ -75,6 +75,33 @@ public struct BoundReach: Sendable, Equatable {
     }
 }
 
+extension Bounds {
+    /// The limit on `quantity`, when bounded.
+    func limit(_ quantity: BoundReach.Quantity) -> Double? {
+        switch quantity {
+        case .latency: maxLatencyMs
+        case .cost: maxCostPerMillion
+        case .accuracy: minAccuracy
+        }
+    }
+
+    /// These bounds with the limit on `quantity` replaced (nil: dropped).
+    func with(_ quantity: BoundReach.Quantity, _ limit: Double?) -> Bounds {
+        var r = self
+        switch quantity {
+        case .latency: r.maxLatencyMs = limit
+        case .cost: r.maxCostPerMillion = limit
+        case .accuracy: r.minAccuracy = limit
+        }
+        return r
+    }
+
+    /// The bounded quantities, in the order latency, cost, accuracy.
+    var quantities: [BoundReach.Quantity] {
+        [BoundReach.Quantity.latency, .cost, .accuracy].filter { limit($0) != nil }
+    }
+}
+
 /// Builds a solver by its command-line name.
 public enum Solvers {
     public static let names = ["exact", "greedy", "exhaustive"]

@@ -192,19 +192,18 @@ public struct ExactSolver: Solver {
         // the limit, the check's configuration is not taken as an incumbent: optimal for
         // another quantity, it is usually far from the objective's optimum, and on chains an
         // incumbent sends the solve down the Lagrangian core's path, which it then prunes
-        // badly (measured: a 60-stage chain's tightened accuracy floor, 0.02 → 3.3 s).
-        var knownReaches: [BoundReach] = []
-        if incumbent == nil, let check = Self.feasibilityCheck(goal) {
+        // badly (measured: one re-solve of a 60-stage chain's explanation took 3.3 s with it,
+        // the whole explanation 0.7 s without).
+        if incumbent == nil, let quantity = Self.feasibilityCheck(goal), let limit = goal.bounds.limit(quantity) {
             var checker = self
             checker.reportsClosestBounds = false
-            let least = try? checker.solve(model, goal: check.goal, deadline: deadline)
+            let least = try? checker.solve(model, goal: Self.reachGoal(quantity, goal.bounds), deadline: deadline)
             work += least?.work ?? 0
             if let least, !deadline.expired,
                least.status == .infeasible || least.prediction.map({ !goal.bounds.admits($0) }) ?? true {
-                knownReaches.append(BoundReach(quantity: check.quantity, limit: check.limit,
-                                               best: least.prediction.map { check.quantity.value(of: $0) }))
+                let reach = BoundReach(quantity: quantity, limit: limit, best: least.prediction.map { quantity.value(of: $0) })
                 return PlanResult(status: .infeasible,
-                                  closestBounds: reportsClosestBounds ? closestBounds(model, goal: goal, deadline: deadline, known: knownReaches) : [],
+                                  closestBounds: reportsClosestBounds ? closestBounds(model, goal: goal, deadline: deadline, known: [reach]) : [],
                                   work: work)
             }
         }
@@ -555,27 +554,24 @@ public struct ExactSolver: Solver {
         return a.accuracy > b.accuracy
     }
 
-    /// For a goal with two bounds, neither on its objective's quantity: a goal with one bound
-    /// whose optimum shows whether both can be met — the least of one bounded quantity (cost
-    /// when the objective is latency, so that latency plays no part; else the one that is
-    /// not accuracy) under the other bound; over its `limit`, no configuration meets both.
-    static func feasibilityCheck(_ goal: Goal) -> (quantity: BoundReach.Quantity, limit: Double, goal: Goal)? {
-        let b = goal.bounds
-        var relaxed = b
+    /// For a goal with two bounds, neither on its objective's quantity: the bounded quantity
+    /// whose least value under the other bound (`reachGoal`) shows whether both bounds can be
+    /// met — over its limit, no configuration meets both. Cost for least latency (so that no
+    /// quantity involves a join's maximum), latency for least cost, cost for most accuracy.
+    static func feasibilityCheck(_ goal: Goal) -> BoundReach.Quantity? {
+        let bounded = goal.bounds.quantities
         switch goal.objective {
-        case .minimizeLatency:
-            guard b.maxLatencyMs == nil, let c = b.maxCostPerMillion, b.minAccuracy != nil else { return nil }
-            relaxed.maxCostPerMillion = nil
-            return (.cost, c, Goal(objective: .minimizeCost, bounds: relaxed))
-        case .minimizeCost:
-            guard b.maxCostPerMillion == nil, let l = b.maxLatencyMs, b.minAccuracy != nil else { return nil }
-            relaxed.maxLatencyMs = nil
-            return (.latency, l, Goal(objective: .minimizeLatency, bounds: relaxed))
-        case .maximizeAccuracy:
-            guard b.minAccuracy == nil, b.maxLatencyMs != nil, let c = b.maxCostPerMillion else { return nil }
-            relaxed.maxCostPerMillion = nil
-            return (.cost, c, Goal(objective: .minimizeCost, bounds: relaxed))
+        case .minimizeLatency: return bounded == [.cost, .accuracy] ? .cost : nil
+        case .minimizeCost: return bounded == [.latency, .accuracy] ? .latency : nil
+        case .maximizeAccuracy: return bounded == [.latency, .cost] ? .cost : nil
         }
+    }
+
+    /// The goal whose optimum is the best `quantity` can reach with its own bound dropped and
+    /// the other bounds kept (its closest-bound reach).
+    static func reachGoal(_ quantity: BoundReach.Quantity, _ bounds: Bounds) -> Goal {
+        let objective: Goal.Objective = quantity == .latency ? .minimizeLatency : quantity == .cost ? .minimizeCost : .maximizeAccuracy
+        return Goal(objective: objective, bounds: bounds.with(quantity, nil))
     }
 
     /// For an infeasible goal: for each bound, the best its quantity can do with the others kept
@@ -589,33 +585,15 @@ public struct ExactSolver: Solver {
     /// stopped by the deadline gives an unproven reach (its best value found, or none) — never
     /// "cannot be met", which only a completed solve shows.
     func closestBounds(_ model: WorkflowModel, goal: Goal, deadline: Deadline, known: [BoundReach] = []) -> [BoundReach] {
-        var result: [BoundReach] = []
-        let b = goal.bounds
         var statusOnly = self
         statusOnly.reportsClosestBounds = false
-        func reach(_ quantity: BoundReach.Quantity, limit: Double, _ objective: Goal.Objective, _ relaxed: Bounds) {
-            if let r = known.first(where: { $0.quantity == quantity }) {
-                result.append(r)
-                return
-            }
-            let sub = try? statusOnly.solve(model, goal: Goal(objective: objective, bounds: relaxed), deadline: deadline)
-            let value = sub?.prediction.map { quantity.value(of: $0) }
+        return goal.bounds.quantities.map { quantity -> BoundReach in
+            let limit = goal.bounds.limit(quantity) ?? 0
+            if let r = known.first(where: { $0.quantity == quantity }) { return r }
+            let sub = try? statusOnly.solve(model, goal: Self.reachGoal(quantity, goal.bounds), deadline: deadline)
             let proven = sub.map { $0.status == .optimal || $0.status == .infeasible } ?? false
-            result.append(BoundReach(quantity: quantity, limit: limit, best: value, proven: proven))
+            return BoundReach(quantity: quantity, limit: limit, best: sub?.prediction.map { quantity.value(of: $0) }, proven: proven)
         }
-        if let l = b.maxLatencyMs {
-            var r = b; r.maxLatencyMs = nil
-            reach(.latency, limit: l, .minimizeLatency, r)
-        }
-        if let c = b.maxCostPerMillion {
-            var r = b; r.maxCostPerMillion = nil
-            reach(.cost, limit: c, .minimizeCost, r)
-        }
-        if let a = b.minAccuracy {
-            var r = b; r.minAccuracy = nil
-            reach(.accuracy, limit: a, .maximizeAccuracy, r)
-        }
-        return result
     }
 }
 

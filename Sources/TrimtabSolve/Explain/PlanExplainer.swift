@@ -40,11 +40,11 @@ public struct PlanExplainer: Sendable {
 
         var slacks: [BoundSlack] = []
         var sensitivity: [BoundSensitivity] = []
-        for quantity in Self.quantities(goal.bounds) {
-            let limit = Self.limit(quantity, goal.bounds) ?? 0
-            let value = Self.value(quantity, plan)
+        for quantity in goal.bounds.quantities {
+            let limit = goal.bounds.limit(quantity) ?? 0
+            let value = quantity.value(of: plan)
             let slack = quantity == .accuracy ? value - limit : limit - value
-            let dropped = try solve(Self.with(quantity, nil, goal.bounds))
+            let dropped = try solve(goal.bounds.with(quantity, nil))
             let without = outcome(dropped, model: model, goal: goal, plan: plan, indices: indices)
             let binding = dropped.prediction.map { Self.strictlyBetter($0, plan, goal) } ?? false
             slacks.append(BoundSlack(bound: quantity, limit: limit, value: value, slack: slack,
@@ -53,7 +53,7 @@ public struct PlanExplainer: Sendable {
             var variations: [BoundSensitivity.Variation] = []
             for percent in Self.moves {
                 let moved = Self.moved(limit, quantity, percent)
-                let bounds = Self.with(quantity, moved, goal.bounds)
+                let bounds = goal.bounds.with(quantity, moved)
                 let result: PlanResult
                 if percent > 0, let p = dropped.prediction, dropped.status == .optimal, bounds.admits(p) {
                     result = dropped  // optimal without the bound and within the relaxed one
@@ -91,40 +91,6 @@ public struct PlanExplainer: Sendable {
     }
 
     // MARK: Quantities
-
-    static func quantities(_ b: Bounds) -> [BoundReach.Quantity] {
-        var q: [BoundReach.Quantity] = []
-        if b.maxLatencyMs != nil { q.append(.latency) }
-        if b.maxCostPerMillion != nil { q.append(.cost) }
-        if b.minAccuracy != nil { q.append(.accuracy) }
-        return q
-    }
-
-    static func limit(_ q: BoundReach.Quantity, _ b: Bounds) -> Double? {
-        switch q {
-        case .latency: return b.maxLatencyMs
-        case .cost: return b.maxCostPerMillion
-        case .accuracy: return b.minAccuracy
-        }
-    }
-
-    static func with(_ q: BoundReach.Quantity, _ limit: Double?, _ b: Bounds) -> Bounds {
-        var r = b
-        switch q {
-        case .latency: r.maxLatencyMs = limit
-        case .cost: r.maxCostPerMillion = limit
-        case .accuracy: r.minAccuracy = limit
-        }
-        return r
-    }
-
-    static func value(_ q: BoundReach.Quantity, _ p: Prediction) -> Double {
-        switch q {
-        case .latency: return p.latencyMs
-        case .cost: return p.costPerMillion
-        case .accuracy: return p.accuracy
-        }
-    }
 
     /// The limit relaxed by `percent` (negative: tightened); an accuracy floor relaxes downwards.
     public static func moved(_ limit: Double, _ q: BoundReach.Quantity, _ percent: Double) -> Double {
@@ -220,17 +186,17 @@ public struct PlanExplainer: Sendable {
 
     /// The bounds `p` breaks.
     static func broken(_ p: Prediction, _ b: Bounds) -> [BoundReach.Quantity] {
-        quantities(b).filter { q in
-            guard let l = limit(q, b) else { return false }
-            return !with(q, l, Bounds()).admits(p)
+        b.quantities.filter { q in
+            guard let l = b.limit(q) else { return false }
+            return !Bounds().with(q, l).admits(p)
         }
     }
 
     /// The largest relative excess of `p` over a bound it breaks (0: it breaks none).
     static func excess(_ p: Prediction, _ b: Bounds) -> Double {
         broken(p, b).reduce(0.0) { worst, q in
-            let l = limit(q, b) ?? 0
-            let over = q == .accuracy ? l - p.accuracy : value(q, p) - l
+            let l = b.limit(q) ?? 0
+            let over = q == .accuracy ? l - p.accuracy : q.value(of: p) - l
             return max(worst, over / max(abs(l), 1e-12))
         }
     }
