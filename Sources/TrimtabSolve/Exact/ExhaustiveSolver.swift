@@ -36,32 +36,23 @@ public struct ExhaustiveSolver: Solver {
         var count = 0
         let b = goal.bounds
         var reach: [BoundReach.Quantity: Double] = [:]
+        // For each bound, the others alone: its best value among configurations meeting them.
+        let bounded = b.quantities
+        let others = bounded.map { b.with($0, nil) }
         try forEachConfiguration(model) { choice, p in
             count += 1
             if b.admits(p) {
                 if let current = best, !ExactSolver.better(p, than: current.1, goal: goal) { return }
                 best = (choice, p)
             } else {
-                // Track, for each bound, its best value among configurations meeting the others.
-                if b.maxLatencyMs != nil {
-                    var r = b; r.maxLatencyMs = nil
-                    if r.admits(p) { reach[.latency] = min(reach[.latency] ?? .infinity, p.latencyMs) }
-                }
-                if b.maxCostPerMillion != nil {
-                    var r = b; r.maxCostPerMillion = nil
-                    if r.admits(p) { reach[.cost] = min(reach[.cost] ?? .infinity, p.costPerMillion) }
-                }
-                if b.minAccuracy != nil {
-                    var r = b; r.minAccuracy = nil
-                    if r.admits(p) { reach[.accuracy] = max(reach[.accuracy] ?? -.infinity, p.accuracy) }
+                for (k, q) in bounded.enumerated() where others[k].admits(p) {
+                    let v = q.value(of: p)
+                    reach[q] = q == .accuracy ? max(reach[q] ?? -.infinity, v) : min(reach[q] ?? .infinity, v)
                 }
             }
         }
         guard let best else {
-            var closest: [BoundReach] = []
-            if let l = b.maxLatencyMs { closest.append(BoundReach(quantity: .latency, limit: l, best: reach[.latency])) }
-            if let c = b.maxCostPerMillion { closest.append(BoundReach(quantity: .cost, limit: c, best: reach[.cost])) }
-            if let a = b.minAccuracy { closest.append(BoundReach(quantity: .accuracy, limit: a, best: reach[.accuracy])) }
+            let closest = bounded.map { BoundReach(quantity: $0, limit: b.limit($0) ?? 0, best: reach[$0]) }
             return PlanResult(status: .infeasible, closestBounds: closest, work: count)
         }
         return PlanResult(status: .optimal, optionIndices: best.0, prediction: best.1, work: count)
