@@ -47,16 +47,26 @@ struct TwoBoundTableTests {
         return best
     }
 
-    @Test(arguments: [Goal.Objective.minimizeCost, .minimizeLatency, .maximizeAccuracy])
-    func tableBoundsEnumerationFromBothSides(objective: Goal.Objective) throws {
+    /// `tight`: bounds just above the items' least amounts (a random part of their spread),
+    /// so that grids stop at the slack short of the suffixes' spreads; rooms beyond a
+    /// truncated grid (which a fold's labels never leave) must still get a lower bound.
+    @Test(arguments: [Goal.Objective.minimizeCost, .minimizeLatency, .maximizeAccuracy], [false, true])
+    func tableBoundsEnumerationFromBothSides(objective: Goal.Objective, tight: Bool) throws {
         let algebra = AccuracyAlgebra(rule: .product, stages: [])
-        var checked = 0
+        var checked = 0, beyond = 0, withinTruncated = 0
         for seed in UInt64(1)...80 {
             var rng = SeededGenerator(seed: seed &* 104_729)
             let items = randomItems(&rng)
-            var limits = FoldLimits(maxLatency: objective == .minimizeLatency ? nil : 1e9,
-                                    maxCost: objective == .minimizeCost ? nil : 1e9,
-                                    minAccuracyTerm: objective == .maximizeAccuracy ? nil : 1e-30, objective: objective)
+            // Tight: each bound the items' least amount plus a random part of their spread.
+            func limit(_ amount: (ItemOption) -> Double) -> Double {
+                let least = items.reduce(0.0) { $0 + ($1.map(amount).min() ?? 0) }
+                let most = items.reduce(0.0) { $0 + ($1.map(amount).max() ?? 0) }
+                return least + Double.random(in: 0...0.6, using: &rng) * (most - least)
+            }
+            var limits = FoldLimits(maxLatency: objective == .minimizeLatency ? nil : tight ? limit(\.latency) : 1e9,
+                                    maxCost: objective == .minimizeCost ? nil : tight ? limit(\.cost) : 1e9,
+                                    minAccuracyTerm: objective == .maximizeAccuracy ? nil : tight ? exp(-limit { -log($0.accuracy) }) : 1e-30,
+                                    objective: objective)
             limits.incumbent = 1e9
             guard let cut = ResourceRelaxation.objectiveCut(limits: limits, algebra: algebra) else {
                 Issue.record("no objective cut"); return
@@ -81,19 +91,33 @@ struct TwoBoundTableTests {
             for k in table.first..<items.count {
                 let slack = table.width[(k - table.first)...].dropLast().reduce((0.0, 0.0)) { ($0.0 + $1.0, $0.1 + $1.1) }
                 for _ in 0..<12 {
-                    let room = (Double.random(in: -2...60, using: &rng), Double.random(in: -0.5...3, using: &rng))
+                    // Tight: rooms around the grid's last point (a fold's labels leave at most that).
+                    let last = table.top[k - table.first]
+                    let room = tight
+                        ? (Double.random(in: -0.1...1.2, using: &rng) * last.0, Double.random(in: -0.1...1.2, using: &rng) * last.1)
+                        : (Double.random(in: -2...60, using: &rng), Double.random(in: -0.5...3, using: &rng))
                     let tabled = table.least(room: room, suffix: k)
                     if let truth = enumerated(items, from: k, room: room, amounts: amounts, value: value) {
                         #expect(tabled <= truth + 1e-9, "seed \(seed) suffix \(k): \(tabled) above \(truth)")
                     }
+                    checked += 1
+                    // Past a truncated grid's last point the table gives the unbounded least.
+                    let s = k - table.first
+                    if (table.truncated[s].0 && room.0 > table.top[s].0) || (table.truncated[s].1 && room.1 > table.top[s].1) {
+                        let unbounded = enumerated(items, from: k, room: (1e12, 1e12), amounts: amounts, value: value) ?? .infinity
+                        #expect(abs(tabled - unbounded) <= 1e-9, "seed \(seed) suffix \(k): \(tabled) past the grid, not \(unbounded)")
+                        beyond += 1
+                        continue
+                    }
+                    if table.truncated[s].0 || table.truncated[s].1 { withinTruncated += 1 }
                     let wider = enumerated(items, from: k, room: (room.0 + slack.0, room.1 + slack.1), amounts: amounts, value: value)
                     if let wider { #expect(tabled >= wider - 1e-9, "seed \(seed) suffix \(k): \(tabled) below \(wider)") } else {
                         #expect(tabled == .infinity, "seed \(seed) suffix \(k)")
                     }
-                    checked += 1
                 }
             }
         }
         #expect(checked > 500)
+        if tight { #expect(beyond > 20 && withinTruncated > 100, "\(beyond) rooms past and \(withinTruncated) within truncated grids") }
     }
 }

@@ -33,6 +33,13 @@ struct TwoBoundTable {
     /// spending at most (i · width.0, j · width.1) above `shift` (+∞: impossible).
     let table: [Double]
     let points: Int
+    /// Per suffix: whether each quantity's grid stops short of the suffix's spread (at the
+    /// most room any partial label can leave, see `init`), and the largest room it covers.
+    let truncated: [(Bool, Bool)]
+    let top: [(Double, Double)]
+    /// Per suffix: the least objective value of its items with no bound (a lower bound for
+    /// rooms beyond a truncated grid, which the fold's labels never leave but for rounding).
+    let unbounded: [Double]
 
     /// Measured on the slowest 60-stage two-bound chain (64, 128, 256, 512, 1,024 points:
     /// 2.26, 1.58, 1.23, 1.19, 1.60 s) and on 83 hard two-bound chains of 60–1,000 stages (256
@@ -82,19 +89,44 @@ struct TwoBoundTable {
             spread.append(((list.map(\.0).max() ?? l0) - l0, (list.map(\.1).max() ?? l1) - l1))
             options.append(list.map { ($0.0 - l0, $0.1 - l1, $0.2) })
         }
+        // The most room a partial label can leave for any suffix: the limit less every item's
+        // least amount (items before `first` included), with a margin against rounding. Under
+        // tight bounds it is far below a long suffix's spread; a grid spanning only it is that
+        // much finer (measured on a very tight 60-stage chain: 256 points over the slack gave
+        // the targets' folds a tenth of the labels of 256 points over the spread).
+        var slack = (self.limits.0, self.limits.1)
+        for k in 0..<n {
+            var l0 = Double.infinity, l1 = Double.infinity
+            for o in items[k] {
+                l0 = min(l0, ResourceRelaxation.amount(q.0, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra))
+                l1 = min(l1, ResourceRelaxation.amount(q.1, latency: o.latency, cost: o.cost, accuracy: o.accuracy, algebra))
+            }
+            slack = (slack.0 - l0, slack.1 - l1)
+        }
+        slack = (max(slack.0, 0) + 1e-9 * max(1, abs(self.limits.0)), max(slack.1, 0) + 1e-9 * max(1, abs(self.limits.1)))
         var shift = Array(repeating: (0.0, 0.0), count: count)
         var width = Array(repeating: (1.0, 1.0), count: count)
+        var truncated = Array(repeating: (false, false), count: count)
+        var top = Array(repeating: (0.0, 0.0), count: count)
+        var unbounded = Array(repeating: 0.0, count: count)
         var span = (0.0, 0.0)
         for s in stride(from: count - 2, through: 0, by: -1) {
             shift[s] = (shift[s + 1].0 + least[s].0, shift[s + 1].1 + least[s].1)
             span = (span.0 + spread[s].0, span.1 + spread[s].1)
+            unbounded[s] = unbounded[s + 1] + (options[s].map(\.2).min() ?? 0)
             // The last point's room covers every spread of the suffix, with a margin against
-            // rounding (rooms beyond it are clamped to it).
-            width[s] = (span.0 > 0 ? span.0 * (1 + 1e-9) / Double(points - 1) : 1,
-                        span.1 > 0 ? span.1 * (1 + 1e-9) / Double(points - 1) : 1)
+            // rounding (rooms beyond it are clamped to it), or the slack when that is less.
+            truncated[s] = (slack.0 < span.0, slack.1 < span.1)
+            let covered = (min(span.0, slack.0) * (1 + 1e-9), min(span.1, slack.1) * (1 + 1e-9))
+            width[s] = (covered.0 > 0 ? covered.0 / Double(points - 1) : 1,
+                        covered.1 > 0 ? covered.1 / Double(points - 1) : 1)
+            top[s] = (width[s].0 * Double(points - 1), width[s].1 * Double(points - 1))
         }
         self.shift = shift
         self.width = width
+        self.truncated = truncated
+        self.top = top
+        self.unbounded = unbounded
         let cells = points * points
         var table = Array(repeating: Double.infinity, count: count * cells)
         // The empty suffix: value 0 whatever the room.
@@ -106,7 +138,8 @@ struct TwoBoundTable {
                 let w = width[s], wn = width[s + 1]
                 for (d0, d1, v) in options[s] {
                     // Room left for the rest after this option, rounded up to the rest's grid
-                    // (−1: the option does not fit).
+                    // (−1: the option does not fit). It never exceeds a truncated grid's last
+                    // point: both end at the slack, and an option spends at least nothing.
                     for i in 0..<points { mapI[i] = Self.index(Double(i) * w.0 - d0, width: wn.0, points: points) }
                     for j in 0..<points { mapJ[j] = Self.index(Double(j) * w.1 - d1, width: wn.1, points: points) }
                     for i in 0..<points {
@@ -143,6 +176,8 @@ struct TwoBoundTable {
     /// of the widths of suffixes `suffix..<n` (the grid's rounding).
     @inline(__always) func least(room: (Double, Double), suffix: Int) -> Double {
         let s = suffix - first
+        // Beyond a grid cut at the slack (rounding only): clamping would overstate the value.
+        if (truncated[s].0 && room.0 > top[s].0) || (truncated[s].1 && room.1 > top[s].1) { return unbounded[s] }
         let i = Self.index(room.0, width: width[s].0, points: points)
         let j = Self.index(room.1, width: width[s].1, points: points)
         guard i >= 0, j >= 0 else { return .infinity }
