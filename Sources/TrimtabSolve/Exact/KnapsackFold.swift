@@ -26,7 +26,7 @@ struct FoldLimits {
     /// this have been kept in all.
     var labelBudget: Int? = nil
     /// Products of at least this many pairs go through `ParetoProduct` (tests set 1 to run
-    /// every product through it).
+    /// every product through it), except in folds of chains, which pair everything (see `run`).
     var productThreshold = 4096
     /// A fold of a chain's items under two bounds builds a `TwoBoundTable` once this many
     /// labels are alive after a step (smaller folds never pay for it; tests set 1).
@@ -93,6 +93,12 @@ struct KnapsackFold {
         let order = (stagesOnly ? ResourceRelaxation.coreOrder(planned, items: items, limits: limits, algebra: algebra) : nil)
             ?? items.indices.sorted { spreads[$0] != spreads[$1] ? spreads[$0] > spreads[$1] : items[$0].count > items[$1].count }
         let sorted = order.map { items[$0] }
+        // Chains pair every label with every option and keep the front: their items have few
+        // options and most pairs survive to the front, so `ParetoProduct`'s tree and queue
+        // cost more than they skip (measured on two-bound chains, 60–1,000 stages: the hardest
+        // 20–40 % faster, the rest as before). Folds over joined blocks keep the tree: there
+        // it was faster (a 60-stage nested fan-out: 0.36 s against 0.47 s without it).
+        let pairTree = !(whole && stagesOnly)
         let n = sorted.count
         var sufLat = Array(repeating: 0.0, count: n + 1)
         var sufCost = Array(repeating: 0.0, count: n + 1)
@@ -143,14 +149,16 @@ struct KnapsackFold {
                 accuracyAlgebra: algebra, limits: limits, restLatency: restLat, restCost: restCost, restAccuracy: restAcc,
                 cuts: cuts, cutRest: cuts.indices.map { sufCut[$0][k + 1] + cutOutside[$0] },
                 relaxations: relaxations, table: table, suffix: k + 1)
-            if lat.count * options.count >= limits.productThreshold {
+            if pairTree && lat.count * options.count >= limits.productThreshold {
                 // Large steps: walk a tree of pairs, skipping dominated and hopeless regions.
                 guard let pairs = ParetoProduct.run(step, dims: dims, deadline: limits.deadline) else { return [] }
                 cLat = pairs.map(\.latency); cCost = pairs.map(\.cost); cAcc = pairs.map(\.accuracy)
                 cParent = pairs.map(\.left); cOption = pairs.map(\.right)
                 kept = Array(pairs.indices)
             } else {
-                let capacity = lat.count * options.count
+                // (Not the whole product: on long chains most pairs are pruned, and reserving
+                // all of them would hold hundreds of megabytes for nothing.)
+                let capacity = min(lat.count * options.count, 4 * lat.count + 1024)
                 cLat.reserveCapacity(capacity); cCost.reserveCapacity(capacity); cAcc.reserveCapacity(capacity)
                 cParent.reserveCapacity(capacity); cOption.reserveCapacity(capacity)
                 for i in 0..<lat.count {

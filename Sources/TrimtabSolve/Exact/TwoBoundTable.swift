@@ -131,26 +131,49 @@ struct TwoBoundTable {
         var table = Array(repeating: Double.infinity, count: count * cells)
         // The empty suffix: value 0 whatever the room.
         for c in 0..<cells { table[(count - 1) * cells + c] = 0 }
-        var mapI = Array(repeating: 0, count: points), mapJ = Array(repeating: 0, count: points)
-        table.withUnsafeMutableBufferPointer { t in
+        table.withUnsafeMutableBufferPointer { buffer in
+            guard let t = buffer.baseAddress else { return }
+            var mapI: [Int] = [], mapJ: [Int] = []
+            var runs: [(first: Int, end: Int, offset: Int)] = []
             for s in stride(from: count - 2, through: 0, by: -1) {
                 let here = s * cells, next = (s + 1) * cells
                 let w = width[s], wn = width[s + 1]
-                for (d0, d1, v) in options[s] {
-                    // Room left for the rest after this option, rounded up to the rest's grid
-                    // (−1: the option does not fit). It never exceeds a truncated grid's last
-                    // point: both end at the slack, and an option spends at least nothing.
-                    for i in 0..<points { mapI[i] = Self.index(Double(i) * w.0 - d0, width: wn.0, points: points) }
-                    for j in 0..<points { mapJ[j] = Self.index(Double(j) * w.1 - d1, width: wn.1, points: points) }
-                    for i in 0..<points {
-                        let ii = mapI[i]
+                let choices = options[s]
+                // Per option, the room left for the rest after it, rounded up to the rest's
+                // grid (−1: the option does not fit). It never exceeds a truncated grid's last
+                // point: both end at the slack, and an option spends at least nothing.
+                mapI.removeAll(keepingCapacity: true)
+                mapJ.removeAll(keepingCapacity: true)
+                runs.removeAll(keepingCapacity: true)
+                for (d0, d1, _) in choices {
+                    for i in 0..<points { mapI.append(Self.index(Double(i) * w.0 - d0, width: wn.0, points: points)) }
+                    let base = mapJ.count
+                    for j in 0..<points { mapJ.append(Self.index(Double(j) * w.1 - d1, width: wn.1, points: points)) }
+                    // The first room that fits, and the run after it where the rest's room
+                    // steps by one grid point per point (where both grids have one width:
+                    // every suffix cut at the slack): there the minimum runs over contiguous
+                    // memory, which the compiler vectorises; elsewhere through the map.
+                    var j0 = 0
+                    while j0 < points && mapJ[base + j0] < 0 { j0 += 1 }
+                    var j1 = min(j0 + 1, points)
+                    while j1 < points && mapJ[base + j1] == mapJ[base + j1 - 1] + 1 { j1 += 1 }
+                    runs.append((j0, j1, j0 < points ? mapJ[base + j0] - j0 : 0))
+                }
+                // Row by row of this suffix's table (it stays in cache across the options).
+                for i in 0..<points {
+                    let out = t + (here + i * points)
+                    for (o, choice) in choices.enumerated() {
+                        let ii = mapI[o * points + i]
                         guard ii >= 0 else { continue }
-                        let row = next + ii * points, out = here + i * points
-                        for j in 0..<points {
-                            let jj = mapJ[j]
+                        let v = choice.2, run = runs[o]
+                        guard run.first < points else { continue }
+                        let row = t + (next + ii * points + run.offset)
+                        for j in run.first..<run.end { out[j] = Swift.min(out[j], v + row[j]) }
+                        let rest = t + (next + ii * points), map = o * points
+                        for j in run.end..<points {
+                            let jj = mapJ[map + j]
                             guard jj >= 0 else { continue }
-                            let candidate = v + t[row + jj]
-                            if candidate < t[out + j] { t[out + j] = candidate }
+                            out[j] = Swift.min(out[j], v + rest[jj])
                         }
                     }
                 }
