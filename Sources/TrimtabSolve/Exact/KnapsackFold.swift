@@ -93,12 +93,13 @@ struct KnapsackFold {
         let order = (stagesOnly ? ResourceRelaxation.coreOrder(planned, items: items, limits: limits, algebra: algebra) : nil)
             ?? items.indices.sorted { spreads[$0] != spreads[$1] ? spreads[$0] > spreads[$1] : items[$0].count > items[$1].count }
         let sorted = order.map { items[$0] }
-        // Chains pair every label with every option and keep the front: their items have few
-        // options and most pairs survive to the front, so `ParetoProduct`'s tree and queue
-        // cost more than they skip (measured on two-bound chains, 60–1,000 stages: the hardest
-        // 20–40 % faster, the rest as before). Folds over joined blocks keep the tree: there
-        // it was faster (a 60-stage nested fan-out: 0.36 s against 0.47 s without it).
-        let pairTree = !(whole && stagesOnly)
+        // A whole workflow's single stages: a chain, the only fold that builds a two-bound table
+        // and pairs every label with every option. Its items have few options and most pairs
+        // survive to the front, so `ParetoProduct`'s tree and queue cost more than they skip
+        // (measured on two-bound chains, 60–1,000 stages: the hardest 20–40 % faster, the rest
+        // as before). Folds over joined blocks keep the tree: there it was faster (a 60-stage
+        // nested fan-out: 0.36 s against 0.47 s without it).
+        let chain = whole && stagesOnly
         let n = sorted.count
         var sufLat = Array(repeating: 0.0, count: n + 1)
         var sufCost = Array(repeating: 0.0, count: n + 1)
@@ -130,7 +131,7 @@ struct KnapsackFold {
 
         // Under two bounds, once labels multiply: both bounds exact over the last items.
         var table: TwoBoundTable? = nil
-        var tableTried = !whole || !stagesOnly || limits.beamWidth != nil
+        var tableTried = !chain || limits.beamWidth != nil
 
         var lat: [Double] = [0], cost: [Double] = [0], acc: [Double] = [algebra.identity]
         var trace: [Int32] = [-1]
@@ -149,7 +150,7 @@ struct KnapsackFold {
                 accuracyAlgebra: algebra, limits: limits, restLatency: restLat, restCost: restCost, restAccuracy: restAcc,
                 cuts: cuts, cutRest: cuts.indices.map { sufCut[$0][k + 1] + cutOutside[$0] },
                 relaxations: relaxations, table: table, suffix: k + 1)
-            if pairTree && lat.count * options.count >= limits.productThreshold {
+            if !chain && lat.count * options.count >= limits.productThreshold {
                 // Large steps: walk a tree of pairs, skipping dominated and hopeless regions.
                 guard let pairs = ParetoProduct.run(step, dims: dims, deadline: limits.deadline) else { return [] }
                 cLat = pairs.map(\.latency); cCost = pairs.map(\.cost); cAcc = pairs.map(\.accuracy)

@@ -167,14 +167,10 @@ struct TwoBoundTable {
                         guard ii >= 0 else { continue }
                         let v = choice.2, run = runs[o]
                         guard run.first < points else { continue }
-                        let row = t + (next + ii * points + run.offset)
-                        for j in run.first..<run.end { out[j] = Swift.min(out[j], v + row[j]) }
-                        let rest = t + (next + ii * points), map = o * points
-                        for j in run.end..<points {
-                            let jj = mapJ[map + j]
-                            guard jj >= 0 else { continue }
-                            out[j] = Swift.min(out[j], v + rest[jj])
-                        }
+                        // Rooms grow with the point, so every one from `run.first` on fits.
+                        let rest = t + (next + ii * points), shifted = rest + run.offset, map = o * points
+                        for j in run.first..<run.end { out[j] = Swift.min(out[j], v + shifted[j]) }
+                        for j in run.end..<points { out[j] = Swift.min(out[j], v + rest[mapJ[map + j]]) }
                     }
                 }
             }
