@@ -99,6 +99,17 @@ public final class ExternalServer: @unchecked Sendable {
         }
     }
 
+    /// `get`, repeated until it answers or `seconds` pass: a server just started, under the
+    /// load of the whole suite running in parallel, can miss one request's 2 s timeout.
+    public static func getPolling(_ url: String, seconds: Double = 45) async -> String? {
+        let end = Date().addingTimeInterval(seconds)
+        while true {
+            if let body = await get(url) { return body }
+            if Date() >= end { return nil }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     public static func which(_ executable: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
         for folder in paths {

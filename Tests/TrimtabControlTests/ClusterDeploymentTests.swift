@@ -118,10 +118,10 @@ import TrimtabTestSupport
         let task = Task { try await MetricsServer.run(metrics, address: "127.0.0.1", port: 0) { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        #expect(await ExternalServer.get("http://127.0.0.1:\(port)/healthz") == "ok\n")
+        #expect(await ExternalServer.getPolling("http://127.0.0.1:\(port)/healthz") == "ok\n")
         #expect(await ExternalServer.get("http://127.0.0.1:\(port)/readyz") == nil)   // 503 while warming up
         metrics.markReady()
-        #expect(await ExternalServer.get("http://127.0.0.1:\(port)/readyz") == "ready\n")
+        #expect(await ExternalServer.getPolling("http://127.0.0.1:\(port)/readyz") == "ready\n")
         task.cancel()
         _ = await task.result
     }
