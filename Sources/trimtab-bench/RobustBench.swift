@@ -110,6 +110,8 @@ enum RobustBench {
                 // TRIMTAB_BENCH_BRANCH=1: with the (opt-in) branch and bound over a chain's free
                 // items under two bounds, to compare both in one build.
                 solver.branchAndBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BRANCH"] == "1"
+                // TRIMTAB_BENCH_SURROGATE=0: without the surrogate relaxation (A/B in one build).
+                solver.surrogateProof = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_SURROGATE"] != "0"
                 // Out of time before any configuration met the bounds (and infeasibility not
                 // proven): recorded as unproven, without a value.
                 let result: PlanResult?

@@ -49,6 +49,10 @@ public struct ExactSolver: Solver {
     /// (`TRIMTAB_BENCH_BRANCH=1` in `trimtab-bench robust-cell`) and checked by the
     /// exact-versus-enumeration tests.
     public var branchAndBound = false
+    /// Whether chains under two bounds try the surrogate relaxation (`SurrogateRelaxation`)
+    /// before the targets. On by default; `TRIMTAB_BENCH_SURROGATE=0` in `trimtab-bench
+    /// robust-cell` turns it off for measurements.
+    public var surrogateProof = true
     /// On chains, the fold against the incumbent that runs before the targets stops after
     /// this many labels (nil: `directLabels`, or `directLabelsPerItem` per item when more);
     /// over it the targets take over. Tests set 1 to send every goal through the targets.
@@ -344,6 +348,40 @@ public struct ExactSolver: Solver {
                 results = found
                 proven = true
             }
+            // Two bounds on a chain: the surrogate relaxation (both bounds summed at the linear
+            // relaxation's multipliers, the configuration integral), solved by a fold with one
+            // bound against the incumbent. Nothing left proves the incumbent optimal; a best
+            // configuration that meets both bounds is optimal; otherwise its value is a lower
+            // bound, from which the targets start.
+            if !proven, cored, surrogateProof, !deadline.expired, limits.incumbent != nil,
+               let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy),
+               relaxation.limits.count == 2, SurrogateRelaxation.pays(roughItems, objective: goal.objective),
+               let lambda = relaxation.multipliers(near: knownMultiplier),
+               let surrogate = SurrogateRelaxation(items: items, core: relaxation, lambda: lambda, fold: limits, algebra: model.accuracy) {
+                var surrogateLimits = surrogate.limits
+                surrogateLimits.labelBudget = Self.surrogateLabelsPerItem * items.count
+                let fold = KnapsackFold(items: surrogate.items, dims: surrogate.dims, algebra: model.accuracy, limits: surrogateLimits)
+                let found = fold.run()
+                work += fold.stats.totalLabels
+                if !fold.stats.overBudget && !deadline.expired {
+                    if let least = found.map({ score($0, goal) }).min() {
+                        // The least value (ties within the fold's margin) meeting both bounds: optimal.
+                        // (Accuracy ties are relative to the product, as everywhere.)
+                        let tie = LinearCut.improvement * (goal.objective == .maximizeAccuracy ? abs(least) : max(1, abs(least)))
+                        let best = bestAdmitted(found.filter { score($0, goal) <= least + tie }, model: model, goal: goal)
+                        if let best, foldScore(best.prediction, goal: goal, model: model) <= least + tie {
+                            adopt(best)
+                            proven = true
+                        } else {
+                            adopt(bestAdmitted(found, model: model, goal: goal))
+                            let value = LagrangianCore.objectiveValue(foldScore: least, objective: goal.objective, algebra: model.accuracy)
+                            rootBound = max(rootBound ?? -.infinity, value)
+                        }
+                    } else {
+                        proven = true
+                    }
+                }
+            }
             // Optionally (`branchAndBound`), two bounds on a chain: a depth-first branch and
             // bound over the free items, with the linear relaxation (one bound exact, the other
             // priced) of the undecided ones at each node. Completed, it proves the optimum;
@@ -434,6 +472,10 @@ public struct ExactSolver: Solver {
     /// more (33–980 measured on 100- and 1,000-stage chains) it ran out of its budget on
     /// nearly every two-bound goal, where the fold's dominance merges what it enumerates.
     static let branchFreeItems = 32
+
+    /// The surrogate relaxation's fold stops after this many labels per item (then the
+    /// targets go on as without it).
+    static let surrogateLabelsPerItem = 200
 
     /// The fold against the incumbent that runs before the targets (chains) stops after
     /// this many labels, or this many per item when more (measured on 60–1,000-stage chains:
