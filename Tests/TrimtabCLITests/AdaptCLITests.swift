@@ -118,6 +118,36 @@ import TrimtabModel
         #expect(detect.cores == Double(detect.memoryMB) / 1000)
     }
 
+    /// Extreme flags: one line naming the flag (exit 2), never a crash, a hang, or exit 0 with an
+    /// unchecked value — in the plan-once mode and in the replay alike.
+    @Test(arguments: [
+        (["--plan-load", "1e308"], "--plan-load: 1e+308 requests/s is more than 1000000000"),
+        (["--plan-load", "20", "--headroom", "1e308"], "--headroom: 1e+308 is more than 100"),
+        (["--plan-load", "20", "--max-replicas", "99999999999"], "--max-replicas: 99999999999 is more than 10000"),
+        (["--plan-load", "20", "--slo-share", "1.5"], "--slo-share: 1.5 is not in (0, 1]"),
+        (["--plan-load", "20", "--slo-share", "nan"], "--slo-share: nan is not in (0, 1]"),
+        (["--plan-load", "20", "--slo-share", "0"], "--slo-share: 0.0 is not in (0, 1]"),
+        (["--plan-load", "20", "--slo-ms", "-1"], "--slo-ms: -1.0 must be a positive number of ms"),
+        (["--plan-load", "20", "--slo-ms", "nan"], "--slo-ms: nan must be a positive number of ms"),
+        (["--plan-load", "20", "--slo-ms", "1e308"], "--slo-ms: 1e+308 ms is more than 1000000000 ms"),
+        (["--trace", "TRACE", "--window", "600-700", "--interval", "1e308s"], "--interval: '1e308s' is more than 1000000 s"),
+        (["--trace", "TRACE", "--window", "600-700", "--startup-delay", "1e308"], "--startup-delay: '1e308' is more than 1000000 s"),
+        (["--trace", "TRACE", "--window", "600-700", "--slo-share", "1.5"], "--slo-share: 1.5 is not in (0, 1]"),
+    ])
+    func extremeFlagIsNamed(flags: [String], message: String) throws {
+        let path = try temporaryFile("trace.txt", AdaptCLITests.counts.map(String.init).joined(separator: " "))
+        let r = CLI.run(["adapt", example("video-k8s.yaml")] + flags.map { $0 == "TRACE" ? path : $0 })
+        expectBadInputLine(r, naming: [message])
+    }
+
+    /// The limits themselves still plan.
+    @Test func largestReplicaLimitAndHeadroomStillPlan() {
+        let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "20", "--max-replicas", "10000", "--headroom", "100",
+                         "--format", "json"])
+        #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
+    }
+
     @Test func impossibleLoadExitsThree() {
         let r = CLI.run(["adapt", example("video-k8s.yaml"), "--plan-load", "5000"])
         #expect(r.status == 3)

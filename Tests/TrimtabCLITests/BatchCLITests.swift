@@ -58,6 +58,20 @@ func reference(_ name: String) -> String { root() + "/../shared/reference/" + na
             (["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--arrivals", "poisson:5", "--max-latency-p95-ms", "900", "--timeouts-ms", "5:1:1"], "--timeouts-ms"),
             (["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--arrivals", "poisson:100000", "--max-latency-p95-ms", "900"], "--timeouts-ms"),
         ]
+        let table = ["batch", "--mbs-table", reference("mbs/service_time_256.json"), "--size-class", "0", "--arrivals", "poisson:5",
+                     "--max-latency-p95-ms", "3000"]
+        let workflow = ["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--arrivals", "poisson:5", "--max-latency-p95-ms", "3000"]
+        // Extreme values: one line naming the flag, never a crash or 300-digit costs.
+        let extreme: [([String], [String])] = [
+            (["batch", example("speech-batching.yaml"), "--stage", "transcribe", "--max-latency-p95-ms", "3000", "--arrivals", "poisson:1e308"],
+             ["--timeouts-ms: the longest timeout spans inf expected arrival events (limit 20000)"]),
+            (table + ["--billing-granularity-ms", "nan"], ["--billing-granularity-ms: nan is not a number of ms in [0, 3600000]"]),
+            (table + ["--billing-granularity-ms", "-1"], ["--billing-granularity-ms: -1 is not a number of ms in [0, 3600000]"]),
+            (table + ["--billing-granularity-ms", "1e308"], ["--billing-granularity-ms: 1e+308 is not a number of ms in [0, 3600000]"]),
+            (workflow + ["--billing-granularity-ms", "1e308"], ["--billing-granularity-ms: 1e+308 is not a number of ms"]),
+            (workflow + ["--billing-granularity-ms", "100"], ["--billing-granularity-ms: applies to --mbs-table only"]),
+        ]
+        for (args, words) in extreme { expectBadInputLine(CLI.run(args), naming: words) }
         for (args, field) in cases {
             let r = CLI.run(args)
             #expect(r.status == 2, "\(args)")

@@ -20,6 +20,16 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
     return path
 }
 
+/// Bad input: exit 2, nothing on stdout, one line on stderr that contains every one of `words`
+/// (the file, the field or flag, the message).
+func expectBadInputLine(_ r: CommandResult, naming words: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(r.status == ExitStatus.badInput, "\(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stdout.isEmpty, sourceLocation: sourceLocation)
+    #expect(r.stderr.hasPrefix("trimtab: "), "\(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)", sourceLocation: sourceLocation)
+    for w in words { #expect(r.stderr.contains(w), "\(r.stderr) lacks \(w)", sourceLocation: sourceLocation) }
+}
+
 @Suite struct CLITests {
     @Test func planJSONHasTheSpecShape() throws {
         let r = CLI.run(["plan", example("slapp-app3.yaml"), "--format", "json"])

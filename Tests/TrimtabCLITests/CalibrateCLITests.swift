@@ -55,6 +55,9 @@ import TrimtabModel
         let noSpread = CLI.run(["evaluate", app3, "--config", app3Config, "--tails"])
         #expect(noSpread.status == 2)
         #expect(noSpread.stderr.hasPrefix("trimtab: \(app3): stages.f1.latency_spread: is needed by --tails"))
+        // evaluate has no --tail-rule: the message does not suggest one.
+        #expect(!noSpread.stderr.contains("--tail-rule"), "\(noSpread.stderr)")
+        #expect(noSpread.stderr.split(separator: "\n").count == 1)
         let conservative = CLI.run(["plan", workflow, "--minimize", "cost", "--max-latency-p99-ms", "5200", "--tail-rule", "conservative"])
         #expect(conservative.status == 3)
     }

@@ -73,6 +73,9 @@ struct FitCLITests {
         let empty = try temporaryFile("e.csv", "")
         #expect(CLI.run(["fit", empty]).stderr == "trimtab: \(empty): line 1: the file is empty (expected a header row)\n")
         #expect(CLI.run(["fit", bad, "--memory", "9:1:1"]).status == 2)
+        // A memory size beyond Int (the conversion trapped).
+        let huge = try temporaryFile("hugemem.csv", "Function,Memory Size,Duration\nf1,99999999999999999999,100\nf1,256,60\n")
+        expectBadInputLine(CLI.run(["fit", huge]), naming: ["\(huge): line 2: Memory Size: 1e+20 is not a positive whole number of MB"])
     }
 
     @Test func importPlansTheMeasuredConfiguration() throws {

@@ -37,5 +37,11 @@ import TrimtabModel
         }
         let missing = CLI.run(["forecast", "--trace", "/nonexistent/trace.txt", "--train-until", "10", "--predictor", "ar1"])
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/trace.txt"))
+        // A headroom that overflows the scores (smape nan, mape inf with exit 0).
+        for value in ["1e308", "101"] {
+            expectBadInputLine(CLI.run(["forecast", "--trace", path, "--predictor", "movmax", "--train-until", "600", "--headroom", value]),
+                               naming: ["--headroom: \(Double(value) ?? 0) is more than 100, the largest headroom factor accepted"])
+        }
+        #expect(CLI.run(["forecast", "--trace", path, "--predictor", "movmax", "--train-until", "600", "--headroom", "100"]).status == 0)
     }
 }

@@ -128,6 +128,25 @@ struct JobCLITests {
         for row in rows { #expect((row["makespan_p99_s"] as? Double ?? 0) >= (row["makespan_p50_s"] as? Double ?? 1)) }
     }
 
+    /// Extreme flags: one line naming the flag (exit 2), never an overflow trap or a hang.
+    @Test func extremeFlagIsNamed() {
+        let model = ["--model", example("image-job.yaml")]
+        let cases: [([String], String)] = [
+            (["job", "plan"] + model + ["--items", "9223372036854775807", "--deadline-s", "30"], "--items: 9223372036854775807 is more than 1000000000000"),
+            (["job", "predict"] + model + ["--items", "9223372036854775807", "--split-size", "32", "--workers", "10"], "--items: 9223372036854775807 is more than"),
+            (["job", "simulate"] + model + ["--items", "9223372036854775807", "--split-size", "32", "--seeds", "5", "--workers", "50"], "--items: 9223372036854775807 is more than"),
+            (["job", "simulate"] + model + ["--split-size", "32", "--workers", "50", "--seeds", "99999999999"], "--seeds: 99999999999 is more than 10000"),
+            (["job", "simulate"] + model + ["--split-size", "32", "--workers", "50", "--seeds", "5", "--sigma", "1e308"], "--sigma: 1e+308 is more than 10"),
+            (["job", "simulate"] + model + ["--split-size", "1", "--items", "1000000000", "--seeds", "10", "--workers", "50"], "--seeds: 10 seeds × (1000000000 splits + 50 workers) is more than 100000000"),
+            (["job", "simulate"] + model + ["--split-size", "32", "--workers", "1,,2", "--seeds", "5"], "--workers: '' is not a positive worker count"),
+        ]
+        for (args, message) in cases { expectBadInputLine(CLI.run(args), naming: [message]) }
+        // The largest item count still plans (the split arithmetic does not overflow).
+        let r = CLI.run(["job", "plan"] + model + ["--items", "1000000000000", "--deadline-s", "30", "--format", "json"])
+        #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
+        #expect(!r.stdout.isEmpty)
+    }
+
     @Test func badModelFileIsOneLineExitTwo() throws {
         let bad = try temporaryFile("bad.yaml", "workers:\n  - memory_mb: 1024\n    init_s: 2\n    split_s: {per_item: 0.1}\n    colour: red\nsplit_sizes: [8]\n")
         let r = CLI.run(["job", "plan", "--model", bad, "--items", "100", "--deadline-s", "10"])

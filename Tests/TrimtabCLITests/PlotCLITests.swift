@@ -51,4 +51,24 @@ import Testing
         #expect(missing.stderr.split(separator: "\n").count == 1)
         #expect(CLI.run(["plot", "--help"]).stdout.contains("--kind"))
     }
+
+    /// An output path that is a directory is named as one (not "NSCocoaErrorDomain error 512").
+    @Test func outputThatIsADirectoryIsNamed() throws {
+        let folder = URL(fileURLWithPath: try temporaryFile("x.txt", "")).deletingLastPathComponent().path
+        expectBadInputLine(CLI.run(["pareto", example("slapp-app3.yaml"), "-o", folder]),
+                           naming: ["\(folder): is a directory; give a file name to write"])
+    }
+
+    /// Values whose range overflows a Double (the ticks between −1e308 and 1e308 never ended):
+    /// one line naming the file and the series, for every output.
+    @Test func valuesBeyondTheChartsRangeAreNamed() throws {
+        let data = try temporaryFile("p.csv", "x,y\n1,2\n2,4\n3,1e308\n4,-1e308\n")
+        let folder = URL(fileURLWithPath: data).deletingLastPathComponent().path
+        for output in [["-o", folder + "/p.svg"], ["-o", folder + "/p.json"], ["--format", "json"], []] {
+            expectBadInputLine(CLI.run(["plot", data, "--x", "x", "--y", "y"] + output),
+                               naming: ["\(data): series y: y = ", "is beyond ±1e300, the largest value a chart can draw"])
+        }
+        let wide = try temporaryFile("w.csv", "x,y\n1,-1e300\n2,1e300\n")
+        #expect(CLI.run(["plot", wide, "--x", "x", "--y", "y", "-o", folder + "/w.svg"]).status == 0)
+    }
 }

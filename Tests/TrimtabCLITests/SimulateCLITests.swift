@@ -65,6 +65,14 @@ import Testing
         (["--arrivals", "poisson:-3"], "--arrivals: poisson rate '-3'"),
         (["--arrivals", "poisson:1", "--duration", "0"], "--duration: 0.0 must be"),
         (["--arrivals", "map:/nonexistent.json:twitter:1"], "cannot read the file"),
+        // Extreme values: a bound each, never a crash, a hang or NaN with exit 0.
+        (["--arrivals", "poisson:20", "--duration", "10", "--cold-start-ms", "1e308"], "--cold-start-ms: 1e+308 ms is more than 1000000000 ms"),
+        (["--arrivals", "poisson:20", "--duration", "10", "--service-time", "lognormal:1e308"], "--service-time: lognormal CV 1e+308 is more than 100"),
+        (["--arrivals", "poisson:1e9", "--duration", "60"], "--arrivals: rate × duration must be at most 100000000 requests"),
+        (["--arrivals", "poisson:1e308"], "--arrivals: rate × duration must be at most 100000000 requests"),
+        (["--arrivals", "poisson:20", "--duration", "1e12"], "--arrivals: rate × duration must be at most 100000000 requests"),
+        (["--arrivals", "poisson:20", "--duration", "1e308"], "--arrivals: rate × duration must be at most 100000000 requests"),
+        (["--arrivals", "poisson:20", "--slo-ms", "1e308"], "--slo-ms: 1e+308 ms is more than 1000000000 ms"),
     ])
     func badInputExitsTwoWithOneLine(extra: [String], message: String) {
         let r = CLI.run(["simulate", workflowFile, "--config", configFile] + extra)
@@ -73,6 +81,23 @@ import Testing
         #expect(r.stderr.contains(message), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(r.stdout.isEmpty)
+    }
+
+    /// The same bound from the file's `simulation:` block names the file and the field.
+    @Test func extremeSimulationFieldIsNamed() throws {
+        let full = try String(contentsOfFile: workflowFile, encoding: .utf8)
+        let text = String(full[..<(full.range(of: "\nsimulation:")?.lowerBound ?? full.endIndex)])
+        for (field, message) in [("cold_start_ms: 1e308", "simulation.cold_start_ms: 1e+308 ms is more than 1000000000 ms"),
+                                 ("service_time: lognormal:1e308", "simulation.service_time: lognormal CV 1e+308 is more than 100")] {
+            let file = try temporaryFile("sim.yaml", text + "\nsimulation:\n  \(field)\n")
+            expectBadInputLine(CLI.run(["simulate", file, "--config", configFile, "--arrivals", "poisson:20", "--duration", "10"]),
+                               naming: ["sim.yaml: " + message])
+        }
+        // Just inside the bounds, the simulation runs.
+        let r = CLI.run(["simulate", workflowFile, "--config", configFile, "--arrivals", "poisson:20", "--duration", "10",
+                         "--cold-start-ms", "1e9", "--service-time", "lognormal:100", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("nan"))
     }
 
     @Test func arrivalsAreRequiredWithoutLoadRps() {

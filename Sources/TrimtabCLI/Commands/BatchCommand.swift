@@ -54,7 +54,7 @@ struct BatchCommand: ResultCommand {
     @Option(name: .customLong("max-batch-size"), help: "Largest B to consider (default: the table's largest).")
     var maxBatchSize: Int?
     @Option(name: .customLong("billing-granularity-ms"), help: "Billing step for an MBS table (default 1 ms; a workflow file has its own).")
-    var billingGranularityMs: Double = 1
+    var billingGranularityMs: Double?
     @Option(help: "Output: table (for people) or json (for tools).")
     var format: OutputFormat = .table
 

@@ -42,6 +42,10 @@ enum OutputFile {
     /// Writes `text` (in the syntax `produced`) to `path` in the syntax its extension names.
     static func write(_ text: String, produced: Syntax, to path: String) throws(TrimtabError) {
         let output = try contents(text, produced: produced, for: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw TrimtabError(code: .io, file: path, "is a directory; give a file name to write")
+        }
         do {
             try output.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

@@ -49,8 +49,7 @@ extension ControlConfiguration {
                                "unknown predictor '\(predictor)' (expected one of \(ForecasterCatalog.names.joined(separator: ", ")))")
         }
         let headroomReader = try root.optional("headroom")
-        let headroom = try headroomReader?.double() ?? 1.2
-        guard headroom >= 1 else { throw TrimtabError(field: headroomReader?.path ?? "headroom", "\(headroom) must be at least 1") }
+        let headroom = try Headroom.check(try headroomReader?.double() ?? 1.2, field: headroomReader?.path ?? "headroom")
 
         let sink = try parseSink(try root.required("sink"), resolve: resolve)
         let guardrails = try parseGuardrails(try root.optional("guardrails"))

@@ -65,21 +65,21 @@ public enum MeasurementReader {
             if let status = table.optionalString(row, statusCol), status != "ok" { continue }
             let stage = try table.string(row, stageCol)
             let memory = try table.number(row, memoryCol)
-            guard memory > 0, memory == memory.rounded() else {
+            guard memory > 0, let memoryMB = Int(exactly: memory) else {
                 throw TrimtabError(file: table.file, field: "line \(row.line): \(table.header[memoryCol])", "\(memory) is not a positive whole number of MB")
             }
             let latency = try table.number(row, latencyCol)
             guard latency > 0 else {
                 throw TrimtabError(file: table.file, field: "line \(row.line): \(table.header[latencyCol])", "latency \(latency) must be positive")
             }
-            var m = MeasuredInvocation(stage: stage, memoryMB: Int(memory), latencyMs: latency)
+            var m = MeasuredInvocation(stage: stage, memoryMB: memoryMB, latencyMs: latency)
             m.variant = table.optionalString(row, variantCol)
             if let c = batchCol, table.optionalString(row, c) != nil {
                 let b = try table.number(row, c)
-                guard b >= 1, b == b.rounded() else {
+                guard b >= 1, let batchSize = Int(exactly: b) else {
                     throw TrimtabError(file: table.file, field: "line \(row.line): \(table.header[c])", "\(b) is not a positive whole batch size")
                 }
-                m.batchSize = Int(b)
+                m.batchSize = batchSize
             }
             if let c = billedCol, table.optionalString(row, c) != nil { m.billedMs = try table.number(row, c) }
             if let c = initCol, table.optionalString(row, c) != nil {

@@ -66,8 +66,10 @@ public struct ComposedTailLatency: Sendable {
             for v in stage.variants {
                 guard let s = v.tails.spread else {
                     let place = stage.hasVariants ? "stages.\(stage.name).variants.\(v.name)" : "stages.\(stage.name)"
+                    // `plan` may fall back on the conservative rule; `evaluate --tails` has no other rule.
+                    let instead = flag == "--tails" ? "" : "; --tail-rule conservative uses latency_p95_ms/latency_p99_ms instead"
                     throw TrimtabError(field: "\(place).latency_spread",
-                                       "is needed by \(flag) (trimtab fit and trimtab import write it; --tail-rule conservative uses latency_p95_ms/latency_p99_ms instead)")
+                                       "is needed by \(flag) (trimtab fit and trimtab import write it\(instead))")
                 }
                 row.append(s)
             }

@@ -39,7 +39,7 @@ public struct KubernetesManifest: Sendable {
         self.volumeClaim = volumeClaim
     }
 
-    public var completions: Int { (items + splitSize - 1) / splitSize }
+    public var completions: Int { JobShape.ceilingDivision(items, splitSize) }
 
     /// The pod's shell script: cut this index's lines, run the worker on them, publish atomically.
     static let podScript = """

@@ -11,11 +11,16 @@ public struct JobShape: Sendable, Equatable, Hashable {
     }
 
     /// Number of splits: ⌈N / s⌉.
-    public var splits: Int { splitSize > 0 ? (items + splitSize - 1) / splitSize : 0 }
+    public var splits: Int { splitSize > 0 ? Self.ceilingDivision(items, splitSize) : 0 }
     /// Items in the last split (a full split when s divides N).
     public var lastSplitItems: Int { items - (splits - 1) * splitSize }
     /// Workers that get at least one split: min(w, splits).
     public var activeWorkers: Int { min(workers, splits) }
     /// Rounds of splits under dynamic allocation with equal split times: ⌈splits / w⌉.
-    public var waves: Int { activeWorkers > 0 ? (splits + activeWorkers - 1) / activeWorkers : 0 }
+    public var waves: Int { activeWorkers > 0 ? Self.ceilingDivision(splits, activeWorkers) : 0 }
+
+    /// ⌈a / b⌉ for a ≥ 0, b > 0, without the overflow of (a + b − 1) / b near Int.max.
+    public static func ceilingDivision(_ a: Int, _ b: Int) -> Int {
+        a / b + (a % b == 0 ? 0 : 1)
+    }
 }

@@ -16,7 +16,7 @@ public enum JobPlanner {
         var evaluated = 0
         for setup in model.setups {
             for s in model.splitSizes {
-                let splits = (goal.items + s - 1) / s
+                let splits = JobShape.ceilingDivision(goal.items, s)
                 for w in 1...max(1, min(splits, model.maxWorkers)) {
                     let shape = JobShape(items: goal.items, splitSize: s, workers: w)
                     guard let p = JobPredictor.predict(shape, setup: setup, model: model) else { continue }

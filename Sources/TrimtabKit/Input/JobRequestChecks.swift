@@ -12,6 +12,17 @@ public enum JobRequestChecks {
         }
     }
 
+    /// The most items a job request may name: 10¹², far beyond any batch job (a billion images is
+    /// large); keeps the split, wave and cost arithmetic well inside Int and Double.
+    public static let maxItems = 1_000_000_000_000
+
+    /// `--items`: a positive count of at most `maxItems`.
+    public static func items(_ value: Int) throws(TrimtabError) -> Int {
+        let n = try positive(value, "--items")
+        guard n <= maxItems else { throw TrimtabError(field: "--items", "\(n) is more than \(maxItems), the most items accepted") }
+        return n
+    }
+
     public static func positive(_ value: Int, _ flag: String) throws(TrimtabError) -> Int {
         guard value > 0 else { throw TrimtabError(field: flag, "\(value) must be positive") }
         return value

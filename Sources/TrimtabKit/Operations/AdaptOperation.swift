@@ -7,6 +7,14 @@ import TrimtabSolve
 /// against a simulated Kubernetes pipeline, optionally beside two static baselines sized for the
 /// peak (`run`); or one plan for a fixed load (`planOnce`, `--plan-load`).
 public enum AdaptOperation {
+    /// Most replicas per stage `--max-replicas` may allow: the planner weighs every count up to
+    /// it, and 10,000 replicas of one stage is beyond any cluster it plans for.
+    public static let maxReplicasLimit = 10_000
+    /// The largest `--plan-load` (requests per second): 10⁹, a thousand times a large web service.
+    public static let maxLoadRps = 1e9
+    /// The longest `--interval` or `--startup-delay`: 10⁶ s (11.6 days).
+    public static let maxSeconds = 1e6
+
     public struct Request: Codable, Sendable, Equatable {
         /// The pipeline (platform kind kubernetes, a chain of stages).
         public var workflow: WorkflowSource
@@ -208,12 +216,15 @@ public enum AdaptOperation {
         }
     }
 
-    /// A duration in seconds: `10s` or `10`.
+    /// A duration in seconds: `10s` or `10`, at most `maxSeconds`.
     public static func seconds(_ text: String, field: String) throws(TrimtabError) -> Double {
         let t = text.trimmingCharacters(in: .whitespaces)
         let number = t.hasSuffix("s") ? String(t.dropLast()) : t
         guard let v = Double(number), v.isFinite, v >= 0 else {
             throw TrimtabError(field: field, "'\(text)' is not a duration in seconds (such as 10s)")
+        }
+        guard v <= maxSeconds else {
+            throw TrimtabError(field: field, "'\(text)' is more than \(JSONValue.format(maxSeconds)) s, the longest accepted")
         }
         return v
     }
@@ -234,13 +245,22 @@ public enum AdaptOperation {
         let workflow = try r.workflow.parse()
         let pipeline: KubernetesPipeline
         do { pipeline = try KubernetesPipeline(workflow) } catch { throw error.inFile(r.workflow.label) }
+        if let given = r.sloMs {
+            guard given.isFinite, given > 0 else { throw TrimtabError(field: "--slo-ms", "\(given) must be a positive number of ms") }
+            guard given <= WorkflowParser.maxLatencyMs else { throw TrimtabError(field: "--slo-ms", WorkflowParser.latencyLimitMessage(given)) }
+        }
         guard let slo = r.sloMs ?? workflow.goal?.bounds.maxLatencyMs, slo.isFinite, slo > 0 else {
             throw TrimtabError(field: "--slo-ms", "give the latency SLO (or a goal with subject_to.latency_ms in \(r.workflow.label))")
         }
-        let headroom = r.headroom ?? 1.5
-        guard headroom.isFinite, headroom >= 1 else { throw TrimtabError(field: "--headroom", "\(headroom) must be at least 1") }
+        let headroom = try Headroom.check(r.headroom ?? 1.5, field: "--headroom")
         let maxReplicas = r.maxReplicas ?? 32
         guard maxReplicas >= 1 else { throw TrimtabError(field: "--max-replicas", "\(maxReplicas) must be at least 1") }
+        guard maxReplicas <= maxReplicasLimit else {
+            throw TrimtabError(field: "--max-replicas", "\(maxReplicas) is more than \(maxReplicasLimit), the most replicas per stage accepted")
+        }
+        if let share = r.sloShare, !(share.isFinite && share > 0 && share <= 1) {
+            throw TrimtabError(field: "--slo-share", "\(share) is not in (0, 1]")
+        }
         if let p = r.sloPercentile, !(p >= 50 && p < 100) {
             throw TrimtabError(field: "--slo-percentile", "\(p) is not a percentile in [50, 100) (e.g. 99 for p99)")
         }
@@ -283,6 +303,9 @@ public enum AdaptOperation {
         let s = try setting(request)
         let load = request.planLoad ?? 0
         guard load.isFinite, load >= 0 else { throw TrimtabError(field: "--plan-load", "\(load) must be a non-negative rate") }
+        guard load <= maxLoadRps else {
+            throw TrimtabError(field: "--plan-load", "\(load) requests/s is more than \(JSONValue.format(maxLoadRps)), the largest load accepted")
+        }
         let share = request.sloShare ?? 1
         let plan = PipelinePlanRequest(loadRps: load, sloMs: s.sloMs * share, percentile: s.percentile, headroom: s.headroom, maxReplicas: s.maxReplicas,
                                        objective: try objective(request))
@@ -355,7 +378,6 @@ public enum AdaptOperation {
         let plan = PipelinePlanRequest(loadRps: 0, sloMs: s.sloMs, percentile: s.percentile, headroom: s.headroom, maxReplicas: s.maxReplicas,
                                        objective: try objective(request))
         let share = request.sloShare ?? 1
-        guard share.isFinite, share > 0, share <= 1 else { throw TrimtabError(field: "--slo-share", "\(share) is not in (0, 1]") }
         let seed = request.seed ?? 1
         var replay = AdaptiveReplay(pipeline: s.pipeline, window: window, intervalSeconds: intervalSeconds,
                                     startupDelaySeconds: delay, request: plan, seed: seed)

@@ -195,6 +195,7 @@ public enum BatchOperation {
     ///   largest phase rate, T the timeout; refused past 20,000); × the buffers tried with `loads`.
     public static func run(_ request: Request) throws(TrimtabError) -> Result {
         let goal = try batchGoal(request)
+        _ = try billingGranularity(request)
         let process = try ArrivalSpecification.parse(request.arrivals).markovianProcess()
         let timeouts = try timeoutGrid(request.timeoutsMs)
         try checkWork(process, longestTimeoutMs: timeouts.last ?? 0)
@@ -248,7 +249,7 @@ public enum BatchOperation {
         let expected = theta * longestTimeoutMs / 1000
         guard expected <= 20_000 else {
             throw TrimtabError(code: .unsupported, field: "--timeouts-ms",
-                               "the longest timeout spans \(Int(expected)) expected arrival events (limit 20000); give shorter timeouts")
+                               "the longest timeout spans \(JSONValue.format(expected.rounded(.down), nonFinite: true)) expected arrival events (limit 20000); give shorter timeouts or a lower --arrivals rate")
         }
     }
 
@@ -312,10 +313,23 @@ public enum BatchOperation {
         }
     }
 
+    /// The platform of an MBS table: Lambda's prices, billed by `--billing-granularity-ms` (default 1).
     static func tablePlatform(_ r: Request) throws(TrimtabError) -> Platform {
-        let g = r.billingGranularityMs ?? 1
-        guard g.isFinite, g >= 0 else { throw TrimtabError(field: "--billing-granularity-ms", "\(g) must not be negative") }
-        return Platform(billingGranularityMs: g)
+        Platform(billingGranularityMs: try billingGranularity(r) ?? 1)
+    }
+
+    /// `--billing-granularity-ms`, checked: a number of ms in [0, `WorkflowParser.maxBillingGranularityMs`]
+    /// (0: no rounding), and only with an MBS table (a workflow file bills by its own platform).
+    static func billingGranularity(_ r: Request) throws(TrimtabError) -> Double? {
+        guard let g = r.billingGranularityMs else { return nil }
+        let limit = WorkflowParser.maxBillingGranularityMs
+        guard g.isFinite, g >= 0, g <= limit else {
+            throw TrimtabError(field: "--billing-granularity-ms", "\(JSONValue.format(g, nonFinite: true)) is not a number of ms in [0, \(JSONValue.format(limit))]")
+        }
+        if r.workflow != nil {
+            throw TrimtabError(field: "--billing-granularity-ms", "applies to --mbs-table only; a workflow file bills by its platform.billing_granularity_ms")
+        }
+        return g
     }
 
     static func planBuffers(_ r: Request, loadsPath: String, process: MarkovianArrivalProcess, timeouts: [Double],

@@ -100,10 +100,7 @@ public enum ForecastOperation {
         guard modes == 1 else {
             throw TrimtabError(field: "--predictor", "give exactly one of --predictor NAME, --select or --compare")
         }
-        let headroom = request.headroom ?? 1
-        guard headroom.isFinite, headroom >= 1 else {
-            throw TrimtabError(field: "--headroom", "\(headroom) must be at least 1 (a factor: 1.2 scores the predictions × 1.2)")
-        }
+        let headroom = try Headroom.check(request.headroom ?? 1, field: "--headroom")
         let window = try ForecastWindow(historySeconds: request.history ?? 120, binSeconds: request.bin ?? 10,
                                         horizonSeconds: request.horizon ?? 20)
         // ForecastEvaluation takes the share over the prediction (factor − 1).

@@ -58,7 +58,7 @@ public enum JobManifestOperation {
         guard let n = request.items ?? plan.items else { throw TrimtabError(field: "--items", "the plan names no item count; give --items") }
         let name = request.name ?? "trimtab-job"
         let manifest = KubernetesManifest(
-            name: name, image: request.image, command: request.command, items: try JobRequestChecks.positive(n, "--items"),
+            name: name, image: request.image, command: request.command, items: try JobRequestChecks.items(n),
             splitSize: plan.splitSize, workers: plan.workers, memoryMB: plan.memoryMB, backoffLimit: request.maxRetries ?? 6,
             itemsPath: request.itemsPath ?? "/data/items.txt", resultsDirectory: request.resultsDir ?? "/data/results",
             volumeClaim: request.volumeClaim)

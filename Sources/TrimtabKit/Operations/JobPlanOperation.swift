@@ -146,7 +146,7 @@ public enum JobPlanOperation {
 
     /// - Complexity: O(M · S · W) for the model's memory sizes, split sizes and worker counts.
     public static func run(_ request: Request) throws(TrimtabError) -> Result {
-        _ = try JobRequestChecks.positive(request.items, "--items")
+        _ = try JobRequestChecks.items(request.items)
         let deadline = try JobRequestChecks.positive(request.deadlineS, "--deadline-s")
         let cost = try JobRequestChecks.positive(request.maxCostPerMillion, "--max-cost-per-million")
         guard deadline != nil || cost != nil else {

@@ -51,7 +51,7 @@ public enum JobPredictOperation {
     public static func run(_ request: Request) throws(TrimtabError) -> Result {
         let m = try request.model.load()
         let file = request.model.label
-        let shape = JobShape(items: try JobRequestChecks.positive(request.items, "--items"),
+        let shape = JobShape(items: try JobRequestChecks.items(request.items),
                              splitSize: try JobRequestChecks.splitSize(m, request.splitSize, file: file),
                              workers: try JobRequestChecks.positive(request.workers, "--workers"))
         let setup = try JobRequestChecks.setup(m, memoryMB: request.memoryMB, file: file)

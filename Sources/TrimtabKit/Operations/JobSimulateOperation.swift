@@ -4,6 +4,14 @@ import TrimtabModel
 /// `job simulate`: a job under static, dynamic and speculative allocation with random split
 /// times (log-normal noise and heavy-tailed stragglers): makespan p50/p99 over seeds and cost.
 public enum JobSimulateOperation {
+    /// Most seeds per configuration: 10,000 already pins p99 down to a few parts in a thousand.
+    public static let maxSeeds = 10_000
+    /// Most steps simulated per worker count and policy, seeds × (splits + workers): 10⁸ take minutes.
+    public static let maxSimulatedSteps = 100_000_000
+    /// The largest σ of the log-normal split-time factor: σ = 10 already spreads split times over
+    /// e^±20; far beyond it the factors overflow to infinity.
+    public static let maxSigma = 10.0
+
     public struct Request: Codable, Sendable, Equatable {
         public var model: WorkerModelSource
         /// Items (default 20000).
@@ -96,20 +104,30 @@ public enum JobSimulateOperation {
         let file = request.model.label
         let setup = try JobRequestChecks.setup(m, memoryMB: request.memoryMB, file: file)
         let s = try JobRequestChecks.splitSize(m, request.splitSize, file: file)
-        let items = try JobRequestChecks.positive(request.items ?? 20_000, "--items")
+        let items = try JobRequestChecks.items(request.items ?? 20_000)
         let seeds = try JobRequestChecks.positive(request.seeds ?? 100, "--seeds")
+        guard seeds <= maxSeeds else { throw TrimtabError(field: "--seeds", "\(seeds) is more than \(maxSeeds), the most seeds accepted") }
         var counts: [Int] = []
-        for part in (request.workers ?? "50,100,300").split(separator: ",") {
+        for part in (request.workers ?? "50,100,300").split(separator: ",", omittingEmptySubsequences: false) {
             guard let w = Int(part.trimmingCharacters(in: .whitespaces)), w > 0 else {
                 throw TrimtabError(field: "--workers", "'\(part)' is not a positive worker count")
             }
             counts.append(w)
         }
         guard !counts.isEmpty else { throw TrimtabError(field: "--workers", "needs at least one worker count") }
+        // One run walks every split and every worker given items: bound seeds × that.
+        let splits = JobShape(items: items, splitSize: s, workers: 1).splits
+        for w in counts {
+            let steps = splits + min(w, items)
+            guard seeds <= maxSimulatedSteps / steps else {
+                throw TrimtabError(field: "--seeds", "\(seeds) seeds × (\(splits) splits + \(min(w, items)) workers) is more than \(maxSimulatedSteps) simulated steps; give fewer seeds, items or workers, or larger splits")
+            }
+        }
         let sigma = request.sigma ?? 0.2, stragglerProbability = request.stragglerProbability ?? 0.01
         let stragglerFactor = request.stragglerFactor ?? 3, tailAlpha = request.tailAlpha ?? 1.5
         let speculateAfter = request.speculateAfter ?? 0.9, speculateSlowdown = request.speculateSlowdown ?? 2
         guard sigma.isFinite, sigma >= 0 else { throw TrimtabError(field: "--sigma", "\(sigma) must not be negative") }
+        guard sigma <= maxSigma else { throw TrimtabError(field: "--sigma", "\(sigma) is more than \(JSONValue.format(maxSigma)), the largest σ accepted") }
         guard (0...1).contains(stragglerProbability) else { throw TrimtabError(field: "--straggler-probability", "\(stragglerProbability) is not in [0, 1]") }
         guard stragglerFactor.isFinite, stragglerFactor >= 1 else { throw TrimtabError(field: "--straggler-factor", "\(stragglerFactor) must be ≥ 1") }
         guard tailAlpha.isFinite, tailAlpha > 0 else { throw TrimtabError(field: "--tail-alpha", "\(tailAlpha) must be positive") }

@@ -6,6 +6,10 @@ import TrimtabSolve
 /// `simulate`: replays a workflow request by request under an arrival process (Poisson, a trace,
 /// a MAP) in the discrete-event simulator: tail latency, cost, cold starts and instances.
 public enum SimulateOperation {
+    /// Most arrivals one simulation may replay (rate × duration; a trace's length for a trace):
+    /// 10⁸ requests take the simulator tens of minutes; beyond it a run seems to hang.
+    public static let maxExpectedArrivals = 1e8
+
     public struct Request: Codable, Sendable, Equatable {
         public var workflow: WorkflowSource
         /// The configuration to simulate; or `plan`.
@@ -167,6 +171,13 @@ public enum SimulateOperation {
         if options.duration == nil, !(arrivalProcess is TraceArrivals || arrivalProcess is TimestampArrivals) {
             options.duration = 3600
         }
+        // A trace ends by itself (its total is bounded when it is read); a rate goes on for the duration.
+        if !(arrivalProcess is TraceArrivals || arrivalProcess is TimestampArrivals), let duration = options.duration {
+            let expected = arrivalProcess.meanRate * duration
+            guard expected <= maxExpectedArrivals else {
+                throw TrimtabError(field: "--arrivals", "rate × duration must be at most \(JSONValue.format(maxExpectedArrivals)) requests (\(JSONValue.format(arrivalProcess.meanRate, nonFinite: true)) requests/s for \(JSONValue.format(duration, nonFinite: true)) s is \(JSONValue.format(expected, nonFinite: true)))")
+            }
+        }
         var simulator: Simulator
         do {
             simulator = try Simulator(workflow: model.workflow, configuration: configuration, arrivals: arrivalProcess, options: options)
@@ -203,13 +214,12 @@ public enum SimulateOperation {
             o.duration = d
         }
         if let text = request.serviceTime {
-            guard let spec = ServiceTimeSpec.parse(text) else {
-                throw TrimtabError(field: "--service-time", "'\(text)' is not deterministic, exponential or lognormal:CV with CV > 0")
-            }
+            guard let spec = ServiceTimeSpec.parse(text) else { throw TrimtabError(field: "--service-time", ServiceTimeSpec.problem(text)) }
             o.serviceTime = spec
         }
         if let c = request.coldStartMs {
             guard c.isFinite, c >= 0 else { throw TrimtabError(field: "--cold-start-ms", "\(c) must be a non-negative number of ms") }
+            guard c <= WorkflowParser.maxLatencyMs else { throw TrimtabError(field: "--cold-start-ms", WorkflowParser.latencyLimitMessage(c)) }
             o.coldStartMs = c
         }
         if let m = request.mode {
@@ -220,6 +230,7 @@ public enum SimulateOperation {
         }
         if let s = request.sloMs {
             guard s.isFinite, s > 0 else { throw TrimtabError(field: "--slo-ms", "\(s) must be a positive number of ms") }
+            guard s <= WorkflowParser.maxLatencyMs else { throw TrimtabError(field: "--slo-ms", WorkflowParser.latencyLimitMessage(s)) }
             o.sloMs = s
         }
         return o

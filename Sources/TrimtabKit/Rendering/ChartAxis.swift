@@ -89,7 +89,8 @@ struct ChartAxis {
         let step = ChartAxis.niceStep((upper - lower) / 5)
         var ticks: [Double] = []
         var v = (lower / step).rounded(.up) * step
-        while v <= upper + step * 1e-9 {
+        // At most 1000 ticks: a step lost to rounding against huge values never ends the loop.
+        while v <= upper + step * 1e-9, ticks.count < 1000 {
             ticks.append(abs(v) < step * 1e-9 ? 0 : v)
             v += step
         }

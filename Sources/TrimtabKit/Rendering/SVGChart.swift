@@ -77,12 +77,20 @@ public struct SVGChart: Sendable, Equatable {
     /// - Throws: bad input when there is nothing to draw, a value is not finite, or a logarithmic
     ///   axis meets a value that is not positive.
     /// - Complexity: O(p) in the number of points (plus the ticks).
+    /// The largest magnitude a point may have: the axis range (max − min, rounded out to nice
+    /// ticks) must stay finite; at ±1e308 it overflowed and drawing the ticks never ended.
+    public static let maxMagnitude = 1e300
+
     public func render() throws(TrimtabError) -> String {
         let all = series.flatMap(\.points)
         guard !all.isEmpty else { throw TrimtabError(field: "series", "there are no points to draw") }
         for s in series {
             for p in s.points where !p.x.isFinite || !p.y.isFinite {
                 throw TrimtabError(field: "series \(s.name)", "a point is not a finite number")
+            }
+            for p in s.points where abs(p.x) > Self.maxMagnitude || abs(p.y) > Self.maxMagnitude {
+                let v = abs(p.x) > Self.maxMagnitude ? "x = \(Self.label(p.x))" : "y = \(Self.label(p.y))"
+                throw TrimtabError(field: "series \(s.name)", "\(v) is beyond ±1e300, the largest value a chart can draw")
             }
             if xScale == .log, let p = s.points.first(where: { $0.x <= 0 }) {
                 throw TrimtabError(field: "series \(s.name)", "x = \(Self.label(p.x)) cannot go on a logarithmic axis (it must be positive)")

@@ -6,8 +6,8 @@ extension WorkflowParser {
     /// Either may be absent but not both. Without `latency_ms`, the table of the smallest batch
     /// size stands for it (what an unbatched plan uses). Every batch row must list the same memory
     /// sizes, so that every memory size has a latency at every batch size.
-    static func parseLatencyTables(_ table: FieldReader?, _ batchTable: FieldReader?,
-                                   at owner: FieldReader) throws(TrimtabError) -> ([LatencyPoint], [BatchLatencyTable]) {
+    static func parseLatencyTables(_ table: FieldReader?, _ batchTable: FieldReader?, at owner: FieldReader,
+                                   quantity: String = "latency") throws(TrimtabError) -> ([LatencyPoint], [BatchLatencyTable]) {
         var batches: [BatchLatencyTable] = []
         if let batchTable {
             let entries = try batchTable.entries()
@@ -18,7 +18,7 @@ extension WorkflowParser {
                     throw TrimtabError(field: rowReader.path, "batch size '\(key)' is not a positive integer")
                 }
                 guard seen.insert(size).inserted else { throw rowReader.error("duplicate batch size \(size)") }
-                batches.append(BatchLatencyTable(batchSize: size, latency: try parseLatencyTable(rowReader)))
+                batches.append(BatchLatencyTable(batchSize: size, latency: try parseLatencyTable(rowReader, quantity: quantity)))
             }
             batches.sort { $0.batchSize < $1.batchSize }
             if let first = batches.first {
@@ -39,7 +39,7 @@ extension WorkflowParser {
     /// Reads the extension `throughput_rps_by_batch: {BATCH: {MEMORY: requests/s}}` of a variant:
     /// every batch size and memory size must be one of `variant`'s latency table, every value positive.
     static func parseThroughputTable(_ reader: FieldReader, of variant: Variant) throws(TrimtabError) -> [BatchLatencyTable] {
-        let (_, rows) = try parseLatencyTables(nil, reader, at: reader)
+        let (_, rows) = try parseLatencyTables(nil, reader, at: reader, quantity: "throughput")
         let memories = Set(variant.latency.map(\.memoryMB))
         for row in rows {
             let field = "\(reader.path).\(row.batchSize)"

@@ -54,8 +54,12 @@ public struct FieldReader: Sendable {
         return text
     }
 
+    /// A number written as one. A quoted scalar (`"2000"`, `'2000'`) is a string in JSON and in
+    /// YAML alike, so where a number is expected it is the wrong type and rejected rather than
+    /// guessed at (workflow v1 gives every number as a number; only latency-table keys are strings).
     public func double() throws(TrimtabError) -> Double {
-        guard case .scalar(let text, _, _) = value else { throw error("expected a number, found \(value.kindName)") }
+        guard case .scalar(let text, _, let quoted) = value else { throw error("expected a number, found \(value.kindName)") }
+        if quoted { throw error("expected a number, found the string \"\(text)\"") }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let lowered = trimmed.lowercased()
         if [".nan", "nan"].contains(lowered) { throw error("NaN is not a number") }
@@ -67,8 +71,10 @@ public struct FieldReader: Sendable {
         return number
     }
 
+    /// An integer written as a number (a quoted scalar is rejected, as by `double()`).
     public func int() throws(TrimtabError) -> Int {
-        guard case .scalar(let text, _, _) = value else { throw error("expected an integer, found \(value.kindName)") }
+        guard case .scalar(let text, _, let quoted) = value else { throw error("expected an integer, found \(value.kindName)") }
+        if quoted { throw error("expected a number, found the string \"\(text)\"") }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let number = Int(trimmed) { return number }
         if let number = Double(trimmed), number.isFinite, number == number.rounded(), abs(number) < 1e15 {

@@ -9,9 +9,7 @@ extension WorkflowParser {
     static func parseSimulationProfile(_ root: FieldReader, stageNames: Set<String>) throws(TrimtabError) -> SimulationProfile {
         var profile = SimulationProfile()
         if let platform = try root.optional("platform"), let r = try platform.optional("price_per_core_hour") {
-            let v = try r.double()
-            guard v >= 0 else { throw r.error("must not be negative") }
-            profile.pricePerCoreHour = v
+            profile.pricePerCoreHour = try price(r)
         }
         guard let reader = try root.optional("simulation") else { return profile }
         try reader.rejectUnknownKeys(simulationKeys)
@@ -31,6 +29,7 @@ extension WorkflowParser {
         if let r = try reader.optional("cold_start_ms") {
             let v = try r.double()
             guard v >= 0 else { throw r.error("\(format(v)) must not be negative") }
+            try checkLatency(v, r)
             s.coldStartMs = v
         }
         if let r = try reader.optional("keep_alive_s") {
@@ -58,7 +57,7 @@ extension WorkflowParser {
         if case .scalar = reader.value {
             let text = try reader.string()
             guard let spec = ServiceTimeSpec.parse(text) else {
-                throw reader.error("'\(text)' is not a service-time distribution (expected deterministic, exponential or lognormal:CV with CV > 0)")
+                throw reader.error(ServiceTimeSpec.problem(text))
             }
             return spec
         }
@@ -71,6 +70,7 @@ extension WorkflowParser {
             let r = try reader.required("cv")
             let cv = try r.double()
             guard cv > 0 else { throw r.error("\(format(cv)) must be positive") }
+            guard cv <= ServiceTimeSpec.maxCV else { throw r.error(ServiceTimeSpec.cvLimitMessage(cv)) }
             return .lognormal(cv: cv)
         case "empirical":
             let file = try reader.required("file").string()

@@ -96,7 +96,70 @@ public indirect enum Value: Sendable {
             }
             throw TrimtabError(field: field, "malformed JSON")
         }
+        // Foundation keeps the last of repeated keys silently; YAML refuses them, and so does JSON here.
+        if let repeated = firstRepeatedKey(inJSON: data) {
+            throw TrimtabError(field: repeated.field, "duplicate key '\(repeated.key)'")
+        }
         return convert(any: object)
+    }
+
+    /// The first key that repeats within one object of well-formed JSON `data`, with its field
+    /// path as `FieldReader` spells it (`stages[0].latency_ms.512`); nil when keys are unique.
+    /// - Complexity: O(n) in the bytes, plus the keys hashed.
+    static func firstRepeatedKey(inJSON data: Data) -> (field: String, key: String)? {
+        struct Frame {
+            var isObject: Bool
+            var keys = Set<String>()
+            var expectingKey = true
+            var key = ""
+            var index = 0
+        }
+        func path(_ frames: [Frame], then last: String) -> String {
+            var text = ""
+            for frame in frames {
+                if frame.isObject { text += text.isEmpty ? frame.key : "." + frame.key } else { text += "[\(frame.index)]" }
+            }
+            return text.isEmpty ? last : text + "." + last
+        }
+        let bytes = [UInt8](data)
+        var frames: [Frame] = []
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x22:  // a string: find its end (a quote not escaped)
+                let start = i + 1
+                var j = start
+                var escaped = false
+                while j < bytes.count {
+                    if escaped { escaped = false } else if bytes[j] == 0x5C { escaped = true } else if bytes[j] == 0x22 { break }
+                    j += 1
+                }
+                if let top = frames.indices.last, frames[top].isObject, frames[top].expectingKey {
+                    let raw = Array(bytes[start..<min(j, bytes.count)])
+                    var key = String(decoding: raw, as: UTF8.self)
+                    if raw.contains(0x5C), let decoded = try? JSONSerialization.jsonObject(
+                        with: Data([0x22] + raw + [0x22]), options: [.fragmentsAllowed]) as? String {
+                        key = decoded
+                    }
+                    if !frames[top].keys.insert(key).inserted {
+                        return (path(Array(frames.dropLast()), then: key), key)
+                    }
+                    frames[top].key = key
+                    frames[top].expectingKey = false
+                }
+                i = j
+            case 0x7B: frames.append(Frame(isObject: true))
+            case 0x5B: frames.append(Frame(isObject: false))
+            case 0x7D, 0x5D: _ = frames.popLast()
+            case 0x2C:
+                if let top = frames.indices.last {
+                    if frames[top].isObject { frames[top].expectingKey = true } else { frames[top].index += 1 }
+                }
+            default: break
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Reads a file as YAML or JSON (by its extension; `.json` is parsed strictly as JSON).

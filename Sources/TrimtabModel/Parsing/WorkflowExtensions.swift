@@ -43,6 +43,7 @@ extension WorkflowParser {
         if let r = try reader.optional("overhead_ms") {
             let v = try r.double()
             guard v >= 0 else { throw r.error("\(format(v)) must not be negative") }
+            try checkLatency(v, r)
             stage.overheadMs = v
         }
         if stage.hasVariants {
@@ -111,6 +112,7 @@ extension WorkflowParser {
         }
         for item in try vr.items() {
             let v = try item.double()
+            guard v <= maxLatencyMs else { throw item.error("\(format(v)) is more than \(format(maxLatencyMs)), the largest value accepted") }
             if let last = vs.last, v < last { throw item.error("\(format(v)) is below the value before it (\(format(last))): values must not decrease") }
             vs.append(v)
         }

@@ -5,6 +5,35 @@ import Foundation
 public enum WorkflowParser {
     public static let reservedNames: Set<String> = ["start", "end"]
 
+    /// The largest latency (ms) a file or flag may give: a latency table's value, a tail, an
+    /// overhead, a cold start, an SLO. 1e9 ms is 11.6 days, far beyond any inference stage; the
+    /// bound keeps every prediction (latencies summed and multiplied by loops) finite.
+    public static let maxLatencyMs = 1e9
+    /// The largest price (USD) per GB-second, per request or per core-hour: about 10⁸ times
+    /// today's Lambda prices; the bound keeps every predicted cost finite.
+    public static let maxPriceUSD = 1_000.0
+    /// The coarsest billing granularity (ms) a file or flag may give: one hour (Lambda bills by
+    /// 1 ms, formerly 100 ms).
+    public static let maxBillingGranularityMs = 3_600_000.0
+
+    /// Refuses a latency (ms) above `maxLatencyMs`; errors name `reader`'s field.
+    public static func checkLatency(_ ms: Double, _ reader: FieldReader) throws(TrimtabError) {
+        guard ms <= maxLatencyMs else { throw reader.error(latencyLimitMessage(ms)) }
+    }
+
+    /// The one message for a latency above `maxLatencyMs` (files and flags alike).
+    public static func latencyLimitMessage(_ ms: Double) -> String {
+        "\(format(ms)) ms is more than \(format(maxLatencyMs)) ms, the largest latency accepted"
+    }
+
+    /// Reads a price (USD): a number in [0, `maxPriceUSD`].
+    static func price(_ reader: FieldReader) throws(TrimtabError) -> Double {
+        let v = try reader.double()
+        guard v >= 0 else { throw reader.error("\(format(v)) must not be negative") }
+        guard v <= maxPriceUSD else { throw reader.error("\(format(v)) USD is more than \(format(maxPriceUSD)) USD, the largest price accepted") }
+        return v
+    }
+
     /// Reads and validates the file at `path` (fields and graph). Errors carry the file name.
     /// - Complexity: O(S + E) for S latency entries and E edges, plus graph validation.
     public static func load(path: String) throws(TrimtabError) -> Workflow {
@@ -109,17 +138,14 @@ public enum WorkflowParser {
             }
             platform.kind = kind
         }
-        if let r = try reader.optional("price_per_gb_second") {
-            platform.pricePerGBSecond = try r.double()
-            guard platform.pricePerGBSecond >= 0 else { throw r.error("must not be negative") }
-        }
-        if let r = try reader.optional("price_per_request") {
-            platform.pricePerRequest = try r.double()
-            guard platform.pricePerRequest >= 0 else { throw r.error("must not be negative") }
-        }
+        if let r = try reader.optional("price_per_gb_second") { platform.pricePerGBSecond = try price(r) }
+        if let r = try reader.optional("price_per_request") { platform.pricePerRequest = try price(r) }
         if let r = try reader.optional("billing_granularity_ms") {
             platform.billingGranularityMs = try r.double()
             guard platform.billingGranularityMs > 0 else { throw r.error("\(format(platform.billingGranularityMs)) must be positive") }
+            guard platform.billingGranularityMs <= maxBillingGranularityMs else {
+                throw r.error("\(format(platform.billingGranularityMs)) ms is more than \(format(maxBillingGranularityMs)) ms, the coarsest billing granularity accepted")
+            }
         }
         if let r = try reader.optional("overhead_spread_ms") { platform.overheadSpreadMs = try quantileFunction(r) }
         try parseKubernetesPlatform(reader, into: &platform)
@@ -180,7 +206,7 @@ public enum WorkflowParser {
         }
     }
 
-    static func parseLatencyTable(_ reader: FieldReader) throws(TrimtabError) -> [LatencyPoint] {
+    static func parseLatencyTable(_ reader: FieldReader, quantity: String = "latency") throws(TrimtabError) -> [LatencyPoint] {
         let entries = try reader.entries()
         guard !entries.isEmpty else { throw reader.error("a latency table must not be empty") }
         var points: [LatencyPoint] = []
@@ -189,7 +215,9 @@ public enum WorkflowParser {
                 throw TrimtabError(field: valueReader.path, "memory size '\(key)' is not a positive integer (MB)")
             }
             let latency = try valueReader.double()
-            guard latency > 0 else { throw valueReader.error("latency \(format(latency)) must be positive") }
+            guard latency > 0 else { throw valueReader.error("\(quantity) \(format(latency)) must be positive") }
+            if quantity == "latency" { try checkLatency(latency, valueReader) }
+            else if latency > maxLatencyMs { throw valueReader.error("\(quantity) \(format(latency)) is more than \(format(maxLatencyMs))") }
             points.append(LatencyPoint(memoryMB: memory, latencyMs: latency))
         }
         return points
@@ -252,35 +280,28 @@ public enum WorkflowParser {
         if let s = try reader.optional("subject_to") {
             try s.rejectUnknownKeys(["latency_ms", "cost_per_million_usd", "accuracy"])
             if let r = try s.optional("latency_ms") {
-                let v = try boundNumber(r)
+                let v = try r.double()
                 guard v > 0 else { throw r.error("\(format(v)) must be positive") }
                 bounds.maxLatencyMs = v
             }
             if let r = try s.optional("cost_per_million_usd") {
-                let v = try boundNumber(r)
+                let v = try r.double()
                 guard v > 0 else { throw r.error("\(format(v)) must be positive") }
                 bounds.maxCostPerMillion = v
             }
             if let r = try s.optional("accuracy") {
-                let v = try boundNumber(r)
+                let v = try r.double()
                 guard v >= 0 && v <= 1 else { throw r.error("\(format(v)) is not in [0, 1]") }
                 bounds.minAccuracy = v
             }
         }
         var loadRps: Double?
         if let r = try reader.optional("load_rps") {
-            let v = try boundNumber(r)
+            let v = try r.double()
             guard v > 0 else { throw r.error("\(format(v)) must be a positive arrival rate (requests per second)") }
             loadRps = v
         }
         return Goal(objective: objective, bounds: bounds, loadRps: loadRps)
-    }
-
-    /// A goal's number: a finite number written as one (a quoted string such as `"2000"` is
-    /// the wrong type in JSON and in YAML alike, so it is rejected rather than guessed at).
-    static func boundNumber(_ r: FieldReader) throws(TrimtabError) -> Double {
-        if case .scalar(let text, _, true) = r.value { throw r.error("expected a number, found the string \"\(text)\"") }
-        return try r.double()
     }
 
     static func format(_ x: Double) -> String {

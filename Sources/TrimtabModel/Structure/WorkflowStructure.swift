@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks a workflow's graph against the v1 rules and decomposes it into a `Block` tree:
 /// self-loops and cycles become `loop` blocks, then series and parallel reductions (with
 /// branch edges merging into mixtures) reduce the graph to one block from `start` to `end`.
@@ -9,6 +11,11 @@ public struct WorkflowStructure: Sendable {
 
     static let probabilityTolerance = 1e-6
 
+    /// The most times a stage may run per workflow run on average (`ne`): 10⁸, a loop whose exit
+    /// probability is 10⁻⁸. Beyond it, 1/(1 − p) is lost to rounding (a back edge of
+    /// 0.9999999999 reads as 1) and predictions become infinite, so such loops are refused.
+    public static let maxExpectedExecutions = 1e8
+
     /// - Complexity: O(V · E) for V stages and E edges in the usual case.
     public init(_ workflow: Workflow) throws(TrimtabError) {
         var builder = try GraphBuilder(workflow)
@@ -16,7 +23,18 @@ public struct WorkflowStructure: Sendable {
         self.root = root
         var ne = Array(repeating: 0.0, count: workflow.stages.count)
         WorkflowStructure.accumulateExecutions(root, multiplier: 1, into: &ne)
+        // Each loop is within the bound (`GraphBuilder.checkRepeats`); nested loops multiply.
+        if let k = ne.indices.first(where: { !(ne[$0] <= Self.maxExpectedExecutions) }) {
+            throw TrimtabError(field: "stages[\(k)]",
+                               "stage '\(workflow.stages[k].name)' runs \(Self.compact(ne[k])) times per workflow run on average (nested loops), more than the \(Self.compact(Self.maxExpectedExecutions)) accepted")
+        }
         self.executions = ne
+    }
+
+    /// `1e8`, `1e-8`, `2.5e10`, `350`: three significant digits for messages.
+    static func compact(_ x: Double) -> String {
+        String(format: "%.3g", x).replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e")
+            .replacingOccurrences(of: "e-0", with: "e-")
     }
 
     static func accumulateExecutions(_ block: Block, multiplier: Double, into ne: inout [Double]) {
@@ -128,6 +146,7 @@ struct GraphBuilder {
             if let s = selfLoop, edgeProbability[s] >= 1 {
                 throw TrimtabError(field: "edges[\(s)].probability", "self-loop on '\(nodeName(v))' with probability 1 is a cycle with no exit")
             }
+            if let s = selfLoop { try checkRepeats(s) }
             let branch = outs.filter { edgeProbability[$0] < 1 }
             guard !branch.isEmpty else { continue }
             let sum = branch.reduce(0.0) { $0 + edgeProbability[$1] }
@@ -142,6 +161,16 @@ struct GraphBuilder {
             }
             throw TrimtabError(field: "edges[\(branch[0])].probability",
                                "the branch out of '\(nodeName(v))' has probabilities summing to \(fmt(sum)), not 1")
+        }
+    }
+
+    /// Refuses a self-loop or back edge `e` (probability p < 1) whose loop runs more than
+    /// `WorkflowStructure.maxExpectedExecutions` times on average, 1/(1 − p).
+    func checkRepeats(_ e: Int) throws(TrimtabError) {
+        let bound = WorkflowStructure.maxExpectedExecutions
+        if 1 / (1 - edgeProbability[e]) > bound {
+            throw TrimtabError(field: "edges[\(e)].probability",
+                               "\(edgeProbability[e]) repeats the loop \(nodeName(edgeFrom[e])) → \(nodeName(edgeTo[e])) \(WorkflowStructure.compact(1 / (1 - edgeProbability[e]))) times on average; at most \(WorkflowStructure.compact(bound)) are accepted (an exit probability of at least \(WorkflowStructure.compact(1 / bound)))")
         }
     }
 
@@ -183,6 +212,7 @@ struct GraphBuilder {
                 throw TrimtabError(field: "edges[\(e)].probability",
                                    "the cycle \(nodeName(head)) → … → \(nodeName(tail)) → \(nodeName(head)) has probability 1: a cycle with no exit")
             }
+            try checkRepeats(e)
             let fromHead = reachable(from: head, forward: true, skipping: skip)
             let toTail = reachable(from: tail, forward: false, skipping: skip)
             var body = Set<Int>()

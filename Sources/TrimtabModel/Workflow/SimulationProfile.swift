@@ -76,9 +76,28 @@ public enum ServiceTimeSpec: Sendable, Equatable {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "deterministic" { return .deterministic }
         if t == "exponential" { return .exponential }
-        if t.hasPrefix("lognormal:"), let cv = Double(t.dropFirst("lognormal:".count)), cv.isFinite, cv > 0 {
+        if t.hasPrefix("lognormal:"), let cv = Double(t.dropFirst("lognormal:".count)), cv.isFinite, cv > 0, cv <= maxCV {
             return .lognormal(cv: cv)
         }
         return nil
+    }
+
+    /// The largest coefficient of variation of a lognormal service time. CV 100 already puts the
+    /// 99.99th percentile near 50 times the mean; far beyond it the samples overflow (CV 1e308
+    /// gives NaN), so larger values are refused.
+    public static let maxCV = 100.0
+
+    /// The message for a lognormal CV above `maxCV` (the flag's and the file's).
+    public static func cvLimitMessage(_ cv: Double) -> String {
+        "lognormal CV \(cv) is more than \(Int(maxCV)), the largest accepted"
+    }
+
+    /// Why `text` is not a service time that `parse` accepts (for the flag's and the file's error).
+    public static func problem(_ text: String) -> String {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t.hasPrefix("lognormal:"), let cv = Double(t.dropFirst("lognormal:".count)), cv > maxCV {
+            return cvLimitMessage(cv)
+        }
+        return "'\(text)' is not a service-time distribution (expected deterministic, exponential or lognormal:CV with CV in (0, \(Int(maxCV))])"
     }
 }

@@ -542,7 +542,8 @@ public struct Simulator {
             }
             if options.recordTimeline {
                 timelineCompletions += 1
-                _ = timelineHistogram.record(UInt64(max(ms, 1).rounded()))
+                let clamped = max(ms, 1)
+                _ = timelineHistogram.record(clamped < 1.8e19 ? UInt64(clamped.rounded()) : UInt64(1.8e19))
             }
         }
         runsInFlight -= 1

@@ -26,7 +26,9 @@ public struct LatencyRecorder: Sendable {
         sumOfSquares += ms * ms
         if ms > maximum { maximum = ms }
         if let slo = sloMs, ms > slo { overSLO += 1 }
-        _ = histogram.record(UInt64(max(ms * 1000, 1).rounded()))
+        // Microseconds; a latency beyond UInt64 (inputs are bounded well below) counts as the largest.
+        let us = max(ms * 1000, 1).rounded()
+        _ = histogram.record(us < 1.8e19 ? UInt64(us) : UInt64(1.8e19))
     }
 
     /// Adds `other`'s records (same SLO) to these.

@@ -23,6 +23,8 @@ public struct PipelineStageOption: Sendable {
                     guard let s = variant.latencyMs(memoryMB: m, batchSize: b), s > 0,
                           let throughput = variant.throughputRps(memoryMB: m, batchSize: b), throughput > 0 else { continue }
                     let needed = lambda * max(1, request.headroom) / throughput
+                    // More than the limit (or not a number): no replica count has the capacity.
+                    guard needed * (1 - 1e-12) <= Double(request.maxReplicas) else { continue }
                     let fewest = max(1, Int((needed * (1 - 1e-12)).rounded(.up)))
                     guard fewest <= request.maxReplicas else { continue }
                     // A replica is busy 1000·b/throughput ms per batch (= s without a measured throughput).
