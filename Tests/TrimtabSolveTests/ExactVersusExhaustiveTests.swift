@@ -320,7 +320,8 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         #expect(feasible > 300 && infeasible > 10)
     }
 
-    /// Chains (plain and with one curve shape at different scales) under two bounds at once,
+    /// Chains (plain and with one curve shape at different scales; accuracy a product, or a
+    /// mean on a third of them) under two bounds at once,
     /// with and without the branch and bound over the free items (`branchAndBound`): every
     /// objective with both other quantities bounded — loose, tight, and beyond the reachable
     /// (infeasible) — against enumeration.
@@ -349,6 +350,8 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
                 stages -= 1
                 w = generator.makeChain(stages: stages, seed: seed, sharedShape: seed % 2 == 0)
             }
+            // A third of the chains combine accuracy as a mean (a sum, not a product).
+            if seed % 3 == 0 { w.accuracy = .mean }
             let model = try WorkflowModel(w)
             for goal in twoBoundGoals(everyPrediction(model), &rng) {
                 compared += 1

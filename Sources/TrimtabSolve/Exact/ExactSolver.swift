@@ -348,13 +348,16 @@ public struct ExactSolver: Solver {
                 results = found
                 proven = true
             }
+            // The items' additive form, shared by the searches below (it does not depend on
+            // the incumbent).
+            let itemsCore = proven ? nil : LagrangianCore(items: items, limits: limits, algebra: model.accuracy)
             // Two bounds on a chain: the surrogate relaxation (both bounds summed at the linear
             // relaxation's multipliers, the configuration integral), solved by a fold with one
             // bound against the incumbent. Nothing left proves the incumbent optimal; a best
             // configuration that meets both bounds is optimal; otherwise its value is a lower
             // bound, from which the targets start.
             if !proven, cored, surrogateProof, !deadline.expired, limits.incumbent != nil,
-               let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy),
+               let relaxation = itemsCore,
                relaxation.limits.count == 2, SurrogateRelaxation.pays(roughItems, objective: goal.objective),
                let lambda = relaxation.multipliers(near: knownMultiplier),
                let surrogate = SurrogateRelaxation(items: items, core: relaxation, lambda: lambda, fold: limits, algebra: model.accuracy) {
@@ -388,7 +391,7 @@ public struct ExactSolver: Solver {
             // stopped by its budget, its best configuration is adopted and the targets below
             // take over.
             if !proven, cored, branchAndBound, !deadline.expired, let score = limits.incumbent,
-               let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy),
+               let relaxation = itemsCore,
                relaxation.limits.count == 2, relaxation.value.filter({ $0.count > 1 }).count <= Self.branchFreeItems,
                let lambda = relaxation.multipliers() {
                 let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
@@ -409,12 +412,12 @@ public struct ExactSolver: Solver {
                 }
             }
             if !proven, let bound = rootBound, let score = limits.incumbent,
-               let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) {
+               let relaxation = itemsCore {
                 let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
                 for fraction in Self.targetFractions where z - bound > 0 && !deadline.expired {
                     let target = bound + fraction * (z - bound)
                     guard let (alive, _) = relaxation.kept(target: target, near: knownMultiplier) else { break }
-                    let targetScore = goal.objective == .maximizeAccuracy ? -exp(-target) : target
+                    let targetScore = LagrangianCore.foldScore(objectiveValue: target, objective: goal.objective, algebra: model.accuracy)
                     var targetLimits = limits
                     targetLimits.incumbent = targetScore
                     targetLimits.cuts = cuts

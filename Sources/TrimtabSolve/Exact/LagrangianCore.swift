@@ -85,6 +85,14 @@ struct LagrangianCore {
         objective == .maximizeAccuracy ? -CutPlanner.measure(-foldScore, algebra) : foldScore
     }
 
+    /// The fold score of an objective value in this relaxation's units (the inverse of
+    /// `objectiveValue`): accuracy's measure is the log of a product's term, the term itself
+    /// for a sum (mean or weighted).
+    static func foldScore(objectiveValue value: Double, objective: Goal.Objective, algebra: AccuracyAlgebra) -> Double {
+        guard objective == .maximizeAccuracy else { return value }
+        return algebra.operation == .product ? -exp(-value) : value
+    }
+
     // MARK: The Lagrangian bound
 
     /// `L(λ)` evaluated from its definition, with the rounding error it may carry.
