@@ -12,6 +12,7 @@ accuracy in logs) with mip_rel_gap 1e-9, so both sides prove optimality. Prints 
 usage: python3 bench/robust_vs_highs.py [--bench .build/release/trimtab-bench] [--seeds 10]
            [--stages 60,100,200] [--large-stages 1000] [--large-families chain,chain-shared,sp-shallow] [--general-stages 60,100]
            [--families chain,chain-shared,sp-shallow,sp-deep,general] [--time-limit 60]
+             (also chain-wide, sp-wide: 64 memory sizes and up to 6 variants per stage)
            [--explain-cells sp-shallow:60,chain:100] [--band LO,HI] [--raw results.jsonl]
        python3 bench/robust_vs_highs.py --markdown RAW.jsonl...   (markdown tables from --raw files)
        python3 bench/robust_vs_highs.py --compare BEFORE.jsonl[,MORE.jsonl] AFTER.jsonl...   (before/after tables)

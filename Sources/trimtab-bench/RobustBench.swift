@@ -12,12 +12,17 @@ enum RobustBench {
     /// Instance families; the ones without branches or loops are exported for the MILP.
     static func workflow(family: String, stages n: Int, seed: UInt64) -> (Workflow, exportable: Bool)? {
         let fourSizes = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(4))
+        let wide = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(64), variantShare: 0.8, maxVariants: 6)
         switch family {
         case "chain": return (fourSizes.makeChain(stages: n, seed: seed), true)
         case "chain-shared": return (fourSizes.makeChain(stages: n, seed: seed, sharedShape: true), true)
         case "sp-shallow": return (RandomWorkflowGenerator().makeSeriesParallel(stages: n, seed: seed, depth: 1), true)
         case "sp-deep": return (RandomWorkflowGenerator().makeSeriesParallel(stages: n, seed: seed, depth: 2), true)
         case "general": return (RandomWorkflowGenerator().make(stages: n, seed: seed), false)
+        // Beyond the recipe, as users can write them: 64 memory sizes (every 45 MB from
+        // 128 to 2,963) and up to 6 variants on four stages in five.
+        case "chain-wide": return (wide.makeChain(stages: n, seed: seed), true)
+        case "sp-wide": return (wide.makeSeriesParallel(stages: n, seed: seed, depth: 1), true)
         default: return nil
         }
     }
@@ -128,6 +133,8 @@ enum RobustBench {
                                "accuracy": bounds.minAccuracy as Any].compactMapValues { $0 as? Double },
                 ]
                 if let band { record["band"] = [band.0, band.1] }
+                // The labels the solve built (deterministic, unlike the time).
+                if let work = result?.work { record["work"] = work }
                 if let p = result?.prediction { record["value"] = objective == .minimizeCost ? p.costPerMillion : objective == .minimizeLatency ? p.latencyMs : p.accuracy }
                 if explain, let result, result.status == .optimal, let indices = result.optionIndices {
                     let t1 = Bench.now()

@@ -35,23 +35,37 @@ struct FoldLimits {
     /// Whether lower bounds on the final latency and cost and an upper bound on the final
     /// accuracy term (here already including the outside) can still meet the goal.
     func admits(latency: Double, cost: Double, accuracy: Double) -> Bool {
+        admits(latency: latency) && admits(cost: cost) && admits(accuracy: accuracy)
+    }
+
+    /// The part of `admits` that depends on latency alone (its bound, and the incumbent when
+    /// latency is the objective): nondecreasing in `latency` — once false, false for any
+    /// larger latency.
+    func admits(latency: Double) -> Bool {
         if let m = maxLatency, !KnapsackFold.within(latency, m) { return false }
+        return objective != .minimizeLatency || beatsIncumbent(latency)
+    }
+
+    /// The part that depends on cost alone: once false, false for any larger cost.
+    func admits(cost: Double) -> Bool {
         if let m = maxCost, !KnapsackFold.within(cost, m) { return false }
+        return objective != .minimizeCost || beatsIncumbent(cost)
+    }
+
+    /// The part that depends on the accuracy term alone: once false, false for any smaller term.
+    func admits(accuracy: Double) -> Bool {
         if let m = minAccuracyTerm, !Bounds.meets(accuracy: accuracy, floor: m) { return false }
-        if let objective, let best = incumbent {
-            let bound: Double
-            switch objective {
-            case .minimizeCost: bound = cost
-            case .minimizeLatency: bound = latency
-            case .maximizeAccuracy: bound = -accuracy
-            }
-            // The incumbent is a configuration already found: a label that cannot beat it by
-            // more than `LinearCut.improvement` (relative; accuracy relative to the product,
-            // which is tiny for many stages) is not needed, ties included.
-            let scale = objective == .maximizeAccuracy ? abs(best) : max(1, abs(best))
-            if bound >= best - LinearCut.improvement * scale { return false }
-        }
-        return true
+        return objective != .maximizeAccuracy || beatsIncumbent(-accuracy)
+    }
+
+    /// Whether an objective bound (cost, latency or −accuracy term) can still beat the
+    /// incumbent. The incumbent is a configuration already found: a label that cannot beat it
+    /// by more than `LinearCut.improvement` (relative; accuracy relative to the product, which
+    /// is tiny for many stages) is not needed, ties included.
+    private func beatsIncumbent(_ bound: Double) -> Bool {
+        guard let objective, let best = incumbent else { return true }
+        let scale = objective == .maximizeAccuracy ? abs(best) : max(1, abs(best))
+        return !(bound >= best - LinearCut.improvement * scale)
     }
 }
 

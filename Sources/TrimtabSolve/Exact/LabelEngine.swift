@@ -493,13 +493,87 @@ struct LabelEngine {
 
     enum Composition { case sum, max, mixture(Double) }
 
+    /// Combines the sets left to right. A partial combination is bounded with the least that
+    /// the sets still to come add (`LaterSets`), not only with what lies outside the block.
     func compose(_ sets: [[BlockLabel]], _ rest: Rest, _ context: Context,
                  _ op: Composition, _ keepDistribution: Bool) -> [BlockLabel] {
+        guard !sets.contains(where: \.isEmpty) else { return [] }
+        let later = LaterSets(sets, op: op, engine: self, weight: context.weight, cutsKnown: rest.cuts.count == cuts.count)
         var acc = sets[0]
         for (i, next) in sets.enumerated().dropFirst() {
-            acc = combine(acc, next, rest, context, op, keepDistribution || i < sets.count - 1)
+            let (partialRest, partialContext) = later.after(i, rest, context)
+            acc = combine(acc, next, partialRest, partialContext, op, keepDistribution || i < sets.count - 1)
         }
         return acc
+    }
+
+    /// The least that the label sets after each one add to a combination with `op`: least
+    /// cost, best accuracy term and, per cut, least value through cost and accuracy — and, in
+    /// a series (`.sum`), least latency, in the latency bound and the cuts. (In a join the
+    /// slowest arm's latency is the label's own or larger, so the label's latency stays a
+    /// lower bound.) Every completion takes one label of each later set, so these are lower
+    /// bounds of what it adds. Nothing for branch mixtures.
+    struct LaterSets {
+        /// Per set index i: the sum over the sets after i (suffix sums).
+        var cost: [Double] = [], meanSum: [Double] = []
+        var accuracy: [Double] = []
+        var cut: [[Double]] = []
+        let series: Bool
+        let active: Bool
+        let algebra: AccuracyAlgebra
+
+        /// - Complexity: O(labels · cuts).
+        init(_ sets: [[BlockLabel]], op: Composition, engine: LabelEngine, weight: Double, cutsKnown: Bool) {
+            switch op {
+            case .sum: series = true; active = true
+            case .max: series = false; active = true
+            case .mixture: series = false; active = false
+            }
+            algebra = engine.algebra
+            guard active else { return }
+            let cuts = engine.cuts
+            let withCuts = cutsKnown && !cuts.isEmpty
+            let n = sets.count
+            cost = Array(repeating: 0, count: n + 1)
+            meanSum = Array(repeating: 0, count: n + 1)
+            accuracy = Array(repeating: algebra.identity, count: n + 1)
+            cut = Array(repeating: Array(repeating: 0, count: withCuts ? cuts.count : 0), count: n + 1)
+            for k in stride(from: n - 1, through: 0, by: -1) {
+                var leastCost = Double.infinity, bestAccuracy = -Double.infinity, leastMean = Double.infinity
+                var leastCut = Array(repeating: Double.infinity, count: withCuts ? cuts.count : 0)
+                for label in sets[k] {
+                    leastCost = min(leastCost, label.cost)
+                    bestAccuracy = max(bestAccuracy, label.accuracy)
+                    leastMean = min(leastMean, label.mean)
+                    if withCuts {
+                        let m = CutPlanner.measure(label.accuracy, algebra)
+                        for c in cuts.indices {
+                            leastCut[c] = min(leastCut[c], cuts[c].value(latency: series ? weight * label.mean : 0, cost: label.cost, accuracyMeasure: m))
+                        }
+                    }
+                }
+                let known = leastCost.isFinite && bestAccuracy.isFinite && leastMean.isFinite
+                cost[k] = cost[k + 1] + (known ? leastCost : 0)
+                meanSum[k] = meanSum[k + 1] + (known ? leastMean : 0)
+                accuracy[k] = known ? algebra.combine(accuracy[k + 1], bestAccuracy) : accuracy[k + 1]
+                cut[k] = cut[k + 1].indices.map { c in cut[k + 1][c] + (known && leastCut[c].isFinite ? leastCut[c] : 0) }
+            }
+        }
+
+        /// `rest` and `context` for the combination of the sets up to `i` with the sets after it.
+        func after(_ i: Int, _ rest: Rest, _ context: Context) -> (Rest, Context) {
+            guard active, i + 1 < cost.count else { return (rest, context) }
+            var rest = rest, context = context
+            rest.cost += cost[i + 1]
+            rest.itemCost += cost[i + 1]
+            rest.accuracy = algebra.combine(rest.accuracy, accuracy[i + 1])
+            rest.itemAccuracy = algebra.combine(rest.itemAccuracy, accuracy[i + 1])
+            if rest.cuts.count == cut[i + 1].count {
+                for c in rest.cuts.indices { rest.cuts[c] += cut[i + 1][c] }
+            }
+            if series { context.restLatency += context.weight * meanSum[i + 1] }
+            return (rest, context)
+        }
     }
 
     /// All admissible pairs of labels, composed, then pruned; assignments are built only
@@ -617,15 +691,31 @@ struct LabelEngine {
             if limits.deadline?.check() == true { break }
             let i = Int(index)
             let x = fromA ? a[i] : b[i]
+            // In order of latency: once x's latency alone is out of bounds (or cannot beat the
+            // incumbent), so is every later label's, and every pair they would make.
+            if !limits.admits(latency: context.restLatency + context.weight * x.mean) { break sweep }
             // x is the slower of every pair it makes now: its partners are the other set's
             // front so far (each pair is made once, when its slower label comes).
             let front = fromA ? frontB : frontA
             let other = fromA ? b : a
-            for j in front {
+            // The front is in order of cost and, when both count, of accuracy term too: the
+            // partners whose accuracy alone is out of bounds are a prefix (skipped by bisection),
+            // those whose cost alone is a suffix (the loop stops at the first).
+            var first = 0
+            if useCost && useAccuracy {
+                var high = front.count
+                while first < high {
+                    let middle = (first + high) / 2
+                    let term = algebra.combine(rest.accuracy, algebra.combine(x.accuracy, other[front[middle]].accuracy))
+                    if limits.admits(accuracy: term) { high = middle } else { first = middle + 1 }
+                }
+            }
+            for j in front[first...] {
                 // (Per pair too: a front of thousands made 1,024 outer steps last seconds.)
                 if limits.deadline?.check() == true { break sweep }
                 let y = other[j]
                 let cost = x.cost + y.cost
+                if !limits.admits(cost: rest.cost + cost) { break }
                 let accuracy = algebra.combine(x.accuracy, y.accuracy)
                 let ky = useCost ? cost : 0, kz = useAccuracy ? -accuracy : 0
                 if kept.dominates(ky, kz) { continue }
@@ -646,9 +736,30 @@ struct LabelEngine {
     }
 
     /// Inserts label `j` into a (cost ↓, accuracy ↑) front kept sorted by cost.
+    ///
+    /// - Complexity: O(log front + labels it removes) plus the array's shift when both cost
+    ///   and accuracy count (the front is then in order of both); O(front) otherwise.
     func insert(_ j: Int, into front: inout [Int], _ labels: [BlockLabel]) {
         let y = labels[j]
         let costMatters = dims.cost, accuracyMatters = dims.accuracy
+        if costMatters && accuracyMatters {
+            // Cost ascending, so accuracy ascending too. The labels costing at most y's end at
+            // `position`; the last of them is the most accurate: it alone can dominate y.
+            var position = 0, high = front.count
+            while position < high {
+                let middle = (position + high) / 2
+                if labels[front[middle]].cost <= y.cost { position = middle + 1 } else { high = middle }
+            }
+            if position > 0, labels[front[position - 1]].accuracy >= y.accuracy { return }
+            // y dominates the labels from its own cost on (a tie in cost just before
+            // `position`) for as long as they are no more accurate.
+            var start = position
+            while start > 0, labels[front[start - 1]].cost == y.cost { start -= 1 }
+            var end = start
+            while end < front.count, labels[front[end]].accuracy <= y.accuracy { end += 1 }
+            front.replaceSubrange(start..<end, with: CollectionOfOne(j))
+            return
+        }
         for k in front {
             let z = labels[k]
             if (!costMatters || z.cost <= y.cost) && (!accuracyMatters || z.accuracy >= y.accuracy) { return }
