@@ -50,14 +50,9 @@ public final class ExternalServer: @unchecked Sendable {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             return TestServerError("\(name) exited at start: \(text.suffix(800))")
         }
-        var port: Int?
-        while ContinuousClock.now < deadline {
+        let port = try await Polling.until(deadline, every: .milliseconds(50)) { () throws -> Int? in
             guard process.isRunning else { throw exited() }
-            if let listening = ListeningPorts.of(process: process.processIdentifier).first {
-                port = listening
-                break
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            return ListeningPorts.of(process: process.processIdentifier).first
         }
         guard let port else {
             let unstarted = ExternalServer(name: name, port: 0, process: process, workDirectory: workDirectory)
@@ -65,11 +60,11 @@ public final class ExternalServer: @unchecked Sendable {
             throw TestServerError("\(name) did not listen on a port within \(timeout)")
         }
         let server = ExternalServer(name: name, port: port, process: process, workDirectory: workDirectory)
-        while ContinuousClock.now < deadline {
+        let ready = try await Polling.until(deadline, every: .milliseconds(200)) { () async throws -> Bool? in
             guard process.isRunning else { throw exited() }
-            if await get("http://127.0.0.1:\(port)\(readyPath)") != nil { return server }
-            try await Task.sleep(for: .milliseconds(200))
+            return await get("http://127.0.0.1:\(port)\(readyPath)") != nil ? true : nil
         }
+        if ready != nil { return server }
         server.stop()
         throw TestServerError("\(name) did not become ready on port \(port) within \(timeout)")
     }
@@ -102,12 +97,7 @@ public final class ExternalServer: @unchecked Sendable {
     /// `get`, repeated until it answers or `seconds` pass: a server just started, under the
     /// load of the whole suite running in parallel, can miss one request's 2 s timeout.
     public static func getPolling(_ url: String, seconds: Double = 45) async -> String? {
-        let end = Date().addingTimeInterval(seconds)
-        while true {
-            if let body = await get(url) { return body }
-            if Date() >= end { return nil }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
+        (try? await Polling.until(ContinuousClock.now + .seconds(seconds), every: .milliseconds(200)) { await get(url) }) ?? nil
     }
 
     public static func which(_ executable: String) -> String? {
@@ -159,11 +149,11 @@ public enum RealServers {
     public static func waitForSamples(_ prometheus: ExternalServer, metric: String, samples: Int, window: String = "10s",
                                       timeout: Duration = .seconds(120)) async throws {
         let query = "count_over_time(\(metric)%5B\(window)%5D)%20%3E%3D%20\(samples)"
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let body = await ExternalServer.get("\(prometheus.url)/api/v1/query?query=\(query)"), body.contains("\"value\"") { return }
-            try await Task.sleep(for: .milliseconds(250))
+        let collected = try await Polling.until(ContinuousClock.now + timeout, every: .milliseconds(250)) { () async -> Bool? in
+            guard let body = await ExternalServer.get("\(prometheus.url)/api/v1/query?query=\(query)"), body.contains("\"value\"") else { return nil }
+            return true
         }
+        if collected != nil { return }
         throw TestServerError("prometheus did not collect \(samples) samples of \(metric) in \(timeout)")
     }
 
@@ -175,19 +165,17 @@ public enum RealServers {
                                     tolerance: Double = 0.01, timeout: Duration = .seconds(120)) async throws -> Double {
         var readings: [Double] = []
         var lastSample: Double?
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let sample = await value(prometheus, metric), sample != lastSample, let reading = await value(prometheus, query) {
-                lastSample = sample
-                readings.append(reading)
-                let recent = readings.suffix(agreeing)
-                if recent.count == agreeing, let low = recent.min(), let high = recent.max(),
-                   high - low <= tolerance * max(abs(high), abs(low), 1e-12) {
-                    return reading
-                }
-            }
-            try await Task.sleep(for: .milliseconds(250))
+        let settled = try await Polling.until(ContinuousClock.now + timeout, every: .milliseconds(250)) { () async -> Double? in
+            guard let sample = await value(prometheus, metric), sample != lastSample,
+                  let reading = await value(prometheus, query) else { return nil }
+            lastSample = sample
+            readings.append(reading)
+            let recent = readings.suffix(agreeing)
+            guard recent.count == agreeing, let low = recent.min(), let high = recent.max(),
+                  high - low <= tolerance * max(abs(high), abs(low), 1e-12) else { return nil }
+            return reading
         }
+        if let settled { return settled }
         throw TestServerError("\(query) did not settle in \(timeout); readings after each scrape: \(readings.suffix(12))")
     }
 

@@ -59,7 +59,7 @@ import TrimtabTestSupport
         #expect(result.stderr == "trimtab: \(config): sink.ray_serve.deployments.classify: is missing (every stage needs a deployment)\n")
     }
 
-    @Test(.timeLimit(.minutes(2))) func refusingRayAddressIsARuntimeFailure() async throws {
+    @Test(.timeLimit(.minutes(10))) func refusingRayAddressIsARuntimeFailure() async throws {
         let refusing = try RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let config = try Self.configuration(address: refusing.url)

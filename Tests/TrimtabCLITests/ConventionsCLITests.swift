@@ -158,7 +158,7 @@ private func words(_ line: String) -> [String] {
         #expect(infeasible.code == .infeasible)
     }
 
-    @Test(.timeLimit(.minutes(1))) func aPortInUseIsARuntimeFailureOnOneCleanLine() async throws {
+    @Test(.timeLimit(.minutes(10))) func aPortInUseIsARuntimeFailureOnOneCleanLine() async throws {
         // A loopback port this test holds open: `serve` cannot bind it.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #expect(fd >= 0)

@@ -112,7 +112,7 @@ import TrimtabTestSupport
         _ = try HistoryStore(path: path)
     }
 
-    @Test(.timeLimit(.minutes(2))) func probesAnswerAndReadinessFollowsTheWarmUp() async throws {
+    @Test(.timeLimit(.minutes(10))) func probesAnswerAndReadinessFollowsTheWarmUp() async throws {
         let metrics = ControlMetrics()
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task { try await MetricsServer.run(metrics, address: "127.0.0.1", port: 0) { continuation.yield($0) } }
