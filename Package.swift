@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "TrimtabForecastTests", dependencies: ["TrimtabForecast", "TrimtabModel", "TrimtabSim"]),
         .testTarget(name: "TrimtabReplayTests", dependencies: ["TrimtabReplay", "TrimtabAdaptation", "TrimtabForecast", "TrimtabSolve", "TrimtabModel"]),
         .testTarget(name: "TrimtabJobTests", dependencies: ["TrimtabJob", "TrimtabModel", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "TrimtabKitTests", dependencies: ["TrimtabKit", "TrimtabModel", "TrimtabSolve"]),
+        .testTarget(name: "TrimtabKitTests", dependencies: ["TrimtabKit", "TrimtabModel", "TrimtabSolve", "TrimtabSampling"]),
         .testTarget(name: "TrimtabControlTests", dependencies: [
             "TrimtabControl", "TrimtabAdaptation", "TrimtabReplay", "TrimtabAdapters", "TrimtabModel", "TrimtabSolve", "TrimtabForecast",
             "TrimtabTestSupport",

@@ -27,14 +27,19 @@ public struct PlanResult: Sendable {
     public var closestBounds: [BoundReach]
     /// Work done: labels kept by the exact solver, configurations evaluated by others.
     public var work: Int
+    /// For a `feasible` answer of the exact solver stopped by its time limit: the best objective
+    /// value no configuration meeting the bounds can beat, when one is proven (latency or cost:
+    /// a lower bound, at most the answer's; accuracy: an upper bound, at least the answer's).
+    public var objectiveBound: Double?
 
     public init(status: Status, optionIndices: [Int]? = nil, prediction: Prediction? = nil,
-                closestBounds: [BoundReach] = [], work: Int = 0) {
+                closestBounds: [BoundReach] = [], work: Int = 0, objectiveBound: Double? = nil) {
         self.status = status
         self.optionIndices = optionIndices
         self.prediction = prediction
         self.closestBounds = closestBounds
         self.work = work
+        self.objectiveBound = objectiveBound
     }
 }
 

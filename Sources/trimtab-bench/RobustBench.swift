@@ -91,7 +91,10 @@ enum RobustBench {
             exit(2)
         }
         for seed in 1...seeds where onlySeed.map({ $0 == seed }) ?? true {
-            guard let (w, exportable) = workflow(family: family, stages: n, seed: UInt64(seed * 7919 + n)) else { exit(2) }
+            guard let (w, exportable) = workflow(family: family, stages: n, seed: UInt64(seed * 7919 + n)) else {
+                FileHandle.standardError.write(Data("robust-cell: unknown family \(family) (chain, chain-shared, sp-shallow, sp-deep, general, chain-wide, sp-wide)\n".utf8))
+                exit(2)
+            }
             let model = try WorkflowModel(w)
             let extremes = Extremes(model)
             for (mixIndex, mix) in mixes(objective).enumerated() where onlyMix.map({ $0 == mixIndex }) ?? true {
@@ -136,6 +139,8 @@ enum RobustBench {
                 // The labels the solve built (deterministic, unlike the time).
                 if let work = result?.work { record["work"] = work }
                 if let p = result?.prediction { record["value"] = objective == .minimizeCost ? p.costPerMillion : objective == .minimizeLatency ? p.latencyMs : p.accuracy }
+                // Stopped by the time limit: the proven bound on the objective, when known.
+                if let bound = result?.objectiveBound { record["bound"] = bound }
                 if explain, let result, result.status == .optimal, let indices = result.optionIndices {
                     let t1 = Bench.now()
                     let e = try PlanExplainer(solver: ExactSolver(timeLimit: timeLimit)).explain(model, goal: goal, plan: indices, planIsOptimal: true)

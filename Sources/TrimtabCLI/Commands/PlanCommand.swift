@@ -66,7 +66,12 @@ struct PlanCommand: ResultCommand {
             if let nearest = r.closestBound { out += "closest to feasible: \(nearest)\n" }
             return out
         }
-        out += "status: \(r.status) (\(r.solver))\n\n"
+        out += "status: \(r.status) (\(r.solver))\n"
+        if let bound = r.objectiveBound, let gap = r.gap {
+            let better = r.goal.objective == "accuracy" ? "above" : "below"
+            out += "not proven optimal within the time limit; no configuration is \(better) \(Render.fixed(bound, 4)) (gap at most \(Render.fixed(gap * 100, 3))%)\n"
+        }
+        out += "\n"
         out += Render.stageTable(stages) + "\n"
         out += "predicted: " + Render.summary(p)
         if let v = p.latencyP95Ms { out += ", latency_p95_ms \(Render.fixed(v, 1)) ms" }

@@ -71,6 +71,12 @@ public enum PlanOperation {
         public var closest: [ClosestBound]?
         /// The bound that misses by the least.
         public var closestBound: String?
+        /// For a `feasible` answer stopped by the time limit: the best objective value no
+        /// configuration can beat, when proven (a lower bound on latency or cost, an upper
+        /// bound on accuracy).
+        public var objectiveBound: Double?
+        /// |answer − objective_bound| / |answer|: how far from optimal the answer can be at most.
+        public var gap: Double?
         public var solver: String
         public var explanation: PlanExplanation?
         public var workflow: String
@@ -78,7 +84,8 @@ public enum PlanOperation {
         public var stages: [StageBreakdown]?
 
         enum CodingKeys: String, CodingKey {
-            case status, configuration, predicted, closest, closestBound = "closest_bound", solver, explanation
+            case status, configuration, predicted, closest, closestBound = "closest_bound"
+            case objectiveBound = "objective_bound", gap, solver, explanation
             case workflow, goal, stages
         }
 
@@ -157,6 +164,11 @@ public enum PlanOperation {
             result.configuration = StageChoice.configuration(model, indices)
             result.predicted = PredictedQuantities(p)
             result.stages = StageBreakdown.of(model, indices)
+            if plan.status == .feasible, let bound = plan.objectiveBound {
+                let answer = goal.objective == .maximizeAccuracy ? p.accuracy : p.score(goal.objective)
+                result.objectiveBound = bound
+                result.gap = abs(answer - bound) / max(abs(answer), 1e-300)
+            }
         } else if !plan.closestBounds.isEmpty {
             result.closest = plan.closestBounds.map {
                 ClosestBound(bound: $0.quantity.rawValue, limit: $0.limit, best: $0.best, relativeGap: $0.relativeGap,

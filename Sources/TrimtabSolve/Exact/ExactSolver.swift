@@ -57,6 +57,14 @@ public struct ExactSolver: Solver {
     /// this many labels (nil: `directLabels`, or `directLabelsPerItem` per item when more);
     /// over it the targets take over. Tests set 1 to send every goal through the targets.
     var directLabelBudget: Int? = nil
+    /// Tests only: stop before the folds against the incumbent (the direct one and the last
+    /// one), as if the time limit had passed there, so that the proven bound a `feasible`
+    /// answer reports can be checked against enumeration.
+    var stopsBeforeIncumbentFolds = false
+    /// Labels per block in the heuristic pass, and in the first, capped relaxed items of
+    /// series–parallel workflows. Tests set them small so that the caps cut small workflows.
+    var heuristicLabelCap = 32
+    var relaxedLabelCap = ExactSolver.relaxedCoreCap
     /// Folds of a chain under two bounds build a `TwoBoundTable` once this many labels are
     /// alive (nil: `FoldLimits`' default). Tests set 1 to build it in every such fold.
     var twoBoundTableLabels: Int? = nil
@@ -87,6 +95,15 @@ public struct ExactSolver: Solver {
         var rootBound: Double? = nil
         /// The second bound's Lagrangian multiplier last found: the next search starts near it.
         var knownMultiplier: Double? = nil
+        /// A proven lower bound on the objective of every configuration better than the
+        /// incumbent (`LagrangianCore`'s units): reported, with the incumbent, when the time
+        /// limit stops the proof. Only from relaxations of every configuration (items capped
+        /// by a beam's label cap do not count).
+        var provenBound: Double? = nil
+        func prove(atLeast value: Double) {
+            guard value.isFinite else { return }
+            provenBound = max(provenBound ?? -.infinity, value)
+        }
         func adopt(_ candidate: Candidate?) {
             guard let candidate, incumbent.map({ Self.better(candidate.prediction, than: $0.prediction, goal: goal) }) ?? true else { return }
             incumbent = candidate
@@ -106,7 +123,9 @@ public struct ExactSolver: Solver {
         /// The items with only the options that can still beat the incumbent (reduced-cost
         /// fixing by the Lagrangian bound of every bound at once), and first the incumbent
         /// improved from that relaxation's rounded solution.
-        func core(_ items: [[ItemOption]], searchCores: Bool = true) -> [[ItemOption]]? {
+        /// `bounds`: the items hold every configuration that could beat the incumbent (not
+        /// capped), so their Lagrangian bound is proven.
+        func core(_ items: [[ItemOption]], searchCores: Bool = true, bounds: Bool = true) -> [[ItemOption]]? {
             guard !deadline.checkNow(), let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy) else { return nil }
             let rootLambda = searchCores ? relaxation.multipliers(near: knownMultiplier) : nil
             if let l = rootLambda, l.count > 1 { knownMultiplier = l[1] }
@@ -165,7 +184,9 @@ public struct ExactSolver: Solver {
             var cut = relaxation.cut(lambda, threshold: objectiveThreshold(score, goal: goal, model: model))
             cut.isLagrangian = true
             cuts.insert(cut, at: 0)
-            rootBound = relaxation.bound(lambda).value
+            let lagrangian = relaxation.bound(lambda)
+            rootBound = lagrangian.value
+            if bounds { prove(atLeast: lagrangian.value - lagrangian.error) }
             return alive.indices.map { i in alive[i].map { items[i][$0] } }
         }
         /// A beam of the fold over `items`: its best answer, evaluated exactly, is adopted.
@@ -225,7 +246,7 @@ public struct ExactSolver: Solver {
         // A heuristic pass (every block capped to a few labels, then a beam) usually finds a
         // near-optimal incumbent in a fraction of the time; the exact pass prunes against it.
         var heuristic = engine
-        heuristic.labelCap = 32
+        heuristic.labelCap = heuristicLabelCap
         var roughItems: [[ItemOption]] = []
         heuristic.flatten(model.root, coefficient: 1, context: nil, into: &roughItems)
         // With the Lagrangian core (reduced-cost fixing, a rounded relaxation improved by
@@ -244,7 +265,7 @@ public struct ExactSolver: Solver {
         let fixesRelaxed = !cored && dims.all
         if !cored && heuristicIncumbents {
             work += beam(roughItems, width: 256)
-            if fixesRelaxed { _ = core(roughItems) }
+            if fixesRelaxed { _ = core(roughItems, bounds: false) }
         }
         // Without branches (series–parallel workflows, where the relaxed items are close to
         // the true ones): a first, cheap version of the relaxed items below, each block capped
@@ -268,7 +289,7 @@ public struct ExactSolver: Solver {
             return items
         }
         if fixesRelaxed && heuristicIncumbents && model.root.isDeterministic {
-            _ = core(buildRelaxedItems(labelCap: Self.relaxedCoreCap, current: true))
+            _ = core(buildRelaxedItems(labelCap: relaxedLabelCap, current: true), bounds: false)
         }
 
         // The same workflow with every join's latency relaxed to its largest mean (point labels
@@ -342,7 +363,7 @@ public struct ExactSolver: Solver {
             }
             // First on a small budget of labels: most goals need far fewer, and then the
             // targets' folds and relaxations are not needed. Over budget, the targets take over.
-            if cored, !deadline.expired,
+            if cored, !deadline.expired, !stopsBeforeIncumbentFolds,
                let found = foldAgainstIncumbent(budget: directLabelBudget ?? max(Self.directLabels, Self.directLabelsPerItem * items.count)),
                !deadline.expired {
                 results = found
@@ -379,6 +400,7 @@ public struct ExactSolver: Solver {
                             adopt(bestAdmitted(found, model: model, goal: goal))
                             let value = LagrangianCore.objectiveValue(foldScore: least, objective: goal.objective, algebra: model.accuracy)
                             rootBound = max(rootBound ?? -.infinity, value)
+                            prove(atLeast: value - LinearCut.improvement * max(1, abs(value)))
                         }
                     } else {
                         proven = true
@@ -433,15 +455,19 @@ public struct ExactSolver: Solver {
                         proven = true
                         break
                     }
+                    // Nothing better than the target: it is a lower bound (less the margin
+                    // by which the fold drops labels that tie with it).
+                    if found.isEmpty { prove(atLeast: target - LinearCut.improvement * max(1, abs(target))) }
                     // (Until the `TwoBoundTable`, the targets stopped when the work hardly grew
                     // from one to the next. With the table a failed target is cheap next to the
                     // fold against the incumbent: measured on two-bound chains, going on through
                     // the targets halved a 60-stage chain's time and cost little elsewhere.)
                 }
             }
-            if !proven && !deadline.expired {
+            if !proven && !deadline.expired && !stopsBeforeIncumbentFolds {
                 results = foldAgainstIncumbent(budget: nil) ?? []
             }
+            if !proven && stopsBeforeIncumbentFolds { deadline.expire() }
         }
         let found = bestAdmitted(results, model: model, goal: goal)
         var best = found ?? incumbent
@@ -452,7 +478,8 @@ public struct ExactSolver: Solver {
                 throw TrimtabError(code: .unsupported, field: "--time-limit",
                                    "no configuration meeting the bounds was found within \(timeLimit ?? 0) s and infeasibility is not proven; allow more time")
             }
-            return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: work)
+            return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: work,
+                              objectiveBound: provenBound.flatMap { reportedBound($0, best: best.prediction, goal: goal, model: model) })
         }
         guard let best else {
             return PlanResult(status: .infeasible,
@@ -460,6 +487,20 @@ public struct ExactSolver: Solver {
                               work: work)
         }
         return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
+    }
+
+    /// A proven bound in the user's units (latency or cost: at most the answer's; accuracy: at
+    /// least), from `LagrangianCore`'s units. Nil when it is not finite.
+    func reportedBound(_ value: Double, best: Prediction, goal: Goal, model: WorkflowModel) -> Double? {
+        let answer = best.score(goal.objective)
+        switch goal.objective {
+        case .minimizeCost, .minimizeLatency:
+            return value.isFinite ? min(value, answer) : nil
+        case .maximizeAccuracy:
+            let term = -LagrangianCore.foldScore(objectiveValue: value, objective: goal.objective, algebra: model.accuracy)
+            let accuracy = model.accuracy.finish(term)
+            return accuracy.isFinite ? max(accuracy, best.accuracy) : nil
+        }
     }
 
     /// The Lagrangian core's local search stops after this long at most (measured: one

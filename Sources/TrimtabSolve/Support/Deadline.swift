@@ -29,6 +29,9 @@ final class Deadline: @unchecked Sendable {
         return min(end, date)
     }
 
+    /// Marks the deadline as passed (tests stopping a solve at a chosen point).
+    func expire() { expired = true }
+
     /// Looks at the clock now.
     func checkNow() -> Bool {
         if expired { return true }
