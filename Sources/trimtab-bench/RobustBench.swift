@@ -65,12 +65,18 @@ enum RobustBench {
 
     static func cell(_ args: [String]) throws {
         guard args.count >= 3, let n = Int(args[1]), let objective = Goal.Objective(rawValue: args[2]) else {
-            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export] [--seed K] [--mix M] [--band LO,HI]\n".utf8))
+            FileHandle.standardError.write(Data("usage: trimtab-bench robust-cell FAMILY STAGES cost|latency|accuracy [SEEDS] [--time-limit S] [--explain] [--export] [--seed K] [--mix M] [--band LO,HI] [--gap G]\n".utf8))
             exit(2)
         }
         let family = args[0]
         let seeds = args.count > 3 ? Int(args[3]) ?? 10 : 10
         let timeLimit = args.firstIndex(of: "--time-limit").flatMap { args.indices.contains($0 + 1) ? Double(args[$0 + 1]) : nil } ?? 60
+        // `--gap G`: stop once proven within the relative gap G (as HiGHS's mip_rel_gap).
+        let gap = args.firstIndex(of: "--gap").flatMap { args.indices.contains($0 + 1) ? Double(args[$0 + 1]) : nil }
+        if args.contains("--gap") && !(gap.map { $0.isFinite && $0 >= 0 } ?? false) {
+            FileHandle.standardError.write(Data("--gap: expected a relative gap of at least 0\n".utf8))
+            exit(2)
+        }
         let explain = args.contains("--explain")
         let export = args.contains("--export")
         // Optional filters (to re-run single instances): `--seed K`, `--mix M` (0–3: none, the
@@ -114,7 +120,7 @@ enum RobustBench {
                 }
                 let goal = Goal(objective: objective, bounds: bounds)
                 let t0 = Bench.now()
-                var solver = ExactSolver(timeLimit: timeLimit)
+                var solver = ExactSolver(timeLimit: timeLimit, relativeGap: gap)
                 // TRIMTAB_BENCH_BRANCH=1: with the (opt-in) branch and bound over a chain's free
                 // items under two bounds, to compare both in one build.
                 solver.branchAndBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BRANCH"] == "1"

@@ -50,6 +50,12 @@ private struct Ordered: Codable {
     #expect(throws: TrimtabError(field: "--max-latency-ms", "-5 must be a positive number")) {
         try PlanOperation.run(.init(workflow: .file(file), maxLatencyMs: -5))
     }
+    #expect(throws: TrimtabError(field: "--gap", "-0.1 must be a relative gap of at least 0 (0.01: within 1 % of the optimum)")) {
+        try PlanOperation.run(.init(workflow: .file(file), gap: -0.1))
+    }
+    #expect(throws: TrimtabError(field: "--gap", "nan must be a relative gap of at least 0 (0.01: within 1 % of the optimum)")) {
+        try PlanOperation.run(.init(workflow: .file(file), gap: .nan))
+    }
     #expect(throws: TrimtabError(field: "--solver", "'fast' is not a solver (expected exact, greedy, exhaustive)")) {
         try PlanOperation.run(.init(workflow: .file(file), solver: "fast"))
     }

@@ -29,6 +29,8 @@ struct PlanCommand: ResultCommand {
     @Option(name: .customLong("time-limit"),
             help: "Seconds the exact solver may take; past it, the best configuration found is returned as feasible (not proven).")
     var timeLimit: Double?
+    @Option(help: "Stop once the answer is proven within this relative gap of the optimum (0.01: 1 %); it is then feasible, with its proven bound and gap.")
+    var gap: Double?
     @Flag(help: "Explain the plan: binding bounds and slack, critical path and shares, the optimum with each binding bound moved ±5 % and ±10 % (re-solved), each stage's best single change.")
     var explain = false
 
@@ -38,7 +40,7 @@ struct PlanCommand: ResultCommand {
             maxCostPerMillion: bounds.maxCostPerMillion, minAccuracy: bounds.minAccuracy,
             maxLatencyP95Ms: tailBounds.maxLatencyP95Ms, maxLatencyP99Ms: tailBounds.maxLatencyP99Ms,
             tailRule: tailBounds.tailRule, tailRuns: tailBounds.tailRuns, solver: solver, timeLimit: timeLimit,
-            explain: explain ? true : nil)
+            gap: gap, explain: explain ? true : nil)
         let result = try PlanOperation.run(request)
         return try CommandResult(result, format: options.format) { Self.table(result) }
     }
@@ -69,7 +71,7 @@ struct PlanCommand: ResultCommand {
         out += "status: \(r.status) (\(r.solver))\n"
         if let bound = r.objectiveBound, let gap = r.gap {
             let better = r.goal.objective == "accuracy" ? "above" : "below"
-            out += "not proven optimal within the time limit; no configuration is \(better) \(Render.fixed(bound, 4)) (gap at most \(Render.fixed(gap * 100, 3))%)\n"
+            out += "not proven optimal (stopped by the time limit or --gap); no configuration is \(better) \(Render.fixed(bound, 4)) (gap at most \(Render.fixed(gap * 100, 3))%)\n"
         }
         out += "\n"
         out += Render.stageTable(stages) + "\n"

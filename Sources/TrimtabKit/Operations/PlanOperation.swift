@@ -23,12 +23,15 @@ public enum PlanOperation {
         public var solver: String?
         /// Seconds the exact solver may take; past it the best found is `feasible`.
         public var timeLimit: Double?
+        /// The exact solver stops once its answer is proven within this relative gap of the
+        /// optimum (then `feasible`, with `objective_bound` and `gap`).
+        public var gap: Double?
         public var explain: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case workflow, minimize, maximize, maxLatencyMs = "max_latency_ms", maxCostPerMillion = "max_cost_per_million"
             case minAccuracy = "min_accuracy", maxLatencyP95Ms = "max_latency_p95_ms", maxLatencyP99Ms = "max_latency_p99_ms"
-            case tailRule = "tail_rule", tailRuns = "tail_runs", solver, timeLimit = "time_limit", explain
+            case tailRule = "tail_rule", tailRuns = "tail_runs", solver, timeLimit = "time_limit", gap, explain
         }
 
         /// The fields a request may hold (JSON keys and HTTP query parameters).
@@ -37,7 +40,7 @@ public enum PlanOperation {
         public init(workflow: WorkflowSource, minimize: String? = nil, maximize: String? = nil, maxLatencyMs: Double? = nil,
                     maxCostPerMillion: Double? = nil, minAccuracy: Double? = nil, maxLatencyP95Ms: Double? = nil,
                     maxLatencyP99Ms: Double? = nil, tailRule: String? = nil, tailRuns: Int? = nil, solver: String? = nil,
-                    timeLimit: Double? = nil, explain: Bool? = nil) {
+                    timeLimit: Double? = nil, gap: Double? = nil, explain: Bool? = nil) {
             self.workflow = workflow
             self.minimize = minimize
             self.maximize = maximize
@@ -50,6 +53,7 @@ public enum PlanOperation {
             self.tailRuns = tailRuns
             self.solver = solver
             self.timeLimit = timeLimit
+            self.gap = gap
             self.explain = explain
         }
 
@@ -131,6 +135,9 @@ public enum PlanOperation {
         if let t = request.timeLimit, !(t.isFinite && t > 0) {
             throw TrimtabError(field: "--time-limit", "\(JSONValue.format(t, nonFinite: true)) must be a positive number of seconds")
         }
+        if let g = request.gap, !(g.isFinite && g >= 0) {
+            throw TrimtabError(field: "--gap", "\(JSONValue.format(g, nonFinite: true)) must be a relative gap of at least 0 (0.01: within 1 % of the optimum)")
+        }
         let model = try request.workflow.load()
         let goal = try request.overrides.goal(for: model.workflow, label: request.workflow.label)
         let tails = try TailOptions(p95: request.maxLatencyP95Ms, p99: request.maxLatencyP99Ms,
@@ -146,6 +153,7 @@ public enum PlanOperation {
         }
         if var exact = solver as? ExactSolver {
             exact.cancellation = cancellation
+            exact.relativeGap = request.gap
             solver = exact
         }
         let plan = try solver.solve(model, goal: goal)
@@ -165,9 +173,8 @@ public enum PlanOperation {
             result.predicted = PredictedQuantities(p)
             result.stages = StageBreakdown.of(model, indices)
             if plan.status == .feasible, let bound = plan.objectiveBound {
-                let answer = goal.objective == .maximizeAccuracy ? p.accuracy : p.score(goal.objective)
                 result.objectiveBound = bound
-                result.gap = abs(answer - bound) / max(abs(answer), 1e-300)
+                result.gap = ExactSolver.gap(answer: p, bound: bound, objective: goal.objective)
             }
         } else if !plan.closestBounds.isEmpty {
             result.closest = plan.closestBounds.map {

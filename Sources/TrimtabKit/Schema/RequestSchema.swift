@@ -129,6 +129,9 @@ extension RequestSchema {
                  Field(name: "time_limit", type: .number,
                        description: "Seconds the exact solver may take; past it the best found is answered as feasible.",
                        exclusiveMinimum: 0),
+                 Field(name: "gap", type: .number,
+                       description: "The exact solver stops once its answer is proven within this relative gap of the optimum (0.01: 1 %); the answer is then feasible, with objective_bound and gap.",
+                       minimum: 0),
                  Field(name: "explain", type: .boolean,
                        description: "Explain the plan: binding bounds, critical path, shares, sensitivity, best single changes.")])
 

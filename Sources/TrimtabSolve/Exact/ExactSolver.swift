@@ -34,7 +34,14 @@ public struct ExactSolver: Solver {
     /// Wall-clock limit in seconds; when it passes, the best configuration found so far is
     /// returned as `feasible` (not proven optimal). Nil: no limit.
     public var timeLimit: Double?
-    public init(timeLimit: Double? = nil) { self.timeLimit = timeLimit }
+    /// Stop once the answer is proven within this relative gap of the optimum (|answer − bound|
+    /// / |answer|, as a MILP solver's gap): the answer is then `feasible` with its
+    /// `objectiveBound`. Nil: prove optimality (or stop at the time limit).
+    public var relativeGap: Double?
+    public init(timeLimit: Double? = nil, relativeGap: Double? = nil) {
+        self.timeLimit = timeLimit
+        self.relativeGap = relativeGap
+    }
     /// Set from elsewhere (a client that went away, a shutdown), it stops the solve as the
     /// time limit does.
     public var cancellation: SolveCancellation?
@@ -103,10 +110,20 @@ public struct ExactSolver: Solver {
         func prove(atLeast value: Double) {
             guard value.isFinite else { return }
             provenBound = max(provenBound ?? -.infinity, value)
+            stopIfWithinGap()
+        }
+        /// With `relativeGap`: once the incumbent is proven within it, the solve stops as at
+        /// the time limit (every later step checks the deadline).
+        func stopIfWithinGap() {
+            guard let wanted = relativeGap, let bound = provenBound, let best = incumbent,
+                  let reported = reportedBound(bound, best: best.prediction, goal: goal, model: model),
+                  Self.gap(answer: best.prediction, bound: reported, objective: goal.objective) <= max(wanted, Bounds.tolerance) else { return }
+            deadline.expire()
         }
         func adopt(_ candidate: Candidate?) {
             guard let candidate, incumbent.map({ Self.better(candidate.prediction, than: $0.prediction, goal: goal) }) ?? true else { return }
             incumbent = candidate
+            stopIfWithinGap()
             let score = foldScore(candidate.prediction, goal: goal, model: model)
             limits.incumbent = score
             let threshold = objectiveThreshold(score, goal: goal, model: model)
@@ -222,6 +239,8 @@ public struct ExactSolver: Solver {
         if incumbent == nil, let quantity = Self.feasibilityCheck(goal), let limit = goal.bounds.limit(quantity) {
             var checker = self
             checker.reportsClosestBounds = false
+            // It shares the deadline: a gap reached there must not stop this solve.
+            checker.relativeGap = nil
             let least = try? checker.solve(model, goal: Self.reachGoal(quantity, goal.bounds), deadline: deadline)
             work += least?.work ?? 0
             if let least, !deadline.expired,
@@ -478,8 +497,13 @@ public struct ExactSolver: Solver {
                 throw TrimtabError(code: .unsupported, field: "--time-limit",
                                    "no configuration meeting the bounds was found within \(timeLimit ?? 0) s and infeasibility is not proven; allow more time")
             }
+            let bound = provenBound.flatMap { reportedBound($0, best: best.prediction, goal: goal, model: model) }
+            // A bound that reaches the answer, within the tolerance bounds are met with, proves it.
+            if let bound, Self.gap(answer: best.prediction, bound: bound, objective: goal.objective) <= Bounds.tolerance {
+                return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
+            }
             return PlanResult(status: .feasible, optionIndices: best.indices, prediction: best.prediction, work: work,
-                              objectiveBound: provenBound.flatMap { reportedBound($0, best: best.prediction, goal: goal, model: model) })
+                              objectiveBound: bound)
         }
         guard let best else {
             return PlanResult(status: .infeasible,
@@ -487,6 +511,12 @@ public struct ExactSolver: Solver {
                               work: work)
         }
         return PlanResult(status: .optimal, optionIndices: best.indices, prediction: best.prediction, work: work)
+    }
+
+    /// |answer − bound| / |answer| for the objective (accuracy: of the accuracies themselves).
+    public static func gap(answer: Prediction, bound: Double, objective: Goal.Objective) -> Double {
+        let value = objective == .maximizeAccuracy ? answer.accuracy : answer.score(objective)
+        return abs(value - bound) / max(abs(value), .leastNormalMagnitude)
     }
 
     /// A proven bound in the user's units (latency or cost: at most the answer's; accuracy: at
@@ -673,6 +703,9 @@ public struct ExactSolver: Solver {
     func closestBounds(_ model: WorkflowModel, goal: Goal, deadline: Deadline, known: [BoundReach] = []) -> [BoundReach] {
         var statusOnly = self
         statusOnly.reportsClosestBounds = false
+        // Each reach is the best value there is (or an unproven one past the deadline, which
+        // they share): a gap reached in one must not stop the others.
+        statusOnly.relativeGap = nil
         return goal.bounds.quantities.map { quantity -> BoundReach in
             let limit = goal.bounds.limit(quantity) ?? 0
             if let r = known.first(where: { $0.quantity == quantity }) { return r }
