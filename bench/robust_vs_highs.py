@@ -117,6 +117,8 @@ def run_cell(args, family, n, objective, explain):
         cmd += ["--band", args.band]
     if args.gap is not None:
         cmd += ["--gap", str(args.gap)]
+    if args.mix is not None:
+        cmd += ["--mix", str(args.mix)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     records, peak = [], None
     for line in out.splitlines():
@@ -253,6 +255,8 @@ def main():
                         "in place of the tight (odd seeds, 0.1-0.4) and loose (even seeds, 0.6-0.9) bands")
     p.add_argument("--gap", type=float, default=None,
                    help="both solvers stop once proven within this relative gap (HiGHS's mip_rel_gap; Trimtab's --gap)")
+    p.add_argument("--mix", type=int, default=None,
+                   help="only this bound mix (0 none, 1 and 2 one bound, 3 both), as robust-cell's --mix")
     p.add_argument("--raw", default=None, help="write every instance's record (without the instance) here")
     args = p.parse_args()
     ints = lambda s: [int(x) for x in s.split(",") if x]
