@@ -27,7 +27,8 @@ public struct PlanResult: Sendable {
     public var closestBounds: [BoundReach]
     /// Work done: labels kept by the exact solver, configurations evaluated by others.
     public var work: Int
-    /// For a `feasible` answer of the exact solver stopped by its time limit: the best objective
+    /// For a `feasible` answer of the exact solver stopped by its time limit or its relative
+    /// gap: the best objective
     /// value no configuration meeting the bounds can beat, when one is proven (latency or cost:
     /// a lower bound, at most the answer's; accuracy: an upper bound, at least the answer's).
     public var objectiveBound: Double?

@@ -75,7 +75,7 @@ public enum PlanOperation {
         public var closest: [ClosestBound]?
         /// The bound that misses by the least.
         public var closestBound: String?
-        /// For a `feasible` answer stopped by the time limit: the best objective value no
+        /// For a `feasible` answer stopped by the time limit or `gap`: the best objective value no
         /// configuration can beat, when proven (a lower bound on latency or cost, an upper
         /// bound on accuracy).
         public var objectiveBound: Double?

@@ -29,7 +29,8 @@ final class Deadline: @unchecked Sendable {
         return min(end, date)
     }
 
-    /// Marks the deadline as passed (tests stopping a solve at a chosen point).
+    /// Marks the deadline as passed: a solve proven within its relative gap stops as at the
+    /// limit (and tests stop a solve at a chosen point).
     func expire() { expired = true }
 
     /// Looks at the clock now.
