@@ -128,6 +128,8 @@ enum RobustBench {
                 solver.surrogateProof = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_SURROGATE"] != "0"
                 // TRIMTAB_BENCH_BEAM=0: max-accuracy chains under two bounds without their beam.
                 solver.accuracyChainBeam = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BEAM"] != "0"
+                // TRIMTAB_BENCH_SPLIT=0: workflows with joins without the split relaxation's bound.
+                solver.splitBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_SPLIT"] != "0"
                 // Out of time before any configuration met the bounds (and infeasibility not
                 // proven): recorded as unproven, without a value.
                 let result: PlanResult?

@@ -121,7 +121,7 @@ public enum TailBoundPlanner {
         // every stage's), so it is dropped before the search, and the per-stage bests below
         // are taken over the options left.
         var allowed = model.options.map { Array(repeating: true, count: $0.count) }
-        if let composed, case .tail = objective {} else if let composed {
+        if composed != nil, case .tail = objective {} else if let composed {
             for st in 0..<n where limits.contains(where: { $0.isFinite }) {
                 guard let response = composed.response(model.options.map { _ in .undecided }, stage: st) else { continue }
                 for j in tails.indices where limits[j].isFinite {
@@ -212,7 +212,7 @@ public enum TailBoundPlanner {
             let tl: [Double]
             var holdsBelow = tailsHold
             var childCheck: ChildCheck? = nil
-            if let composed, tailsHold, !isTailObjective {
+            if composed != nil, tailsHold, !isTailObjective {
                 tl = tails.map { _ in 0 }
             } else if let composed {
                 let settings: [ComposedTailLatency.StageSetting] = (0..<n).map { i in

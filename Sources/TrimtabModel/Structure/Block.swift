@@ -44,6 +44,17 @@ public indirect enum Block: Sendable {
         }
     }
 
+    /// Whether a join (parallel blocks, or a general region) lies anywhere inside this block.
+    public var hasJoins: Bool {
+        switch self {
+        case .empty, .stage: return false
+        case .parallel, .general: return true
+        case .series(let c): return c.contains { $0.hasJoins }
+        case .mixture(let arms): return arms.contains { $0.block.hasJoins }
+        case .loop(let body, _): return body.hasJoins
+        }
+    }
+
     /// Whether the latency of this block is a single value (no branch inside it outside loops).
     public var isDeterministic: Bool {
         switch self {

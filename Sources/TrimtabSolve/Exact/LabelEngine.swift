@@ -339,6 +339,39 @@ struct LabelEngine {
         }
     }
 
+    /// The workflow as one item per stage, each join split into its arms: a stage's latency
+    /// is weighted by its arm's share of the join (`armWeights`, summing to 1 at each join,
+    /// multiplied down nested joins), and a general region's stages weigh nothing. Every
+    /// configuration's split latency is at most its mean latency (a join's mean is at least
+    /// its arms' largest mean, which is at least any weighted average of them), and its cost
+    /// and accuracy are its own, so bounds over these items are bounds over the workflow.
+    /// Unlike the relaxed items, no join's labels are built: O(options) items.
+    func splitItems(_ block: Block, coefficient: Double, armWeights: ([Block]) -> [Double],
+                    into items: inout [[ItemOption]]) {
+        switch block {
+        case .empty: return
+        case .stage(let s):
+            items.append(pruneItems(stageOptions[s].map { k in
+                ItemOption(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
+                           accuracy: stageAccuracy(s, k), assignment: [Int32(s), Int32(k)])
+            }))
+        case .series(let children):
+            for c in children { splitItems(c, coefficient: coefficient, armWeights: armWeights, into: &items) }
+        case .mixture(let arms):
+            for a in arms { splitItems(a.block, coefficient: coefficient * a.probability, armWeights: armWeights, into: &items) }
+        case .loop(let body, let p):
+            splitItems(body, coefficient: coefficient / (1 - p), armWeights: armWeights, into: &items)
+        case .parallel(let arms):
+            let weights = armWeights(arms)
+            for (a, arm) in arms.enumerated() {
+                let w = a < weights.count ? weights[a] : 0
+                splitItems(arm, coefficient: coefficient * w, armWeights: armWeights, into: &items)
+            }
+        case .general:
+            for s in block.stages { splitItems(.stage(s), coefficient: 0, armWeights: armWeights, into: &items) }
+        }
+    }
+
     func pruneItems(_ options: [ItemOption]) -> [ItemOption] {
         let kept = ParetoFilter.nondominated(count: options.count,
                                              x: dims.latency ? options.map(\.latency) : nil,

@@ -9,10 +9,12 @@ public struct PlanExplainer: Sendable {
     let solver: any Solver
 
     /// `solver` re-solves the moved goals; an `ExactSolver` is used without its closest-bound
-    /// report (only the status of a moved goal matters).
+    /// report and without bounding answers its time limit stops (only the status and the
+    /// value of a moved goal matter).
     public init(solver: any Solver = ExactSolver()) {
         if var exact = solver as? ExactSolver {
             exact.reportsClosestBounds = false
+            exact.boundsStoppedAnswers = false
             self.solver = exact
         } else {
             self.solver = solver
