@@ -681,7 +681,7 @@ public struct ExactSolver: Solver {
     static let splitFirstStep = 4.0
     /// The beam for max-accuracy chains under two bounds (`accuracyChainBeam`). Measured on
     /// 60 two-bound goals (chains and shared-shape chains of 60, 200 and 1,000 stages, one
-    /// build, 10 s limit): against 1,024 labels, 28.4 s in all for the proven ones against
+    /// build, 10 s limit): against 1,024 labels, 28.3 s in all for the proven ones against
     /// 30.2 s, the slowest 1,000-stage ones 4.1 and 1.5 s against 5.4 and 3.4 s, the one
     /// answer the beam rescues as good (gap 0.52 %); a 60-stage goal 0.24 → 0.58 s.
     static let accuracyChainBeamWidth = 256
