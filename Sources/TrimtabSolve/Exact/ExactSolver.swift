@@ -248,6 +248,11 @@ public struct ExactSolver: Solver {
             splitLimits.deadline = nil
             let incumbentLatencies = best.indices.enumerated().map { model.options[$0.offset][$0.element].latencyMs }
             func armMeans(_ arms: [Block], _ t: [Double]) -> [Double] { arms.map { WorkflowModel.distribution($0, t).mean } }
+            func normalized(_ w: [Double]) -> [Double] {
+                let floored = w.map { max($0, 1e-12) }
+                let total = floored.reduce(0, +)
+                return floored.map { $0 / total }
+            }
             /// One relaxation at the weights `weigh` gives each join (in `splitItems`' order);
             /// proves its bound and returns each stage's latency in its solution.
             func relax(_ weigh: (Int, [Block]) -> [Double]) -> [Double]? {
@@ -261,39 +266,34 @@ public struct ExactSolver: Solver {
                       let lambda = relaxation.multipliers(near: knownMultiplier) else { return nil }
                 let bound = relaxation.bound(lambda)
                 prove(atLeast: bound.value - bound.error)
-                var solution = incumbentLatencies
-                for i in items.indices {
-                    guard let o = items[i].indices.min(by: { relaxation.reduced(i, $0, lambda) < relaxation.reduced(i, $1, lambda) }),
-                          items[i][o].assignment.count == 2 else { continue }
+                var latencies = incumbentLatencies
+                for (i, o) in relaxation.solution(lambda).enumerated() where items[i][o].assignment.count == 2 {
                     let s = Int(items[i][o].assignment[0]), k = Int(items[i][o].assignment[1])
-                    solution[s] = model.options[s][k].latencyMs
+                    latencies[s] = model.options[s][k].latencyMs
                 }
-                return solution
+                return latencies
             }
+            // Each join's arm means in the incumbent, recorded by the first relaxation.
+            var incumbentMeans: [[Double]] = []
             _ = relax { _, arms in
                 let m = armMeans(arms, incumbentLatencies)
+                incumbentMeans.append(m)
                 let top = m.indices.max { m[$0] < m[$1] } ?? 0
                 return m.indices.map { $0 == top ? 1 : 0 }
             }
-            var weights: [[Double]] = []
-            var solution = relax { join, arms in
-                let m = armMeans(arms, incumbentLatencies)
+            var weights = incumbentMeans.map { m in
                 let top = max(m.max() ?? 0, .leastNormalMagnitude)
-                let w = m.map { max(pow($0 / top, 8), 1e-12) }
-                let total = w.reduce(0, +)
-                weights.append(w.map { $0 / total })
-                return weights[join]
+                return normalized(m.map { pow($0 / top, 8) })
             }
+            var solution = relax { join, _ in weights.indices.contains(join) ? weights[join] : [] }
             var step = Self.splitFirstStep
             for _ in 0..<rounds {
                 guard let t = solution else { break }
                 solution = relax { join, arms in
-                    guard join < weights.count, weights[join].count == arms.count else { return weights.indices.contains(join) ? weights[join] : [] }
+                    guard weights.indices.contains(join), weights[join].count == arms.count else { return [] }
                     let m = armMeans(arms, t)
                     let top = max(m.max() ?? 0, .leastNormalMagnitude)
-                    let w = weights[join].indices.map { max(weights[join][$0] * exp(step * (m[$0] - top) / top), 1e-12) }
-                    let total = w.reduce(0, +)
-                    weights[join] = w.map { $0 / total }
+                    weights[join] = normalized(weights[join].indices.map { weights[join][$0] * exp(step * (m[$0] - top) / top) })
                     return weights[join]
                 }
                 step /= 2
@@ -357,11 +357,11 @@ public struct ExactSolver: Solver {
         // of the beams measured slower (two-bound goals past the time limit that the beams'
         // incumbents let the fold prove), so workflows with joins keep the beams, and the
         // core's local search then starts from their incumbent.
-        let chain = roughItems.allSatisfy { $0.allSatisfy { $0.assignment.count <= 2 } }
+        let chain = !model.root.hasJoins
         let cored = chain && core(roughItems) != nil
         // With joins, a gap to stop at: the split relaxation bounds the objective at once
         // (1,000-stage fan-outs: the relaxed items' bound below comes 4–5 s in).
-        if model.root.hasJoins && relativeGap != nil { proveSplitBound(engine, rounds: Self.splitRounds) }
+        if !chain && relativeGap != nil { proveSplitBound(engine, rounds: Self.splitRounds) }
         // Workflows with joins under two bounds (besides the objective's own) also go through
         // the Lagrangian core of the relaxed items below. (Other goals do without: their folds
         // keep their one bound exact, and the extra passes cost 0.1–0.3 ms on goals that take
@@ -593,7 +593,7 @@ public struct ExactSolver: Solver {
             // mean against a weighted average of its arms'): measured on 1,000-stage fan-outs,
             // computing the split bound there too changed no median gap and ran up to 0.85 s
             // past the limit.
-            if model.root.hasJoins && relativeGap == nil && boundsStoppedAnswers && provenBound == nil {
+            if !chain && relativeGap == nil && boundsStoppedAnswers && provenBound == nil {
                 proveSplitBound(engine, rounds: Self.splitRoundsPastLimit)
             }
             guard let best else {

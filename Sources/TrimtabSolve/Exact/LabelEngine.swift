@@ -293,10 +293,7 @@ struct LabelEngine {
         switch block {
         case .empty: return
         case .stage(let s):
-            items.append(stageOptions[s].map { k in
-                ItemOption(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
-                           accuracy: stageAccuracy(s, k), assignment: [Int32(s), Int32(k)])
-            })
+            items.append(stageItem(s, coefficient: coefficient))
         case .series(let children):
             for c in children { flatten(c, coefficient: coefficient, context: context, into: &items) }
         case .mixture(let arms):
@@ -351,10 +348,7 @@ struct LabelEngine {
         switch block {
         case .empty: return
         case .stage(let s):
-            items.append(pruneItems(stageOptions[s].map { k in
-                ItemOption(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
-                           accuracy: stageAccuracy(s, k), assignment: [Int32(s), Int32(k)])
-            }))
+            items.append(pruneItems(stageItem(s, coefficient: coefficient)))
         case .series(let children):
             for c in children { splitItems(c, coefficient: coefficient, armWeights: armWeights, into: &items) }
         case .mixture(let arms):
@@ -369,6 +363,14 @@ struct LabelEngine {
             }
         case .general:
             for s in block.stages { splitItems(.stage(s), coefficient: 0, armWeights: armWeights, into: &items) }
+        }
+    }
+
+    /// Stage `s` as an item: each kept option, its latency times `coefficient`.
+    func stageItem(_ s: Int, coefficient: Double) -> [ItemOption] {
+        stageOptions[s].map { k in
+            ItemOption(latency: coefficient * model.options[s][k].latencyMs, cost: stageCost(s, k),
+                       accuracy: stageAccuracy(s, k), assignment: [Int32(s), Int32(k)])
         }
     }
 

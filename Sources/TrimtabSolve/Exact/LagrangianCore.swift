@@ -96,6 +96,12 @@ struct LagrangianCore {
     // MARK: The Lagrangian bound
 
     /// `L(λ)` evaluated from its definition, with the rounding error it may carry.
+    /// The Lagrangian relaxation's solution at `lambda` (its integral part): per item, the
+    /// option of least reduced cost.
+    func solution(_ lambda: [Double]) -> [Int] {
+        value.indices.map { i in value[i].indices.min { reduced(i, $0, lambda) < reduced(i, $1, lambda) } ?? 0 }
+    }
+
     func bound(_ lambda: [Double]) -> (value: Double, error: Double) {
         var total = 0.0, magnitude = 0.0
         for i in value.indices {
@@ -330,13 +336,11 @@ struct LagrangianCore {
     /// `lambda`: the multipliers when already known (`multipliers()`).
     func incumbent(until: Date = .distantFuture, lambda known: [Double]? = nil) -> [Int]? {
         guard let lambda = known ?? multipliers() else { return nil }
-        // Per item: the option of least reduced cost at λ (the relaxation's integral part).
-        var choice = value.indices.map { i in value[i].indices.min { reduced(i, $0, lambda) < reduced(i, $1, lambda) } ?? 0 }
+        var choice = solution(lambda)
         // Small perturbations of λ land on the feasible side of the fractional items.
         if !feasible(choice) {
             for factor in [1.0001, 1.001, 1.01, 1.05, 1.2, 1.5, 2, 4] {
-                let l = lambda.map { $0 * factor }
-                let c = value.indices.map { i in value[i].indices.min { reduced(i, $0, l) < reduced(i, $1, l) } ?? 0 }
+                let c = solution(lambda.map { $0 * factor })
                 if feasible(c) { choice = c; break }
             }
         }
