@@ -64,9 +64,11 @@ public struct ExactSolver: Solver {
     /// search a beam for a better incumbent before the surrogate relaxation and the targets.
     /// On by default; `TRIMTAB_BENCH_BEAM=0` in `trimtab-bench robust-cell` turns it off.
     public var accuracyChainBeam = true
-    /// Whether workflows with joins bound their objective by the split relaxation
-    /// (`LabelEngine.splitItems`: each join's latency a weighted average of its arms') for
-    /// `relativeGap` and for answers the time limit stops. On by default;
+    /// Whether the objective is bounded by the split relaxation (`LabelEngine.splitItems`:
+    /// each join's latency a weighted average of its arms'): on workflows with joins for
+    /// `relativeGap`, and on any workflow for an answer the time limit stops with no bound yet
+    /// (a chain's split relaxation is its Lagrangian core's, so only chains stopped before
+    /// that core). On by default;
     /// `TRIMTAB_BENCH_SPLIT=0` in `trimtab-bench robust-cell` turns it off for measurements.
     public var splitBound = true
     /// Whether an answer the time limit stops gets the split relaxation's bound computed past
@@ -120,6 +122,9 @@ public struct ExactSolver: Solver {
         /// limit stops the proof. Only from relaxations of every configuration (items capped
         /// by a beam's label cap do not count).
         var provenBound: Double? = nil
+        /// Whether `provenBound` came from a Lagrangian core whose multiplier search the
+        /// deadline may have cut short (a valid bound, but possibly far below the relaxation's).
+        var boundCutShort = false
         func prove(atLeast value: Double) {
             guard value.isFinite else { return }
             provenBound = max(provenBound ?? -.infinity, value)
@@ -216,7 +221,11 @@ public struct ExactSolver: Solver {
             cuts.insert(cut, at: 0)
             let lagrangian = relaxation.bound(lambda)
             rootBound = lagrangian.value
-            if bounds { prove(atLeast: lagrangian.value - lagrangian.error) }
+            if bounds {
+                prove(atLeast: lagrangian.value - lagrangian.error)
+                // Past the deadline the multiplier searches above may have stopped early.
+                if deadline.expired { boundCutShort = true }
+            }
             return alive.indices.map { i in alive[i].map { items[i][$0] } }
         }
         /// A beam of the fold over `items`: its best answer, evaluated exactly, is adopted.
@@ -232,6 +241,8 @@ public struct ExactSolver: Solver {
             return fold.stats.totalLabels
         }
 
+        /// Whether `proveSplitBound` ran (with an incumbent): past the limit it is not repeated.
+        var splitBoundTried = false
         /// Proves the Lagrangian bound of the split relaxation (`LabelEngine.splitItems`) at
         /// a few weightings of each join's arms: all on the arm slowest in the incumbent; then
         /// each arm weighted as its mean latency in the incumbent to the 8th power (the
@@ -241,7 +252,8 @@ public struct ExactSolver: Solver {
         /// weights give a valid bound; the search only strengthens it. Its multiplier search
         /// ignores the deadline: this also runs when the limit has stopped the solve, to bound
         /// its answer (40–110 ms per relaxation at 1,000 stages).
-        /// - Complexity: O(R · S log S) for R = `rounds` + 1 relaxations over S stage options.
+        /// - Complexity: O(R · S log S) for R = `rounds` + 2 relaxations over S stage options
+        ///   (one relaxation without joins).
         func proveSplitBound(_ engine: LabelEngine, rounds: Int) {
             guard splitBound, let best = incumbent else { return }
             var splitLimits = limits
@@ -273,6 +285,7 @@ public struct ExactSolver: Solver {
                 }
                 return latencies
             }
+            splitBoundTried = true
             // Each join's arm means in the incumbent, recorded by the first relaxation.
             var incumbentMeans: [[Double]] = []
             _ = relax { _, arms in
@@ -281,6 +294,8 @@ public struct ExactSolver: Solver {
                 let top = m.indices.max { m[$0] < m[$1] } ?? 0
                 return m.indices.map { $0 == top ? 1 : 0 }
             }
+            // No joins (a chain): no weights to search, the first relaxation is the bound.
+            guard !incumbentMeans.isEmpty else { return }
             var weights = incumbentMeans.map { m in
                 let top = max(m.max() ?? 0, .leastNormalMagnitude)
                 return normalized(m.map { pow($0 / top, 8) })
@@ -587,13 +602,15 @@ public struct ExactSolver: Solver {
         if let f = found, let i = incumbent, Self.better(i.prediction, than: f.prediction, goal: goal) { best = i }
         if deadline.expired {
             // Out of time: nothing is proven, in either direction.
-            // With joins and no bound yet, the split relaxation's bound for the answer the
-            // limit stopped (4 relaxations past the limit: 0.2–0.4 s at 1,000 stages). Where
-            // the relaxed items' bound is known it is at least as strong (a join's largest arm
-            // mean against a weighted average of its arms'): measured on 1,000-stage fan-outs,
-            // computing the split bound there too changed no median gap and ran up to 0.85 s
-            // past the limit.
-            if !chain && relativeGap == nil && boundsStoppedAnswers && provenBound == nil {
+            // No bound yet, or only one from a multiplier search the deadline cut short: the
+            // split relaxation's bound for the answer the limit stopped (with joins 4
+            // relaxations past the limit: 0.2–0.4 s at 1,000 stages; a chain's is one, its
+            // Lagrangian core's own relaxation, for chains stopped before that core ran or
+            // while it searched). Where the relaxed items' bound is known it is at least as
+            // strong (a join's largest arm mean against a weighted average of its arms'):
+            // measured on 1,000-stage fan-outs, computing the split bound there too changed no
+            // median gap and ran up to 0.85 s past the limit.
+            if boundsStoppedAnswers && (provenBound == nil || boundCutShort) && !splitBoundTried {
                 proveSplitBound(engine, rounds: Self.splitRoundsPastLimit)
             }
             guard let best else {
