@@ -67,8 +67,8 @@ public struct ExactSolver: Solver {
     /// Whether the objective is bounded by the split relaxation (`LabelEngine.splitItems`:
     /// each join's latency a weighted average of its arms'): on workflows with joins for
     /// `relativeGap`, and on any workflow for an answer the time limit stops with no bound yet
-    /// (a chain's split relaxation is its Lagrangian core's, so only chains stopped before
-    /// that core). On by default;
+    /// or only one from a Lagrangian core the limit interrupted (a chain's split relaxation is
+    /// that core's own relaxation, at its best multipliers). On by default;
     /// `TRIMTAB_BENCH_SPLIT=0` in `trimtab-bench robust-cell` turns it off for measurements.
     public var splitBound = true
     /// Whether an answer the time limit stops gets the split relaxation's bound computed past
