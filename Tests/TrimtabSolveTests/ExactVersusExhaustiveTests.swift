@@ -105,6 +105,32 @@ func twoBoundGoals(_ all: [Prediction], _ rng: inout SeededGenerator) -> [Goal] 
     return goals
 }
 
+/// `twoBoundGoals`, plus every objective unbounded and under each single bound at a middling
+/// level (the third of `all`'s values from the best).
+func everyBoundMix(_ all: [Prediction], _ rng: inout SeededGenerator) -> [Goal] {
+    var goals = twoBoundGoals(all, &rng)
+    let sorted = (latency: all.map(\.latencyMs).sorted(), cost: all.map(\.costPerMillion).sorted(),
+                  accuracy: all.map(\.accuracy).sorted(by: >))
+    let middle = all.count / 3
+    for objective in Goal.Objective.allCases {
+        goals.append(Goal(objective: objective, bounds: Bounds()))
+        if objective != .minimizeLatency { goals.append(Goal(objective: objective, bounds: Bounds(maxLatencyMs: sorted.latency[middle]))) }
+        if objective != .minimizeCost { goals.append(Goal(objective: objective, bounds: Bounds(maxCostPerMillion: sorted.cost[middle]))) }
+        if objective != .maximizeAccuracy { goals.append(Goal(objective: objective, bounds: Bounds(minAccuracy: sorted.accuracy[middle]))) }
+    }
+    return goals
+}
+
+/// A solve stopped early: its plan, or nil when the time limit stopped it before any
+/// configuration meeting the bounds was found (the error naming `--time-limit`).
+func stoppedSolve(_ solver: ExactSolver, _ model: WorkflowModel, _ goal: Goal) throws(TrimtabError) -> PlanResult? {
+    switch Result(catching: { () throws(TrimtabError) -> PlanResult in try solver.solve(model, goal: goal) }) {
+    case .success(let plan): return plan
+    case .failure(let error) where error.field == "--time-limit": return nil
+    case .failure(let error): throw error
+    }
+}
+
 /// The oracle the solvers are checked against, written here from the definitions and sharing
 /// none of the solvers' code (their enumeration, comparison, bound check or frontier): every
 /// configuration's prediction by the test's own odometer over the stages' options.

@@ -28,24 +28,8 @@ import TrimtabSampling
             }
             let model = try WorkflowModel(w)
             let all = everyPrediction(model)
-            var goals = twoBoundGoals(all, &rng)
-            // Each objective unbounded and under each single bound, at a middling level.
-            let sorted = (latency: all.map(\.latencyMs).sorted(), cost: all.map(\.costPerMillion).sorted(),
-                          accuracy: all.map(\.accuracy).sorted(by: >))
-            let middle = all.count / 3
-            for objective in Goal.Objective.allCases {
-                goals.append(Goal(objective: objective, bounds: Bounds()))
-                if objective != .minimizeLatency { goals.append(Goal(objective: objective, bounds: Bounds(maxLatencyMs: sorted.latency[middle]))) }
-                if objective != .minimizeCost { goals.append(Goal(objective: objective, bounds: Bounds(maxCostPerMillion: sorted.cost[middle]))) }
-                if objective != .maximizeAccuracy { goals.append(Goal(objective: objective, bounds: Bounds(minAccuracy: sorted.accuracy[middle]))) }
-            }
-            for goal in goals {
-                let result: PlanResult
-                switch Result(catching: { () throws(TrimtabError) -> PlanResult in try solver.solve(model, goal: goal) }) {
-                case .success(let plan): result = plan
-                case .failure(let error) where error.field == "--time-limit": continue
-                case .failure(let error): throw error
-                }
+            for goal in everyBoundMix(all, &rng) {
+                guard let result = try stoppedSolve(solver, model, goal) else { continue }
                 guard let best = bestScore(all, goal), let p = result.prediction,
                       result.status == .feasible, let bound = result.objectiveBound else { continue }
                 bounded += 1
