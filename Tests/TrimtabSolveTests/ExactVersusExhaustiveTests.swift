@@ -25,6 +25,24 @@ func randomGoals(_ model: WorkflowModel, _ rng: inout SeededGenerator) -> [Goal]
     return goals
 }
 
+/// The number of configurations of `w`: the product of its stages' option counts.
+func configurationCount(_ w: Workflow) -> Int {
+    w.stages.reduce(1) { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }
+}
+
+/// `make(stages, generator)`, remade with one stage fewer (down to `floor`), then with
+/// single-variant stages, until it has at most 20,000 configurations (few enough to enumerate).
+func enumerable(stages: Int, floor: Int, _ generator: RandomWorkflowGenerator,
+                _ make: (Int, RandomWorkflowGenerator) -> Workflow) -> Workflow {
+    var stages = stages, generator = generator
+    var w = make(stages, generator)
+    while configurationCount(w) > 20_000 {
+        if stages > floor { stages -= 1 } else { generator.maxVariants = 1 }
+        w = make(stages, generator)
+    }
+    return w
+}
+
 /// A generator with few options per stage, so that exhaustive search stays small.
 func smallWorkflow(seed: UInt64) -> Workflow {
     var rng = SeededGenerator(seed: seed &* 7919)
@@ -33,7 +51,7 @@ func smallWorkflow(seed: UInt64) -> Workflow {
     var generator = RandomWorkflowGenerator(memorySizes: sizes, variantShare: 0.4, maxVariants: 3, loopChance: 0.25, bridgeChance: 0.3)
     var w = generator.make(stages: stages, seed: seed)
     // Keep the search space under 20,000 configurations.
-    while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+    while configurationCount(w) > 20_000 {
         generator.memorySizes = Array(generator.memorySizes.dropLast())
         generator.maxVariants = max(1, generator.maxVariants - 1)
         w = generator.make(stages: stages, seed: seed)
@@ -48,7 +66,7 @@ func wideWorkflow(seed: UInt64) -> Workflow {
     var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(16), variantShare: 0.4,
                                             maxVariants: 3, loopChance: 0.2, bridgeChance: 0.3)
     var w = generator.make(stages: stages, seed: seed)
-    while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 60_000 {
+    while configurationCount(w) > 60_000 {
         generator.memorySizes = RandomWorkflowGenerator.lambdaSizes(generator.memorySizes.count - 2)
         w = generator.make(stages: stages, seed: seed)
     }
@@ -71,7 +89,7 @@ func mixWorkflow(seed: UInt64) -> Workflow {
         }
     }
     var w = make()
-    while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+    while configurationCount(w) > 20_000 {
         if generator.memorySizes.count > 2 {
             generator.memorySizes = RandomWorkflowGenerator.lambdaSizes(generator.memorySizes.count - 1)
         } else {
@@ -372,7 +390,7 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
                                                     variantShare: 0.5, maxVariants: 2)
             var stages = Int.random(in: 4...9, using: &rng)
             var w = generator.makeChain(stages: stages, seed: seed, sharedShape: seed % 2 == 0)
-            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
+            while configurationCount(w) > 20_000 {
                 stages -= 1
                 w = generator.makeChain(stages: stages, seed: seed, sharedShape: seed % 2 == 0)
             }
@@ -407,14 +425,11 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         var compared = 0, feasible = 0, infeasible = 0
         for seed in UInt64(1)...60 {
             var rng = SeededGenerator(seed: seed &* 6271)
-            var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+            let generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
                                                     variantShare: 0.5, maxVariants: 2)
             let depth = seed % 2 == 0 ? 2 : 1
-            var stages = Int.random(in: 6...11, using: &rng)
-            var w = generator.makeSeriesParallel(stages: stages, seed: seed, depth: depth)
-            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
-                if stages > 6 { stages -= 1 } else { generator.maxVariants = 1 }
-                w = generator.makeSeriesParallel(stages: stages, seed: seed, depth: depth)
+            let w = enumerable(stages: Int.random(in: 6...11, using: &rng), floor: 6, generator) {
+                $1.makeSeriesParallel(stages: $0, seed: seed, depth: depth)
             }
             let model = try WorkflowModel(w)
             for goal in twoBoundGoals(everyPrediction(model), &rng) {

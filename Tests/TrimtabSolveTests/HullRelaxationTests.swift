@@ -118,7 +118,7 @@ struct HullRelaxationTests {
             for i in 1..<stages { edges.append(Edge(from: names[i - 1], to: names[i])) }
             edges.append(Edge(from: names[stages - 1], to: "end"))
             let w = Workflow(name: "tied-\(seed)", stages: list, edges: edges)
-            guard w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) <= 20_000 else { continue }
+            guard configurationCount(w) <= 20_000 else { continue }
             let model = try WorkflowModel(w)
             let all = everyPrediction(model)
             func quantile(_ values: [Double], _ f: Double) -> Double {

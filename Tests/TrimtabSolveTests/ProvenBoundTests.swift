@@ -23,20 +23,14 @@ import TrimtabSampling
         var bounded = 0, strictlyBelowAnswer = 0, answersNotOptimal = 0, unanswered = 0
         for seed in UInt64(1)...40 {
             var rng = SeededGenerator(seed: seed &* 4099)
-            var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+            let generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
                                                     variantShare: 0.5, maxVariants: 3)
-            var stages = Int.random(in: 6...10, using: &rng)
-            func make() -> Workflow {
+            var w = enumerable(stages: Int.random(in: 6...10, using: &rng), floor: 5, generator) { stages, generator in
                 switch shape {
-                case .chain: return generator.makeChain(stages: stages, seed: seed)
-                case .sharedChain: return generator.makeChain(stages: stages, seed: seed, sharedShape: true)
-                case .fanOut: return generator.makeSeriesParallel(stages: stages, seed: seed, depth: seed % 2 == 0 ? 2 : 1)
+                case .chain: generator.makeChain(stages: stages, seed: seed)
+                case .sharedChain: generator.makeChain(stages: stages, seed: seed, sharedShape: true)
+                case .fanOut: generator.makeSeriesParallel(stages: stages, seed: seed, depth: seed % 2 == 0 ? 2 : 1)
                 }
-            }
-            var w = make()
-            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
-                if stages > 5 { stages -= 1 } else { generator.maxVariants = 1 }
-                w = make()
             }
             if seed % 4 == 0 { w.accuracy = .mean }
             let model = try WorkflowModel(w)
@@ -112,7 +106,7 @@ import TrimtabSampling
                 }
             }
             var w = make()
-            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000, stages > 4 {
+            while configurationCount(w) > 20_000, stages > 4 {
                 stages -= 1
                 w = make()
             }

@@ -18,14 +18,9 @@ import TrimtabSampling
         var bounded = 0, strictlyBelowAnswer = 0, oneBoundOrNone = 0
         for seed in UInt64(1)...60 {
             var rng = SeededGenerator(seed: seed &* 7919)
-            var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+            let generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
                                                     variantShare: 0.5, maxVariants: 3)
-            var stages = Int.random(in: 6...9, using: &rng)
-            var w = generator.make(stages: stages, seed: seed)
-            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
-                if stages > 4 { stages -= 1 } else { generator.maxVariants = 1 }
-                w = generator.make(stages: stages, seed: seed)
-            }
+            let w = enumerable(stages: Int.random(in: 6...9, using: &rng), floor: 4, generator) { $1.make(stages: $0, seed: seed) }
             let model = try WorkflowModel(w)
             let all = everyPrediction(model)
             for goal in everyBoundMix(all, &rng) {

@@ -18,22 +18,16 @@ import TrimtabSampling
         var answers = 0, bounded = 0, chainsBounded = 0, strictlyBelowAnswer = 0
         for seed in UInt64(1)...48 {
             var rng = SeededGenerator(seed: seed &* 104_729)
-            var generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
+            let generator = RandomWorkflowGenerator(memorySizes: RandomWorkflowGenerator.lambdaSizes(Int.random(in: 2...4, using: &rng)),
                                                     variantShare: 0.5, maxVariants: 3)
             let shape = seed % 4  // 0 chain, 1 shared-shape chain, 2 fan-outs, 3 branches and loops
-            func make(_ stages: Int) -> Workflow {
+            let w = enumerable(stages: Int.random(in: 6...9, using: &rng), floor: 4, generator) { stages, generator in
                 switch shape {
                 case 0: generator.makeChain(stages: stages, seed: seed)
                 case 1: generator.makeChain(stages: stages, seed: seed, sharedShape: true)
                 case 2: generator.makeSeriesParallel(stages: stages, seed: seed, depth: 1)
                 default: generator.make(stages: stages, seed: seed)
                 }
-            }
-            var stages = Int.random(in: 6...9, using: &rng)
-            var w = make(stages)
-            while w.stages.reduce(1, { $0 * $1.variants.reduce(0) { $0 + $1.latency.count } }) > 20_000 {
-                if stages > 4 { stages -= 1 } else { generator.maxVariants = 1 }
-                w = make(stages)
             }
             let model = try WorkflowModel(w)
             let all = everyPrediction(model)
