@@ -126,6 +126,8 @@ enum RobustBench {
                 solver.branchAndBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BRANCH"] == "1"
                 // TRIMTAB_BENCH_SURROGATE=0: without the surrogate relaxation (A/B in one build).
                 solver.surrogateProof = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_SURROGATE"] != "0"
+                // TRIMTAB_BENCH_ACCURACY_ROW=0: without the accuracy-row relaxation (A/B in one build).
+                solver.accuracyRowProof = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_ACCURACY_ROW"] != "0"
                 // TRIMTAB_BENCH_BEAM=0: max-accuracy chains under two bounds without their beam.
                 solver.accuracyChainBeam = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BEAM"] != "0"
                 // TRIMTAB_BENCH_SPLIT=0: workflows with joins without the split relaxation's bound.

@@ -370,18 +370,19 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
     /// objective with both other quantities bounded — loose, tight, and beyond the reachable
     /// (infeasible) — against enumeration.
     /// Which path proves the chain: the fold against the incumbent (default), the opt-in
-    /// branch and bound, the surrogate relaxation, or the targets without it (the first fold
-    /// given a budget of one label, so that the surrogate relaxation or the targets run); each
-    /// fold of the targets' and the default path with a `TwoBoundTable` from its first label
-    /// (by default only folds with over a thousand labels build one, which these small chains
-    /// never reach).
-    enum ChainPath: CaseIterable { case fold, branchAndBound, surrogate, targets, foldWithTable, targetsWithTable }
+    /// branch and bound, the surrogate relaxation, the accuracy-row relaxation, or the targets
+    /// without either (the first fold given a budget of one label, so that a relaxation or the
+    /// targets run); each fold of the targets' and the default path with a `TwoBoundTable`
+    /// from its first label (by default only folds with over a thousand labels build one,
+    /// which these small chains never reach).
+    enum ChainPath: CaseIterable { case fold, branchAndBound, surrogate, accuracyRow, targets, foldWithTable, targetsWithTable }
 
     @Test(arguments: ChainPath.allCases) func twoBoundChainsEqualExhaustive(path: ChainPath) throws {
         var solver = ExactSolver()
         solver.branchAndBound = path == .branchAndBound
         solver.surrogateProof = path == .surrogate || path == .fold || path == .foldWithTable
-        if path == .surrogate || path == .targets || path == .targetsWithTable { solver.directLabelBudget = 1 }
+        solver.accuracyRowProof = path == .accuracyRow || path == .fold || path == .foldWithTable
+        if path == .surrogate || path == .accuracyRow || path == .targets || path == .targetsWithTable { solver.directLabelBudget = 1 }
         if path == .foldWithTable || path == .targetsWithTable { solver.twoBoundTableLabels = 1 }
         var compared = 0, feasible = 0, infeasible = 0
         for seed in UInt64(1)...60 {

@@ -60,6 +60,10 @@ public struct ExactSolver: Solver {
     /// before the targets. On by default; `TRIMTAB_BENCH_SURROGATE=0` in `trimtab-bench
     /// robust-cell` turns it off for measurements.
     public var surrogateProof = true
+    /// Whether chains minimising cost or latency under an accuracy floor and a bound on the
+    /// other quantity try `AccuracyRowRelaxation` before the targets. On by default;
+    /// `TRIMTAB_BENCH_ACCURACY_ROW=0` in `trimtab-bench robust-cell` turns it off.
+    public var accuracyRowProof = true
     /// Whether chains maximising accuracy under two bounds that the direct fold does not prove
     /// search a beam for a better incumbent before the surrogate relaxation and the targets.
     /// On by default; `TRIMTAB_BENCH_BEAM=0` in `trimtab-bench robust-cell` turns it off.
@@ -510,6 +514,17 @@ public struct ExactSolver: Solver {
             // The items' additive form, shared by the searches below (it does not depend on
             // the incumbent).
             let itemsCore = proven ? nil : LagrangianCore(items: items, limits: limits, algebra: model.accuracy)
+            /// The fold of a relaxation's items with one bound (the surrogate's, the
+            /// accuracy-row's), on a budget of `surrogateLabelsPerItem` labels per item: its
+            /// results, or nil when it ran past the budget or the deadline.
+            func relaxationFold(_ relaxed: [[ItemOption]], _ relaxedDims: Dimensions, _ relaxedLimits: FoldLimits) -> [FoldResult]? {
+                var budgeted = relaxedLimits
+                budgeted.labelBudget = Self.surrogateLabelsPerItem * items.count
+                let fold = KnapsackFold(items: relaxed, dims: relaxedDims, algebra: model.accuracy, limits: budgeted)
+                let found = fold.run()
+                work += fold.stats.totalLabels
+                return fold.stats.overBudget || deadline.expired ? nil : found
+            }
             // Two bounds on a chain: the surrogate relaxation (both bounds summed at the linear
             // relaxation's multipliers, the configuration integral), solved by a fold with one
             // bound against the incumbent. Nothing left proves the incumbent optimal; a best
@@ -520,12 +535,7 @@ public struct ExactSolver: Solver {
                relaxation.limits.count == 2, SurrogateRelaxation.pays(roughItems, objective: goal.objective),
                let lambda = relaxation.multipliers(near: knownMultiplier),
                let surrogate = SurrogateRelaxation(items: items, core: relaxation, lambda: lambda, fold: limits, algebra: model.accuracy) {
-                var surrogateLimits = surrogate.limits
-                surrogateLimits.labelBudget = Self.surrogateLabelsPerItem * items.count
-                let fold = KnapsackFold(items: surrogate.items, dims: surrogate.dims, algebra: model.accuracy, limits: surrogateLimits)
-                let found = fold.run()
-                work += fold.stats.totalLabels
-                if !fold.stats.overBudget && !deadline.expired {
+                if let found = relaxationFold(surrogate.items, surrogate.dims, surrogate.limits) {
                     if let least = found.map({ score($0, goal) }).min() {
                         // The least value (ties within the fold's margin) meeting both bounds: optimal.
                         // (Accuracy ties are relative to the product, as everywhere.)
@@ -539,6 +549,41 @@ public struct ExactSolver: Solver {
                             let value = LagrangianCore.objectiveValue(foldScore: least, objective: goal.objective, algebra: model.accuracy)
                             rootBound = max(rootBound ?? -.infinity, value)
                             prove(atLeast: value - LinearCut.improvement * max(1, abs(value)))
+                        }
+                    } else {
+                        proven = true
+                    }
+                }
+            }
+            // Two bounds on a chain minimising cost or latency, one of them an accuracy floor
+            // over stages whose accuracy takes few values (`AccuracyRowRelaxation`): the other
+            // bound priced into the objective at its linear multiplier, the accuracy floor kept
+            // integral, solved by a fold with that one bound against the incumbent. Nothing
+            // left proves the incumbent optimal; otherwise the least value is a lower bound,
+            // below which no target is tried. (Only while the priced bound's share μ·limit is at
+            // most 10 times the incumbent: the fold's tie margin is relative to their sum.)
+            if !proven, cored, accuracyRowProof, !deadline.expired, let incumbentScore = limits.incumbent,
+               goal.objective != .maximizeAccuracy, let relaxation = itemsCore,
+               relaxation.limits.count == 2, relaxation.quantities.contains(.accuracy),
+               SurrogateRelaxation.pays(roughItems, objective: .maximizeAccuracy),
+               let lambda = relaxation.multipliers(near: knownMultiplier),
+               let row = AccuracyRowRelaxation(items: items, core: relaxation, lambda: lambda, fold: limits, algebra: model.accuracy),
+               abs(row.offset) <= 10 * max(1, abs(incumbentScore)) {
+                if let found = relaxationFold(row.items, row.dims, row.limits) {
+                    if let least = found.map({ score($0, goal) }).min() {
+                        adopt(bestAdmitted(found, model: model, goal: goal))
+                        let value = least - row.offset
+                        let tie = LinearCut.improvement * max(1, abs(value))
+                        if let score = limits.incumbent, score <= value + tie {
+                            proven = true
+                        } else {
+                            // Proven, but not where the targets start: they stay spread from the
+                            // linear bound, and those below this bound are skipped (their folds
+                            // would find nothing). Started from it, every target sat within the
+                            // linear relaxation's gap of the incumbent, and each fold cost about
+                            // as much as the one against the incumbent (a 1,000-stage chain whose
+                            // incumbent was optimal: 3.6 s → 12.6 s, six targets of 1.8 s each).
+                            prove(atLeast: value - tie)
                         }
                     } else {
                         proven = true
@@ -576,6 +621,8 @@ public struct ExactSolver: Solver {
                 let z = LagrangianCore.objectiveValue(foldScore: score, objective: goal.objective, algebra: model.accuracy)
                 for fraction in Self.targetFractions where z - bound > 0 && !deadline.expired {
                     let target = bound + fraction * (z - bound)
+                    // Already proven: nothing is better than this target.
+                    if let known = provenBound, target <= known { continue }
                     guard let (alive, _) = relaxation.kept(target: target, near: knownMultiplier) else { break }
                     let targetScore = LagrangianCore.foldScore(objectiveValue: target, objective: goal.objective, algebra: model.accuracy)
                     var targetLimits = limits
@@ -676,8 +723,8 @@ public struct ExactSolver: Solver {
     /// nearly every two-bound goal, where the fold's dominance merges what it enumerates.
     static let branchFreeItems = 32
 
-    /// The surrogate relaxation's fold stops after this many labels per item (then the
-    /// targets go on as without it).
+    /// The surrogate and accuracy-row relaxations' folds stop after this many labels per item
+    /// (then the targets go on as without them).
     static let surrogateLabelsPerItem = 200
 
     /// The fold against the incumbent that runs before the targets (chains) stops after
