@@ -21,18 +21,16 @@ struct AccuracyRowRelaxationTests {
         var checked = 0, onBoundary = 0, strictlyRelaxed = 0
         for seed in UInt64(1)...160 {
             var rng = SeededGenerator(seed: seed &* 6_151)
-            let items = helper.randomItems(&rng)
-            let all = helper.everyConfiguration(items).map { (latency: $0.latency, cost: $0.cost, accuracy: $0.accuracy) }
-            func score(_ c: (latency: Double, cost: Double, accuracy: Double)) -> Double {
+            func score(_ c: LagrangianCoreTests.Totals) -> Double {
                 objective == .minimizeCost ? c.cost : c.latency
             }
             /// The priced quantity's amount.
-            func amount(_ c: (latency: Double, cost: Double, accuracy: Double)) -> Double {
+            func amount(_ c: LagrangianCoreTests.Totals) -> Double {
                 objective == .minimizeCost ? c.latency : c.cost
             }
             // The bounds: half the seeds exactly at the configuration of best objective (so
             // the optimum lies on both bounds), half at a random configuration's amounts.
-            let anchor = seed % 2 == 0 ? all.min { score($0) < score($1) } ?? all[0] : all[Int.random(in: 0..<all.count, using: &rng)]
+            let (items, all, anchor) = helper.anchoredInstance(seed: seed, &rng, score: score)
             var limits = FoldLimits(maxLatency: objective == .minimizeLatency ? nil : anchor.latency,
                                     maxCost: objective == .minimizeCost ? nil : anchor.cost,
                                     minAccuracyTerm: anchor.accuracy, objective: objective)

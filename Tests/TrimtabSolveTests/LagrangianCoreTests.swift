@@ -42,6 +42,20 @@ struct LagrangianCoreTests {
         return result
     }
 
+    /// A configuration's totals: latency, cost and accuracy product.
+    typealias Totals = (latency: Double, cost: Double, accuracy: Double)
+
+    /// Random items (`randomItems`), every configuration's totals, and an anchor to put the
+    /// bounds at: on even seeds the configuration of least `score` (so the optimum lies on
+    /// every bound drawn there), on odd seeds a random configuration.
+    func anchoredInstance(seed: UInt64, _ rng: inout SeededGenerator, score: (Totals) -> Double)
+        -> (items: [[ItemOption]], all: [Totals], anchor: Totals) {
+        let items = randomItems(&rng)
+        let all: [Totals] = everyConfiguration(items).map { (latency: $0.latency, cost: $0.cost, accuracy: $0.accuracy) }
+        let anchor = seed % 2 == 0 ? all.min { score($0) < score($1) } ?? all[0] : all[Int.random(in: 0..<all.count, using: &rng)]
+        return (items, all, anchor)
+    }
+
     @Test func boundFixingAndIncumbentAgreeWithEnumeration() throws {
         var rng = SeededGenerator(seed: 19)
         let algebra = AccuracyAlgebra(rule: .product, stages: [])

@@ -20,9 +20,7 @@ struct SurrogateRelaxationTests {
         var checked = 0, onBoundary = 0, strictlyRelaxed = 0
         for seed in UInt64(1)...160 {
             var rng = SeededGenerator(seed: seed &* 7_727)
-            let items = helper.randomItems(&rng)
-            let all = helper.everyConfiguration(items).map { (latency: $0.latency, cost: $0.cost, accuracy: $0.accuracy) }
-            func score(_ c: (latency: Double, cost: Double, accuracy: Double)) -> Double {
+            func score(_ c: LagrangianCoreTests.Totals) -> Double {
                 switch objective {
                 case .minimizeCost: return c.cost
                 case .minimizeLatency: return c.latency
@@ -31,7 +29,7 @@ struct SurrogateRelaxationTests {
             }
             // The bounds: half the seeds exactly at the configuration of best objective (so
             // the optimum lies on both bounds), half at a random configuration's amounts.
-            let anchor = seed % 2 == 0 ? all.min { score($0) < score($1) } ?? all[0] : all[Int.random(in: 0..<all.count, using: &rng)]
+            let (items, all, anchor) = helper.anchoredInstance(seed: seed, &rng, score: score)
             var limits = FoldLimits(maxLatency: objective == .minimizeLatency ? nil : anchor.latency,
                                     maxCost: objective == .minimizeCost ? nil : anchor.cost,
                                     minAccuracyTerm: objective == .maximizeAccuracy ? nil : anchor.accuracy,
@@ -60,7 +58,7 @@ struct SurrogateRelaxationTests {
                     }
                 }.min(), "seed \(seed): the summed bound lost every configuration")
                 // The summed bound's own optimum, from the items' numbers.
-                func amounts(_ c: (latency: Double, cost: Double, accuracy: Double)) -> [Double] {
+                func amounts(_ c: LagrangianCoreTests.Totals) -> [Double] {
                     var a: [Double] = []
                     if objective != .minimizeLatency { a.append(c.latency) }
                     if objective != .minimizeCost { a.append(c.cost) }
