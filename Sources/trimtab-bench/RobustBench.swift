@@ -130,6 +130,8 @@ enum RobustBench {
                 solver.accuracyRowProof = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_ACCURACY_ROW"] != "0"
                 // TRIMTAB_BENCH_BEAM=0: max-accuracy chains under two bounds without their beam.
                 solver.accuracyChainBeam = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BEAM"] != "0"
+                // TRIMTAB_BENCH_VARIANTS=0: max-accuracy chains under two bounds without the variant-level search.
+                solver.variantMoves = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_VARIANTS"] != "0"
                 // TRIMTAB_BENCH_SPLIT=0: workflows with joins without the split relaxation's bound.
                 solver.splitBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_SPLIT"] != "0"
                 // Out of time before any configuration met the bounds (and infeasibility not
@@ -159,7 +161,11 @@ enum RobustBench {
                     record["explain_seconds"] = Bench.now() - t1
                     record["explain_resolves"] = e.resolves
                 }
-                if export && exportable { record["instance"] = instance(model) }
+                // With the instance: the answer's option per stage (for comparisons with the MILP's).
+                if export && exportable {
+                    record["instance"] = instance(model)
+                    if let indices = result?.optionIndices { record["indices"] = indices }
+                }
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                 say(String(decoding: data, as: UTF8.self))
             }

@@ -375,7 +375,10 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
     /// targets run); each fold of the targets' and the default path with a `TwoBoundTable`
     /// from its first label (by default only folds with over a thousand labels build one,
     /// which these small chains never reach).
-    enum ChainPath: CaseIterable { case fold, branchAndBound, surrogate, accuracyRow, targets, foldWithTable, targetsWithTable }
+    /// `variantMoves`: past the direct fold without the max-accuracy beam or the two
+    /// relaxations, so that the variant-level search finds better incumbents (and must find
+    /// some) before the targets prove them.
+    enum ChainPath: CaseIterable { case fold, branchAndBound, surrogate, accuracyRow, targets, foldWithTable, targetsWithTable, variantMoves }
 
     @Test(arguments: ChainPath.allCases) func twoBoundChainsEqualExhaustive(path: ChainPath) throws {
         var solver = ExactSolver()
@@ -384,6 +387,12 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         solver.accuracyRowProof = path == .accuracyRow || path == .fold || path == .foldWithTable
         if path == .surrogate || path == .accuracyRow || path == .targets || path == .targetsWithTable { solver.directLabelBudget = 1 }
         if path == .foldWithTable || path == .targetsWithTable { solver.twoBoundTableLabels = 1 }
+        let log = SolveLog()
+        if path == .variantMoves {
+            solver.directLabelBudget = 1
+            solver.accuracyChainBeam = false
+            solver.log = log
+        }
         var compared = 0, feasible = 0, infeasible = 0
         for seed in UInt64(1)...60 {
             var rng = SeededGenerator(seed: seed &* 7919)
@@ -409,6 +418,7 @@ func definitionFrontier(_ predictions: [Prediction]) -> [Prediction] {
         }
         #expect(compared == 60 * 15)
         #expect(feasible > 400 && infeasible > 60)
+        if path == .variantMoves { #expect(log.variantImprovements > 0) }
     }
 
     /// Fan-outs (one and two levels of parallel joins) under two bounds at once: every

@@ -68,6 +68,11 @@ public struct ExactSolver: Solver {
     /// search a beam for a better incumbent before the surrogate relaxation and the targets.
     /// On by default; `TRIMTAB_BENCH_BEAM=0` in `trimtab-bench robust-cell` turns it off.
     public var accuracyChainBeam = true
+    /// Whether chains maximising accuracy under two bounds that the direct fold does not prove
+    /// search patterns of variant moves for a better incumbent after the beam
+    /// (`VariantLevelSearch`). On by default; `TRIMTAB_BENCH_VARIANTS=0` in `trimtab-bench
+    /// robust-cell` turns it off.
+    public var variantMoves = true
     /// Whether the objective is bounded by the split relaxation (`LabelEngine.splitItems`:
     /// each join's latency a weighted average of its arms'): on workflows with joins for
     /// `relativeGap`, and on any workflow for an answer the time limit stops with no bound yet
@@ -87,6 +92,8 @@ public struct ExactSolver: Solver {
     /// one), as if the time limit had passed there, so that the proven bound a `feasible`
     /// answer reports can be checked against enumeration.
     var stopsBeforeIncumbentFolds = false
+    /// Tests only: records what the heuristic searches found.
+    var log: SolveLog? = nil
     /// Labels per block in the heuristic pass, and in the first, capped relaxed items of
     /// series–parallel workflows. Tests set them small so that the caps cut small workflows.
     var heuristicLabelCap = 32
@@ -245,6 +252,39 @@ public struct ExactSolver: Solver {
             return fold.stats.totalLabels
         }
 
+        /// Max accuracy under two bounds on a chain: patterns of variant moves around the
+        /// incumbent (`VariantLevelSearch`), each checked by choosing every stage's memory size
+        /// again (the least cost under the latency bound, from the Lagrangian core's rounding and
+        /// local search); the first pattern that beats the incumbent is adopted and the search
+        /// repeated around it. Whether it improved the incumbent.
+        func searchVariantLevels(_ items: [[ItemOption]]) -> Bool {
+            guard let relaxation = LagrangianCore(items: items, limits: limits, algebra: model.accuracy),
+                  relaxation.limits.count == 2, let lambda = relaxation.multipliers(near: knownMultiplier) else { return false }
+            let search = VariantLevelSearch(core: relaxation, lambda: lambda)
+            var memoryLimits = FoldLimits(maxLatency: limits.maxLatency, maxCost: nil, minAccuracyTerm: nil, objective: .minimizeCost)
+            memoryLimits.deadline = deadline
+            var improvedAny = false
+            for _ in 0..<Self.variantRounds where !deadline.checkNow() {
+                guard let best = incumbent, let choice = Self.choice(of: best.indices, in: items) else { break }
+                var improved = false
+                for pattern in search.patterns(choice: choice, candidates: Self.variantCandidates, keep: Self.variantPatterns)
+                where !deadline.checkNow() {
+                    guard let restricted = search.restricted(items, choice: choice, pattern: pattern),
+                          let memory = LagrangianCore(items: restricted, limits: memoryLimits, algebra: model.accuracy),
+                          let pick = memory.incumbent(until: deadline.capping(Date().addingTimeInterval(Self.variantCheckSeconds))) else { continue }
+                    let before = incumbent?.prediction
+                    adopt(candidate(restricted, pick))
+                    guard let now = incumbent?.prediction, now != before else { continue }
+                    // (Better also on a tie in accuracy at less cost: the memory sizes alone.)
+                    if let before, now.accuracy > before.accuracy { log?.recordVariantImprovement() }
+                    improved = true
+                    break
+                }
+                guard improved else { break }
+                improvedAny = true
+            }
+            return improvedAny
+        }
         /// Whether `proveSplitBound` ran (with an incumbent): past the limit it is not repeated.
         var splitBoundTried = false
         /// Proves the Lagrangian bound of the split relaxation (`LabelEngine.splitItems`) at
@@ -472,6 +512,7 @@ public struct ExactSolver: Solver {
             engine.install(cuts: cuts)
             var items: [[ItemOption]] = []
             engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
+            let flattened = items
             // Reduced-cost fixing shrinks the items to a core; a beam over them usually
             // improves the incumbent once more, which tightens every bound of the fold (and
             // the fixing, repeated).
@@ -510,6 +551,12 @@ public struct ExactSolver: Solver {
                !deadline.checkNow() {
                 work += beam(items, width: Self.accuracyChainBeamWidth)
                 if let again = core(items, searchCores: false) { items = again }
+            }
+            // Then variant moves around the incumbent (`searchVariantLevels`), and the fixing
+            // again when they found a better one.
+            if !proven, cored, dims.all, goal.objective == .maximizeAccuracy, heuristicIncumbents, variantMoves,
+               !deadline.checkNow(), searchVariantLevels(flattened), let again = core(items, searchCores: false) {
+                items = again
             }
             // The items' additive form, shared by the searches below (it does not depend on
             // the incumbent).
@@ -759,6 +806,12 @@ public struct ExactSolver: Solver {
     /// 30.2 s, the slowest 1,000-stage ones 4.1 and 1.5 s against 5.4 and 3.4 s, the one
     /// answer the beam rescues as good (gap 0.52 %); a 60-stage goal 0.24 → 0.58 s.
     static let accuracyChainBeamWidth = 256
+    /// The variant-level search (`searchVariantLevels`): stages whose variant may move, patterns
+    /// checked per round, seconds per check, rounds.
+    static let variantCandidates = 12
+    static let variantPatterns = 8
+    static let variantCheckSeconds = 0.05
+    static let variantRounds = 8
     /// The label cap of the first, cheap relaxed items of a series–parallel workflow
     /// (measured on the 102 slowest two-bound fan-outs: 1,024 → 107 s in all, 4,096 → 125 s,
     /// 256 then 2,048 → 116 s, none → 132 s).
@@ -787,6 +840,26 @@ public struct ExactSolver: Solver {
     struct Candidate {
         var indices: [Int]
         var prediction: Prediction
+    }
+
+    /// Per item, the option a configuration (an option index per stage) takes; nil when an
+    /// item has no option matching it.
+    static func choice(of indices: [Int], in items: [[ItemOption]]) -> [Int]? {
+        var choice: [Int] = []
+        choice.reserveCapacity(items.count)
+        for options in items {
+            guard let o = options.firstIndex(where: { option in
+                var k = 0
+                while k + 1 < option.assignment.count {
+                    let stage = Int(option.assignment[k])
+                    guard indices.indices.contains(stage), indices[stage] == Int(option.assignment[k + 1]) else { return false }
+                    k += 2
+                }
+                return true
+            }) else { return nil }
+            choice.append(o)
+        }
+        return choice
     }
 
     static func indices(_ assignment: [Int32], stageCount: Int) -> [Int] {
