@@ -50,14 +50,17 @@ struct VariantLevelSearch {
         return best
     }
 
-    /// Patterns of level moves from `choice` (an option per item) on the `candidates` items
-    /// whose options at another level are closest in reduced cost to the chosen one, each
-    /// gaining accuracy and passing the priced sum; at most `keep` of them, most gain first
-    /// (then the least priced sum: the most room left for the memory sizes). Each pattern
-    /// lists the moved items and their new levels.
+    /// Patterns of level moves from `choice` (an option per item) on `candidates` items — the
+    /// items whose level pays most reduced cost (a quarter of them, at least one; to any other
+    /// level), then those whose options at another level are closest in reduced cost to the
+    /// chosen one (one level up or down) — each gaining accuracy and passing the priced sum;
+    /// at most `keep` of them, most gain first (then the least priced sum: the most room left
+    /// for the memory sizes). Each pattern lists the moved items and their new levels. The
+    /// enumeration stops after `visitLimit` partial patterns (then the best of those seen).
     ///
-    /// - Complexity: O(n · d) for n items of d options, plus at most 3^candidates partial
-    ///   patterns (those that cannot pass the priced sum are cut).
+    /// - Complexity: O(n · d) for n items of d options, plus at most `visitLimit` partial
+    ///   patterns (3^candidates with one-level moves only; those that cannot pass the priced
+    ///   sum are cut), each O(1) but for O(keep log keep) per `keep` patterns kept.
     func patterns(choice: [Int], candidates: Int, keep: Int) -> [[Level]] {
         guard choice.count == core.value.count, keep > 0 else { return [] }
         let n = core.value.count
@@ -112,12 +115,23 @@ struct VariantLevelSearch {
         for c in stride(from: items.count - 1, through: 0, by: -1) {
             rest[c] = rest[c + 1] + min(0, moves[c].map(\.price).min() ?? 0)
         }
+        // Most gain first, then the least priced sum; at most `keep` kept (trimmed in batches).
+        func ahead(_ x: (gain: Double, price: Double, levels: [Level]), _ y: (gain: Double, price: Double, levels: [Level])) -> Bool {
+            x.gain != y.gain ? x.gain > y.gain : x.price < y.price
+        }
         var found: [(gain: Double, price: Double, levels: [Level])] = []
         var path: [Level] = []
+        var visits = 0
         func visit(_ c: Int, gain: Double, price: Double) {
-            guard price + rest[c] <= room else { return }
+            visits += 1
+            guard visits <= Self.visitLimit, price + rest[c] <= room else { return }
             if c == items.count {
-                if gain > 0 { found.append((gain, price, path)) }
+                guard gain > 0 else { return }
+                found.append((gain, price, path))
+                if keep <= Int.max / 2 && found.count >= 2 * keep {
+                    found.sort(by: ahead)
+                    found.removeLast(found.count - keep)
+                }
                 return
             }
             visit(c + 1, gain: gain, price: price)
@@ -128,9 +142,13 @@ struct VariantLevelSearch {
             }
         }
         visit(0, gain: 0, price: 0)
-        found.sort { $0.gain != $1.gain ? $0.gain > $1.gain : $0.price < $1.price }
+        found.sort(by: ahead)
         return found.prefix(keep).map(\.levels)
     }
+
+    /// Partial patterns `patterns` enumerates at most (3^12 = 531,441 with one-level moves on
+    /// 12 items: a cap only for items of many levels).
+    static let visitLimit = 1 << 21
 
     /// The items with each option restricted to its level: `choice`'s, or the pattern's.
     /// Nil when an item would keep no option.
