@@ -132,6 +132,7 @@ enum RobustBench {
                 solver.accuracyChainBeam = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_BEAM"] != "0"
                 // TRIMTAB_BENCH_VARIANTS=0: max-accuracy chains under two bounds without the variant-level search.
                 solver.variantMoves = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_VARIANTS"] != "0"
+                if let w = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_EXACT_BEAM"].flatMap(Int.init) { solver.exactBeamWidthWithBranches = w }
                 // TRIMTAB_BENCH_SPLIT=0: workflows with joins without the split relaxation's bound.
                 solver.splitBound = ProcessInfo.processInfo.environment["TRIMTAB_BENCH_SPLIT"] != "0"
                 // Out of time before any configuration met the bounds (and infeasibility not

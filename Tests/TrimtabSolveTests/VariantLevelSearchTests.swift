@@ -37,6 +37,7 @@ struct VariantLevelSearchTests {
                 /// An item's accuracy levels, most accurate first (from the options themselves).
                 func levels(_ i: Int) -> [Double] { Array(Set(items[i].map(\.accuracy))).sorted(by: >) }
                 // Each pattern gains accuracy and passes the priced sum (from the definitions).
+                var gains: [Double] = []
                 for pattern in patterns {
                     var level = incumbent.choice.indices.map { items[$0][incumbent.choice[$0]].accuracy }
                     for moved in pattern {
@@ -46,6 +47,7 @@ struct VariantLevelSearchTests {
                         level[moved.item] = accuracy
                     }
                     #expect(level.reduce(1, *) > incumbent.accuracy * (1 + 1e-12), "seed \(seed): a pattern without gain")
+                    gains.append(level.reduce(1, *))
                     var priced = 0.0
                     for i in items.indices {
                         priced += items[i].filter { $0.accuracy == level[i] }
@@ -55,6 +57,19 @@ struct VariantLevelSearchTests {
                     #expect(priced <= lambda[0] * core.limits[0] + lambda[1] * core.limits[1] + 1e-9,
                             "seed \(seed): a pattern that no configuration meeting both bounds can have")
                 }
+                // Asked for the best 3 only: the 3 of most gain (as enumeration gives them).
+                let best = search.patterns(choice: incumbent.choice, candidates: 64, keep: 3).map { p in
+                    var level = incumbent.choice.indices.map { items[$0][incumbent.choice[$0]].accuracy }
+                    for moved in p {
+                        if let o = items[moved.item].indices.first(where: { core.value[moved.item][$0] == moved.value }) {
+                            level[moved.item] = items[moved.item][o].accuracy
+                        }
+                    }
+                    return level.reduce(1, *)
+                }
+                let expected = Array(gains.sorted(by: >).prefix(3))
+                #expect(best.count == expected.count)
+                for (x, y) in zip(best, expected) { #expect(abs(x - y) <= 1e-12 * y, "seed \(seed): not the most accurate patterns") }
                 // Every configuration meeting both bounds, more accurate, each item's level at
                 // most one step from the incumbent's, is a pattern found.
                 let found = Set(patterns.map { p in p.map { "\($0.item):\($0.value)" }.sorted() })
