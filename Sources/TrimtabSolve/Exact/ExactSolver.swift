@@ -520,7 +520,11 @@ public struct ExactSolver: Solver {
             engine.install(cuts: cuts)
             var items: [[ItemOption]] = []
             engine.flatten(model.root, coefficient: 1, context: nil, into: &items)
-            let flattened = items
+            // The items before any fixing, kept only for the variant moves below (which restrict
+            // every stage to a level, the incumbent's options included): otherwise not held
+            // through the exact pass.
+            let searchesVariants = cored && dims.all && goal.objective == .maximizeAccuracy && heuristicIncumbents && variantMoves
+            let flattened = searchesVariants ? items : []
             // Reduced-cost fixing shrinks the items to a core; a beam over them usually
             // improves the incumbent once more, which tightens every bound of the fold (and
             // the fixing, repeated).
@@ -562,8 +566,8 @@ public struct ExactSolver: Solver {
             }
             // Then variant moves around the incumbent (`searchVariantLevels`), and the fixing
             // again when they found a better one.
-            if !proven, cored, dims.all, goal.objective == .maximizeAccuracy, heuristicIncumbents, variantMoves,
-               !deadline.checkNow(), searchVariantLevels(flattened), let again = core(items, searchCores: false) {
+            if !proven, searchesVariants, !deadline.checkNow(), searchVariantLevels(flattened),
+               let again = core(items, searchCores: false) {
                 items = again
             }
             // The items' additive form, shared by the searches below (it does not depend on
